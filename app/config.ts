@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { resolve } from 'node:path';
+
+/**
+ * Every setting Loa reads from the environment, with its default. The README's
+ * configuration table mirrors this list; keep them in step.
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const boolish = (def: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? def : ['1', 'true', 'yes', 'on'].includes(v.toLowerCase())));
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  LOA_DATA_DIR: z.string().default('./data'),
+  LOA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Public base URL of this server (for links in messages and channel setup). */
+  LOA_PUBLIC_URL: optionalString,
+  /** Name of the agency, shown to citizens ("Câu trả lời của …"). */
+  LOA_AGENCY_NAME: z.string().default('Cơ quan quản lý'),
+  /** Load the bundled sample knowledge base when the store is empty. */
+  LOA_SAMPLE_KNOWLEDGE: boolish(true),
+  /** Confidence under which the bot abstains and escalates (0..1). */
+  LOA_ABSTAIN_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  /** Largest file `loa ingest` accepts, in megabytes. */
+  LOA_MAX_FILE_MB: z.coerce.number().positive().default(50),
+  /** Storage backend: embedded SQLite (default) or PostgreSQL. */
+  DATABASE_URL: optionalString,
+  /** Redis for cross-instance queues, rate limits and fan-out (optional). */
+  REDIS_URL: optionalString,
+  /** Optional embeddings: 'corpus' (default, built from the corpus), 'transformers' (local model folder) or 'openai' (OpenAI-compatible endpoint). */
+  LOA_EMBEDDINGS: z.enum(['corpus', 'transformers', 'openai', 'none']).default('corpus'),
+  LOA_EMBEDDINGS_MODEL_DIR: optionalString,
+  LOA_EMBEDDINGS_MODEL: optionalString,
+  LOA_EMBEDDINGS_URL: optionalString,
+  LOA_EMBEDDINGS_API_KEY: optionalString,
+  /** Optional LLM rewrite of extractive answers (OpenAI-compatible or Ollama /v1 endpoint). */
+  LOA_LLM_URL: optionalString,
+  LOA_LLM_MODEL: optionalString,
+  LOA_LLM_API_KEY: optionalString,
+  /** Per-citizen rate limit: messages per minute. */
+  LOA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  // Zalo Official Account
+  ZALO_APP_ID: optionalString,
+  ZALO_APP_SECRET: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_ACCESS_TOKEN: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  ZALO_API_BASE: z.string().default('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE: z.string().default('https://oauth.zaloapp.com'),
+  /** Zalo events older than this are rejected as replays (seconds). */
+  ZALO_MAX_EVENT_AGE_S: z.coerce.number().int().positive().default(300),
+  // Telegram
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_WEBHOOK_SECRET: optionalString,
+  TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('webhook'),
+  TELEGRAM_API_ROOT: z.string().default('https://api.telegram.org'),
+  // Bot Framework
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppTenantId: optionalString,
+  MicrosoftAppType: optionalString,
+  // Console
+  LOA_ADMIN_EMAIL: optionalString,
+  LOA_ADMIN_PASSWORD: optionalString,
+  LOA_SESSION_SECRET: optionalString,
+  // Web chat
+  /** Origins (comma-separated, e.g. "https://portal.gov.vn,https://www.portal.gov.vn") whose pages may embed the web chat widget; "*" allows any. */
+  LOA_WEBCHAT_ORIGINS: z.string().default('*'),
+  /** New web chat sessions one IP address may open per hour. */
+  LOA_WEBCHAT_SESSIONS_PER_HOUR: z.coerce.number().int().positive().default(30),
+});
+
+export type Config = z.infer<typeof configSchema> & { dataDir: string; sqliteFile: string };
+
+/** Parses the environment; throws a readable error listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const dataDir = resolve(parsed.data.LOA_DATA_DIR);
+  return { ...parsed.data, dataDir, sqliteFile: resolve(dataDir, 'loa.sqlite') };
+}

@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { openStorage, type Storage } from '../storage/index.ts';
+import { ingestPaths } from '../knowledge/ingest.ts';
+import { buildRetriever, loadRetriever, type Retriever, type RetrieverOptions } from '../retrieval/index.ts';
+import type { Answerer, AskOptions, AskResult } from '../retrieval/types.ts';
+
+/** The bundled sample knowledge base (plain-language summaries), loaded into an empty store. */
+export const SAMPLE_KNOWLEDGE_DIR = fileURLToPath(new URL('../knowledge/sample/', import.meta.url));
+
+export type ProgressFn = (done: number, total: number, stage: string) => void;
+
+/** Storage, the current retrieval index and an answerer that always uses the newest index. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  storage: Storage;
+  /** The index in use now (swapped atomically when knowledge changes). */
+  retriever(): Retriever;
+  answerer: Answerer;
+  /** Rebuilds the index if the knowledge store changed since it was built. Returns true when it did. */
+  refreshKnowledge(opts?: { onProgress?: ProgressFn }): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+function retrieverOptions(config: Config, logger: Logger, revision: number, onProgress?: ProgressFn): RetrieverOptions {
+  return {
+    abstainThreshold: config.LOA_ABSTAIN_THRESHOLD,
+    revision,
+    agencyName: config.LOA_AGENCY_NAME,
+    logger,
+    onProgress,
+    llm: config.LOA_LLM_URL && config.LOA_LLM_MODEL ? { url: config.LOA_LLM_URL, model: config.LOA_LLM_MODEL, apiKey: config.LOA_LLM_API_KEY } : undefined,
+    embeddings: {
+      kind: config.LOA_EMBEDDINGS,
+      url: config.LOA_EMBEDDINGS_URL,
+      model: config.LOA_EMBEDDINGS_MODEL,
+      apiKey: config.LOA_EMBEDDINGS_API_KEY,
+      modelDir: config.LOA_EMBEDDINGS_MODEL_DIR,
+    },
+  };
+}
+
+const indexDir = (config: Config) => join(config.dataDir, 'index');
+
+/** Loads the saved index when it matches the store's revision; otherwise builds and saves a new one. */
+async function currentRetriever(config: Config, storage: Storage, logger: Logger, onProgress?: ProgressFn): Promise<Retriever> {
+  const revision = await storage.knowledge.revision();
+  const options = retrieverOptions(config, logger, revision, onProgress);
+  const saved = await loadRetriever(indexDir(config), options);
+  if (saved && saved.revision === revision) return saved;
+  const started = Date.now();
+  const retriever = await buildRetriever(await storage.knowledge.allDocuments(), options);
+  await retriever.save(indexDir(config));
+  logger.info({ revision, ms: Date.now() - started }, 'retrieval index built');
+  return retriever;
+}
+
+/** Seeds an empty store with the bundled sample knowledge base, when enabled. */
+async function seedSampleKnowledge(config: Config, storage: Storage, logger: Logger): Promise<void> {
+  if (!config.LOA_SAMPLE_KNOWLEDGE) return;
+  if ((await storage.knowledge.listDocuments()).length > 0) return;
+  const summary = await ingestPaths([SAMPLE_KNOWLEDGE_DIR], storage.knowledge, {
+    maxFileBytes: config.LOA_MAX_FILE_MB * 1024 * 1024,
+    logger,
+  });
+  logger.info({ documents: summary.documents.added, units: summary.units }, 'sample knowledge base loaded');
+}
+
+/** Opens storage and the retrieval index. Used by `loa serve`, `loa ask` and the console. */
+export async function openRuntime(config: Config, opts: { logger?: Logger; onProgress?: ProgressFn } = {}): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger(config.LOA_LOG_LEVEL);
+  const storage = await openStorage(config);
+  try {
+    await seedSampleKnowledge(config, storage, logger);
+    let current = await currentRetriever(config, storage, logger, opts.onProgress);
+    // Rebuilds are serialised so two changes in quick succession never race.
+    let refreshing: Promise<boolean> = Promise.resolve(false);
+    const refreshKnowledge = (o: { onProgress?: ProgressFn } = {}) => {
+      refreshing = refreshing.then(async () => {
+        const revision = await storage.knowledge.revision();
+        if (revision === current.revision) return false;
+        current = await currentRetriever(config, storage, logger, o.onProgress);
+        return true;
+      });
+      return refreshing;
+    };
+    return {
+      config,
+      logger,
+      storage,
+      retriever: () => current,
+      answerer: { ask: (q: string, o?: AskOptions): Promise<AskResult> => current.ask(q, o) },
+      refreshKnowledge,
+      close: () => storage.close(),
+    };
+  } catch (e) {
+    await storage.close();
+    throw e;
+  }
+}
+
+/** Rebuilds the saved index after `loa ingest` changed the store. */
+export async function rebuildIndex(config: Config, opts: { onProgress?: ProgressFn; logger?: Logger } = {}): Promise<void> {
+  const logger = opts.logger ?? createLogger(config.LOA_LOG_LEVEL);
+  const storage = await openStorage(config);
+  try {
+    await currentRetriever(config, storage, logger, opts.onProgress);
+  } finally {
+    await storage.close();
+  }
+}

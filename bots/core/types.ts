@@ -1,0 +1,126 @@
+import type { Citation } from '../../retrieval/types.ts';
+
+/** Channels Loa speaks on. */
+export const CHANNELS = ['zalo', 'telegram', 'webchat', 'botframework'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/** What kind of thing the citizen sent, after the adapter translated the wire format. */
+export type IncomingKind =
+  | 'text'
+  | 'command'
+  | 'feedback'
+  | 'follow'
+  | 'unfollow'
+  | 'image'
+  | 'sticker'
+  | 'file'
+  | 'audio'
+  | 'video'
+  | 'location'
+  | 'other';
+
+/** Commands every channel can express (Telegram `/start`, Zalo follow, a web chat button …). */
+export type CoreCommand = 'start' | 'help' | 'human';
+
+/**
+ * How to reach a citizen again on their channel. `address` holds whatever the channel
+ * needs and must be plain JSON (it is persisted): Zalo user id, Telegram chat id, a Bot
+ * Framework conversation reference, a web chat session id.
+ */
+export interface Recipient {
+  channel: ChannelName;
+  /** Channel-scoped user id; together with `channel` it identifies the citizen. */
+  userId: string;
+  address: Record<string, unknown>;
+}
+
+/** One event from a citizen, in channel-neutral form. Produced by `bots/<channel>/incoming-message.ts`. */
+export interface IncomingMessage {
+  channel: ChannelName;
+  /** The channel's own id of this delivery (Zalo msg_id, Telegram update_id …): used to deduplicate. */
+  channelMessageId: string;
+  from: Recipient;
+  kind: IncomingKind;
+  text?: string;
+  command?: CoreCommand;
+  feedback?: { answerId: string; value: 'up' | 'down' };
+  /** ISO timestamp from the channel, or when received. */
+  sentAt: string;
+  /** The display name, when the channel gives one. */
+  userName?: string;
+}
+
+/** What kind of message Loa sends; adapters may render kinds differently (e.g. feedback buttons under answers). */
+export type OutgoingKind = 'answer' | 'notice' | 'escalated' | 'spokesperson_reply';
+
+/** One message from Loa to a citizen, in channel-neutral form. Rendered by `bots/<channel>/send-message.ts`. */
+export interface OutgoingMessage {
+  kind: OutgoingKind;
+  /** Plain Vietnamese text, without citation footnotes (the adapter renders those). */
+  text: string;
+  citations?: Citation[];
+  /** Present on answers: feedback buttons/keywords refer to it. */
+  answerId?: string;
+  /** The channel message this replies to (Zalo replies by message id stay inside the free quota). */
+  replyToChannelMessageId?: string;
+}
+
+/** Thrown by adapters when a send fails; the outbox decides whether to retry. */
+export class ChannelSendError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly code?: string | number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ChannelSendError';
+  }
+}
+
+/** The outbound half of a channel adapter. */
+export interface ChannelSender {
+  readonly channel: ChannelName;
+  /** Sends one message (splitting it into several wire messages if needed). Throws ChannelSendError. */
+  send(to: Recipient, message: OutgoingMessage): Promise<{ channelMessageIds: string[] }>;
+}
+
+/** The inbound side of the core, as seen by adapters. */
+export interface MessageReceiver {
+  /**
+   * Persists the event and schedules its processing; resolves once it is durable, so the
+   * webhook may acknowledge. Duplicate deliveries resolve with `duplicate: true`.
+   */
+  receive(message: IncomingMessage): Promise<{ duplicate: boolean }>;
+}
+
+/**
+ * What `app/server.ts` hands each channel module's `setup<Channel>()` function. A channel
+ * mounts its webhook routes on `app`, hands incoming events to `receiver`, and returns its
+ * sender (or undefined when the channel is not configured).
+ */
+export interface ChannelSetupContext {
+  app: import('express').Express;
+  config: import('../../app/config.ts').Config;
+  logger: import('pino').Logger;
+  receiver: MessageReceiver;
+  /** Small durable key-value settings (e.g. Zalo's rotating token pair); atomic per call. */
+  secrets: SecretStore;
+  /** True when the HTTP server listens on loopback only (development). */
+  loopbackOnly: boolean;
+}
+
+/** A channel that is running. */
+export interface ChannelHandle {
+  sender: ChannelSender;
+  /** Starts background work (e.g. Telegram long polling). */
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+/** Durable small values that must survive restarts and change atomically (tokens). */
+export interface SecretStore {
+  get(key: string): Promise<string | undefined>;
+  /** Writes all pairs in one transaction. */
+  setMany(values: Record<string, string>): Promise<void>;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Native modules (better-sqlite3, hnswlib) and Chromium are safer in forked processes.
+    pool: 'forks',
+  },
+});
