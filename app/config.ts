@@ -76,6 +76,19 @@ export const configSchema = z.object({
   LOA_WEBCHAT_ORIGINS: z.string().default('*'),
   /** New web chat sessions one IP address may open per hour. */
   LOA_WEBCHAT_SESSIONS_PER_HOUR: z.coerce.number().int().positive().default(30),
+  // Console security
+  /** A console session ends after this many hours without activity. */
+  LOA_SESSION_IDLE_HOURS: z.coerce.number().positive().default(8),
+  /** A console session ends this many days after login, whatever the activity. */
+  LOA_SESSION_MAX_DAYS: z.coerce.number().positive().default(7),
+  /** Wrong passwords in a row that lock a staff account. */
+  LOA_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  /** How long a locked staff account stays locked, in minutes. */
+  LOA_LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
+  /** Failed console logins one IP address may make per 15 minutes before it is throttled. */
+  LOA_LOGIN_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
+  /** Telegram chat (group) id that hears about each new escalation; needs TELEGRAM_BOT_TOKEN. */
+  LOA_NOTIFY_TELEGRAM_CHAT_ID: optionalString,
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string; sqliteFile: string };

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { IncomingMessage } from '../core/types.ts';
+
+/** Session ids are ours (`ws_` + base64url); the browser only echoes them back. */
+export const sessionIdSchema = z.string().regex(/^ws_[A-Za-z0-9_-]{16,64}$/);
+
+const clientMessageId = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'clientMessageId: 1..100 of A-Z a-z 0-9 _ . : -');
+
+const base = { sessionId: sessionIdSchema, clientMessageId };
+
+/**
+ * The body of `POST /webchat/api/messages`: exactly one of a question (`text`), a rating of
+ * an answer (`feedback`) or a button (`command`).
+ */
+export const webchatMessageBodySchema = z.union([
+  z.strictObject({ ...base, text: z.string().trim().min(1).max(2000) }),
+  z.strictObject({
+    ...base,
+    feedback: z.strictObject({ answerId: z.string().min(1).max(200), value: z.enum(['up', 'down']) }),
+  }),
+  z.strictObject({ ...base, command: z.enum(['start', 'help', 'human']) }),
+]);
+export type WebchatMessageBody = z.infer<typeof webchatMessageBodySchema>;
+
+/** How a web chat citizen is reached again: by session id (the user id is the session id too). */
+export function webchatRecipient(sessionId: string): IncomingMessage['from'] {
+  return { channel: 'webchat', userId: sessionId, address: { sessionId } };
+}
+
+/**
+ * Translates a validated body into the core's channel-neutral message. The client's id is
+ * prefixed with the session id, so two browsers that pick the same id (e.g. a counter) are
+ * never mistaken for duplicates of each other.
+ */
+export function toIncomingMessage(body: WebchatMessageBody, now: Date = new Date()): IncomingMessage {
+  const common = {
+    channel: 'webchat' as const,
+    channelMessageId: `${body.sessionId}:${body.clientMessageId}`,
+    from: webchatRecipient(body.sessionId),
+    sentAt: now.toISOString(),
+  };
+  if ('text' in body) return { ...common, kind: 'text', text: body.text };
+  if ('feedback' in body) return { ...common, kind: 'feedback', feedback: body.feedback };
+  return { ...common, kind: 'command', command: body.command };
+}

@@ -1,0 +1,65 @@
+import type { Citation } from '../../retrieval/types.ts';
+import { footnote } from '../core/format.ts';
+import { ChannelSendError, type ChannelSender, type OutgoingMessage, type Recipient } from '../core/types.ts';
+import { UnknownWebchatSessionError, type WebchatCitation, type WebchatStore } from '../../storage/webchat-store.ts';
+import type { WebchatHub } from './hub.ts';
+
+function httpUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Pre-renders citations for the widget, so it stays dumb: the label comes from the same
+ * `footnote()` every channel uses (title, number, "bản tóm tắt", "đã hết hiệu lực" …),
+ * rendered without its URL and "[n] " prefix because the widget lays those out itself.
+ */
+export function toWebchatCitations(citations: Citation[] = []): WebchatCitation[] {
+  return citations.map((c, i) => {
+    const n = i + 1;
+    const label = footnote({ ...c, url: undefined }, n, 'plain').slice(`[${n}] `.length);
+    const url = httpUrl(c.url);
+    return url ? { n, label, url, quote: c.quote } : { n, label, quote: c.quote };
+  });
+}
+
+/** The session a recipient refers to: `address.sessionId`, else the user id. */
+function sessionIdOf(to: Recipient): string {
+  const fromAddress = to.address.sessionId;
+  return typeof fromAddress === 'string' ? fromAddress : to.userId;
+}
+
+/**
+ * The web chat's outbound half: stores the message in the session's transcript (so it is
+ * there when the citizen comes back, even hours later) and pushes it to the session's open
+ * event streams. The message id is `<sessionId>:<seq>`.
+ */
+export function createWebchatSender(store: WebchatStore, hub: WebchatHub): ChannelSender {
+  return {
+    channel: 'webchat',
+    async send(to: Recipient, message: OutgoingMessage) {
+      if (to.channel !== 'webchat') throw new ChannelSendError(`Not a web chat recipient: ${to.channel}`, false, 'wrong_channel');
+      const sessionId = sessionIdOf(to);
+      let stored;
+      try {
+        ({ message: stored } = await store.appendMessage(sessionId, {
+          kind: message.kind,
+          text: message.text,
+          citations: toWebchatCitations(message.citations),
+          ...(message.answerId ? { answerId: message.answerId } : {}),
+        }));
+      } catch (err) {
+        // A deleted session will never come back: retrying cannot help.
+        if (err instanceof UnknownWebchatSessionError) throw new ChannelSendError(err.message, false, 'unknown_session');
+        throw new ChannelSendError(`Could not store web chat message: ${String(err)}`, true, 'store_failed');
+      }
+      hub.publish(sessionId, stored);
+      return { channelMessageIds: [`${sessionId}:${stored.seq}`] };
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { renderMessage } from '../core/format.ts';
+import { ChannelSendError, type ChannelSender, type OutgoingMessage, type Recipient } from '../core/types.ts';
+import type { ZaloOaClient, ZaloRecipient } from './oa-client.ts';
+
+/** Zalo's limit for one text message. */
+export const ZALO_MAX_CHARS = 2000;
+
+/** How many partly delivered messages to remember (see `ZaloSender`). */
+const MAX_PARTIAL = 500;
+
+/**
+ * The Zalo ChannelSender: renders an OutgoingMessage as plain text with numbered citation
+ * footnotes and the feedback keyword hint, split on sentence boundaries into ≤ 2000-character
+ * parts, and sends the parts in order.
+ *
+ * Every part is sent as a reply (`recipient: {message_id}`) when the message answers a
+ * citizen's message: each part then counts against the free replies to that message (8
+ * within 48 h) instead of the paid proactive quota. Without `replyToChannelMessageId` the
+ * parts go to `recipient: {user_id}`.
+ *
+ * If a later part fails, the parts already delivered are remembered (in memory) so that the
+ * outbox's retry of the same message sends only the rest.
+ */
+export class ZaloSender implements ChannelSender {
+  readonly channel = 'zalo' as const;
+  private readonly partial = new Map<string, string[]>();
+
+  constructor(
+    private readonly client: Pick<ZaloOaClient, 'sendText'>,
+    private readonly logger: Logger,
+  ) {}
+
+  async send(to: Recipient, message: OutgoingMessage): Promise<{ channelMessageIds: string[] }> {
+    const parts = renderMessage(message, { maxChars: ZALO_MAX_CHARS, markup: 'plain', feedbackByKeyword: true });
+    const recipient = zaloRecipient(to, message);
+    const key = partialKey(to, message);
+    const ids = [...(this.partial.get(key) ?? [])];
+    for (const text of parts.slice(ids.length)) {
+      try {
+        ids.push((await this.client.sendText(recipient, text)).messageId);
+      } catch (err) {
+        if (ids.length) this.remember(key, ids);
+        this.logger.warn({ userId: to.userId, sent: ids.length, of: parts.length, code: codeOf(err) }, 'zalo: send failed');
+        throw err instanceof ChannelSendError ? err : new ChannelSendError(`Zalo: ${errorText(err)}`, true, 'internal');
+      }
+    }
+    this.partial.delete(key);
+    return { channelMessageIds: ids };
+  }
+
+  private remember(key: string, ids: string[]): void {
+    this.partial.delete(key);
+    this.partial.set(key, ids);
+    if (this.partial.size > MAX_PARTIAL) this.partial.delete(this.partial.keys().next().value as string);
+  }
+}
+
+function zaloRecipient(to: Recipient, message: OutgoingMessage): ZaloRecipient {
+  if (message.replyToChannelMessageId) return { message_id: message.replyToChannelMessageId };
+  const userId = typeof to.address.userId === 'string' && to.address.userId ? to.address.userId : to.userId;
+  return { user_id: userId };
+}
+
+function partialKey(to: Recipient, message: OutgoingMessage): string {
+  return createHash('sha256')
+    .update(JSON.stringify([to.userId, message.kind, message.answerId ?? '', message.replyToChannelMessageId ?? '', message.text, message.citations?.map((c) => c.id) ?? []]))
+    .digest('hex');
+}
+
+function codeOf(err: unknown): string | number | undefined {
+  return err instanceof ChannelSendError ? err.code : undefined;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

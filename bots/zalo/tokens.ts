@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ChannelSendError, type SecretStore } from '../core/types.ts';
+
+/** Where the rotating token pair lives in the SecretStore. */
+export const ZALO_TOKEN_KEYS = {
+  accessToken: 'zalo.access_token',
+  refreshToken: 'zalo.refresh_token',
+  /** Epoch ms after which the access token is refreshed before use ('' when unknown). */
+  expiresAt: 'zalo.access_token_expires_at',
+  /** Fingerprint of the env tokens the store was seeded from, to notice new env tokens. */
+  seededFrom: 'zalo.tokens_seeded_from',
+} as const;
+
+/** What the OAuth endpoint hands back on a refresh. */
+export interface RefreshedTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresInS: number;
+}
+
+export interface ZaloTokensOptions {
+  secrets: SecretStore;
+  /** ZALO_ACCESS_TOKEN / ZALO_REFRESH_TOKEN from the environment: they only seed the store. */
+  seed: { accessToken?: string; refreshToken?: string };
+  /** Exchanges a refresh token for a new pair (the OAuth call); throws ChannelSendError. */
+  refresh: (refreshToken: string) => Promise<RefreshedTokens>;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Refresh this long before the announced expiry, so a send does not race the deadline. */
+const EXPIRY_MARGIN_MS = 10 * 60 * 1000;
+
+/**
+ * The Zalo access/refresh token pair. Zalo's refresh token is single-use, so:
+ * - the stored pair wins over the environment, which only seeds an empty store (and
+ *   re-seeds it when the operator later puts different tokens in the environment, e.g.
+ *   after authorising the app again);
+ * - a new pair is persisted in one `setMany` before the access token is used;
+ * - concurrent callers share one refresh in flight, and a caller whose token was already
+ *   replaced gets the new one instead of refreshing again.
+ * Several Loa processes sharing one store are not coordinated beyond re-reading the store.
+ */
+export class ZaloTokens {
+  private readonly secrets: SecretStore;
+  private readonly refresh: ZaloTokensOptions['refresh'];
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly seeding: Promise<void>;
+  private inFlight: Promise<string> | undefined;
+  /** A refreshed pair whose write failed: kept so the consumed refresh token is not lost. */
+  private unsaved: Record<string, string> | undefined;
+
+  constructor(options: ZaloTokensOptions) {
+    this.secrets = options.secrets;
+    this.refresh = options.refresh;
+    this.logger = options.logger;
+    this.now = options.now ?? Date.now;
+    this.seeding = this.seedFromEnv(options.seed);
+    // Surfaced on first use; avoid an unhandled rejection in the meantime.
+    this.seeding.catch(() => undefined);
+  }
+
+  /** The access token to use now; refreshes first when there is none or it is about to expire. */
+  async current(): Promise<string> {
+    await this.seeding;
+    await this.saveUnsaved();
+    const [access, expiresAt] = await Promise.all([
+      this.secrets.get(ZALO_TOKEN_KEYS.accessToken),
+      this.secrets.get(ZALO_TOKEN_KEYS.expiresAt),
+    ]);
+    const deadline = expiresAt ? Number(expiresAt) : NaN;
+    if (!access || (Number.isFinite(deadline) && this.now() >= deadline - EXPIRY_MARGIN_MS)) {
+      return this.refreshAfter(access ?? '');
+    }
+    return access;
+  }
+
+  /**
+   * A fresh access token after `failedAccessToken` was rejected. Shares a refresh already
+   * in flight; returns the stored token without refreshing if it is no longer the failed one.
+   */
+  refreshAfter(failedAccessToken: string): Promise<string> {
+    this.inFlight ??= this.doRefresh(failedAccessToken).finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async doRefresh(failedAccessToken: string): Promise<string> {
+    await this.seeding;
+    await this.saveUnsaved();
+    const [access, refreshToken] = await Promise.all([
+      this.secrets.get(ZALO_TOKEN_KEYS.accessToken),
+      this.secrets.get(ZALO_TOKEN_KEYS.refreshToken),
+    ]);
+    if (access && access !== failedAccessToken) return access;
+    if (!refreshToken) {
+      throw new ChannelSendError(
+        'Zalo: access token hết hạn và không có refresh token / access token expired and no refresh token is configured',
+        false,
+        'no_refresh_token',
+      );
+    }
+    const pair = await this.refresh(refreshToken);
+    const values = {
+      [ZALO_TOKEN_KEYS.accessToken]: pair.accessToken,
+      [ZALO_TOKEN_KEYS.refreshToken]: pair.refreshToken,
+      [ZALO_TOKEN_KEYS.expiresAt]: String(this.now() + pair.expiresInS * 1000),
+    };
+    try {
+      await this.secrets.setMany(values);
+    } catch (err) {
+      // The old refresh token is spent: losing the new pair would need a new authorisation.
+      this.unsaved = values;
+      this.logger.error({ err: errorText(err) }, 'zalo: could not store the refreshed token pair; will retry storing it');
+      throw new ChannelSendError('Zalo: could not store the refreshed token pair', true, 'token_store_failed');
+    }
+    this.logger.info({ expiresInS: pair.expiresInS }, 'zalo: access token refreshed');
+    return pair.accessToken;
+  }
+
+  private async saveUnsaved(): Promise<void> {
+    if (!this.unsaved) return;
+    const values = this.unsaved;
+    try {
+      await this.secrets.setMany(values);
+    } catch (err) {
+      this.logger.error({ err: errorText(err) }, 'zalo: still cannot store the refreshed token pair');
+      throw new ChannelSendError('Zalo: could not store the refreshed token pair', true, 'token_store_failed');
+    }
+    if (this.unsaved === values) this.unsaved = undefined;
+    this.logger.info('zalo: refreshed token pair stored');
+  }
+
+  private async seedFromEnv(seed: ZaloTokensOptions['seed']): Promise<void> {
+    if (!seed.accessToken && !seed.refreshToken) return;
+    const fingerprint = createHash('sha256')
+      .update(`${seed.accessToken ?? ''}\n${seed.refreshToken ?? ''}`)
+      .digest('hex')
+      .slice(0, 16);
+    const [seededFrom, storedAccess, storedRefresh] = await Promise.all([
+      this.secrets.get(ZALO_TOKEN_KEYS.seededFrom),
+      this.secrets.get(ZALO_TOKEN_KEYS.accessToken),
+      this.secrets.get(ZALO_TOKEN_KEYS.refreshToken),
+    ]);
+    if (seededFrom === fingerprint) return;
+    if (seededFrom === undefined && (storedAccess || storedRefresh)) {
+      // Tokens stored by other means (e.g. an authorisation flow) win: only note the env.
+      await this.secrets.setMany({ [ZALO_TOKEN_KEYS.seededFrom]: fingerprint });
+      return;
+    }
+    // Store empty, or the operator put different tokens in the environment: seed from it.
+    await this.secrets.setMany({
+      [ZALO_TOKEN_KEYS.accessToken]: seed.accessToken ?? '',
+      [ZALO_TOKEN_KEYS.refreshToken]: seed.refreshToken ?? '',
+      [ZALO_TOKEN_KEYS.expiresAt]: '',
+      [ZALO_TOKEN_KEYS.seededFrom]: fingerprint,
+    });
+    this.logger.info('zalo: token pair seeded from the environment');
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

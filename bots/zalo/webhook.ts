@@ -1,0 +1,125 @@
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { MessageReceiver } from '../core/types.ts';
+import { toIncomingMessage, zaloEnvelopeSchema, zaloTimestampMs } from './incoming-message.ts';
+import { ZALO_SIGNATURE_HEADER, verifyZaloSignature } from './signature.ts';
+
+/** Where Zalo posts events; register `<public url>/webhooks/zalo` in the Zalo developer console. */
+export const ZALO_WEBHOOK_PATH = '/webhooks/zalo';
+
+/** Zalo events are small; anything larger is not Zalo. */
+const BODY_LIMIT = '256kb';
+
+export interface ZaloWebhookOptions {
+  appId: string;
+  /** The OA Secret Key (not the App Secret): it signs webhook events. */
+  oaSecretKey: string;
+  /** Events whose timestamp is further than this from now (either way) are rejected as replays. */
+  maxEventAgeS: number;
+  receiver: MessageReceiver;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Mounts `POST /webhooks/zalo`: parse JSON keeping the raw bytes, verify the signature,
+ * app id and freshness, translate the event, hand it to the receiver (which only persists)
+ * and acknowledge with 200 — all well inside Zalo's 2-second window. The answer is produced
+ * later by the core. If the receiver cannot persist, 500 makes Zalo deliver again.
+ */
+export function mountZaloWebhook(app: Express, options: ZaloWebhookOptions): void {
+  // The exact bytes are needed for the signature; a WeakMap avoids widening Request's type.
+  const rawBodies = new WeakMap<object, Buffer>();
+  const parseJson = express.json({
+    limit: BODY_LIMIT,
+    // Whatever Content-Type the sender declares, the body must be JSON.
+    type: () => true,
+    verify: (req, _res, buf) => {
+      rawBodies.set(req, buf);
+    },
+  });
+  app.post(ZALO_WEBHOOK_PATH, parseJson, handleEvent(options, rawBodies), handleParseErrors(options.logger));
+}
+
+function handleEvent(options: ZaloWebhookOptions, rawBodies: WeakMap<object, Buffer>): RequestHandler {
+  const { appId, oaSecretKey, maxEventAgeS, receiver, logger } = options;
+  const now = options.now ?? Date.now;
+  const log = logger.child({ channel: 'zalo' });
+
+  return async (req, res) => {
+    const rawBody = rawBodies.get(req);
+    if (!rawBody || req.body === undefined) {
+      res.status(400).json({ error: 'empty_body' });
+      return;
+    }
+    const reject = (reason: string, details: Record<string, unknown> = {}): void => {
+      log.warn({ reason, ip: req.ip, ...details }, 'zalo webhook: rejected');
+      res.status(401).json({ error: 'unauthorized' });
+    };
+
+    const signature = req.get(ZALO_SIGNATURE_HEADER);
+    if (!signature) return reject('missing_signature');
+    const envelope = zaloEnvelopeSchema.safeParse(req.body);
+    if (!envelope.success) {
+      log.warn({ ip: req.ip }, 'zalo webhook: body is not a Zalo event (no app_id/timestamp/event_name)');
+      res.status(400).json({ error: 'not_a_zalo_event' });
+      return;
+    }
+    const { app_id: eventAppId, timestamp, event_name: eventName } = envelope.data;
+    if (eventAppId !== appId) return reject('wrong_app_id', { eventAppId, eventName });
+    if (!verifyZaloSignature(signature, eventAppId, rawBody, timestamp, oaSecretKey)) {
+      return reject('bad_signature', { eventName });
+    }
+    const sentMs = zaloTimestampMs(timestamp);
+    if (sentMs === undefined || Math.abs(now() - sentMs) > maxEventAgeS * 1000) {
+      return reject('stale_timestamp', { eventName, timestamp });
+    }
+
+    const outcome = toIncomingMessage(req.body);
+    if (outcome.action === 'ignore') {
+      log.debug({ eventName, reason: outcome.reason }, 'zalo webhook: event ignored');
+      res.status(200).json({ ok: true });
+      return;
+    }
+    if (outcome.action === 'invalid') {
+      // Signed by Zalo but not the shape we know: a retry would bring the same body, so acknowledge.
+      log.warn({ eventName, issues: outcome.issues }, 'zalo webhook: event with an unexpected shape ignored');
+      res.status(200).json({ ok: true });
+      return;
+    }
+
+    try {
+      const { duplicate } = await receiver.receive(outcome.message);
+      // num_retry (reported by some sources) helps tell Zalo's redeliveries apart in the logs.
+      log.debug({ eventName, channelMessageId: outcome.message.channelMessageId, duplicate, numRetry: req.get('num_retry') }, 'zalo webhook: event received');
+    } catch (err) {
+      log.error({ eventName, err: err instanceof Error ? err.message : String(err) }, 'zalo webhook: could not store the event; Zalo will retry');
+      res.status(500).json({ error: 'unavailable' });
+      return;
+    }
+    res.status(200).json({ ok: true });
+  };
+}
+
+const bodyParserError = z.object({ type: z.string().optional(), status: z.number().optional() });
+
+/** body-parser failures: malformed JSON → 400, too large → 413, other client errors keep their status. */
+function handleParseErrors(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req: Request, res, next) => {
+    const parsed = bodyParserError.safeParse(err);
+    const type = parsed.success ? parsed.data.type : undefined;
+    const status = parsed.success ? parsed.data.status : undefined;
+    if (type === 'entity.too.large') {
+      logger.warn({ channel: 'zalo', ip: req.ip }, 'zalo webhook: body too large');
+      res.status(413).json({ error: 'payload_too_large' });
+    } else if (type === 'entity.parse.failed') {
+      logger.warn({ channel: 'zalo', ip: req.ip }, 'zalo webhook: malformed JSON');
+      res.status(400).json({ error: 'malformed_json' });
+    } else if (type && status !== undefined && status >= 400 && status < 500) {
+      res.status(status).json({ error: type });
+    } else {
+      next(err);
+    }
+  };
+}

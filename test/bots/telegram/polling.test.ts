@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Telegram } from 'telegraf';
+import { setupTelegram } from '../../../bots/telegram/index.ts';
+import { startPolling } from '../../../bots/telegram/polling.ts';
+import { createUpdateHandler } from '../../../bots/telegram/receive-update.ts';
+import { startFakeTelegramApi, type FakeTelegramApi } from '../../fakes/telegram-api.ts';
+import { capturingLogger, RecordingReceiver, startHarness } from './harness.ts';
+
+let api: FakeTelegramApi;
+
+beforeEach(async () => {
+  api = await startFakeTelegramApi();
+});
+
+afterEach(async () => {
+  await api.close();
+});
+
+const update = (id: number, text: string) => ({
+  update_id: id,
+  message: { message_id: id, date: 1_700_000_000, chat: { id: 5, type: 'private' }, from: { id: 5, is_bot: false, first_name: 'Minh' }, text },
+});
+
+describe('Telegram long polling', () => {
+  it('deletes the webhook, receives queued updates, and confirms the offset on stop', async () => {
+    const h = await startHarness(setupTelegram, { TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_MODE: 'polling', TELEGRAM_API_ROOT: api.apiRoot });
+    try {
+      expect(h.handle).toBeDefined();
+      await h.handle?.start?.();
+      expect(api.callsTo('deleteWebhook')).toHaveLength(1);
+      api.enqueueUpdate(update(900, 'xin chào'));
+      await h.receiver.waitFor(1);
+      api.enqueueUpdate(update(901, 'thủ tục cấp căn cước'));
+      await h.receiver.waitFor(2);
+      expect(h.receiver.messages.map((m) => [m.channelMessageId, m.text, m.from.address])).toEqual([
+        ['900', 'xin chào', { chatId: 5 }],
+        ['901', 'thủ tục cấp căn cước', { chatId: 5 }],
+      ]);
+      await h.handle?.stop?.();
+      const polls = api.callsTo('getUpdates');
+      expect(polls.at(-1)).toMatchObject({ offset: 902 });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('retries an update the core failed to persist instead of skipping it', async () => {
+    const receiver = new RecordingReceiver();
+    receiver.failNext();
+    const telegram = new Telegram(api.token, { apiRoot: api.apiRoot, webhookReply: false });
+    const { logger } = capturingLogger();
+    const handleUpdate = createUpdateHandler({ telegram, receiver, logger });
+    api.enqueueUpdate(update(70, 'lần một'));
+    const poller = await startPolling({ telegram, handleUpdate, logger }, { retryDelayMs: 1 });
+    try {
+      await receiver.waitFor(1);
+      expect(receiver.messages.map((m) => m.channelMessageId)).toEqual(['70']);
+      // The failed hand-over did not move the offset: the second fetch asked from 70 again.
+      expect(api.callsTo('getUpdates').slice(0, 2).map((c) => c.offset)).toEqual([0, 0]);
+    } finally {
+      await poller.stop();
+    }
+  });
+});
