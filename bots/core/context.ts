@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { Answerer } from '../../retrieval/types.ts';
+import type { NewConversationTurn } from '../../storage/conversation-store.ts';
+import type { BotStorage } from '../../storage/index.ts';
+import type { CoreEventEmitter } from './events.ts';
+import type { HistoryPolicy } from './history.ts';
+import type { OutboxWorker } from './outbox-worker.ts';
+import type { RateLimit } from './pipeline/rate-limit.ts';
+
+/** What every pipeline step may use. Built once by `ConversationCore`. */
+export interface PipelineContext {
+  stores: BotStorage;
+  answerer: Answerer;
+  rateLimit: RateLimit;
+  outbox: OutboxWorker;
+  events: CoreEventEmitter;
+  logger: Logger;
+  clock: () => Date;
+  agencyName: string;
+  history: HistoryPolicy;
+}
+
+/**
+ * What a step decided for one message: the reply and what to remember about it. The
+ * pipeline adds who, when and what the citizen wrote, and records it as a turn.
+ */
+export type TurnDraft = Omit<NewConversationTurn, 'inboxId' | 'channel' | 'userId' | 'userText' | 'createdAt'>;

@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Answerer, Citation } from '../../retrieval/types.ts';
+import type { EscalationChange } from '../../storage/escalation-store.ts';
+import type { InboxItem } from '../../storage/inbox-store.ts';
+import type { BotStorage } from '../../storage/index.ts';
+import type { PipelineContext } from './context.ts';
+import { CoreEventEmitter } from './events.ts';
+import { handleMessage } from './handle-message.ts';
+import { DEFAULT_HISTORY_POLICY, type HistoryPolicy } from './history.ts';
+import { spokespersonReplyText } from './messages.ts';
+import { OutboxWorker, type DeliveryOutcome } from './outbox-worker.ts';
+import { recipientInput, recordIncoming } from './pipeline/record-incoming.ts';
+import { RateLimit } from './pipeline/rate-limit.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+import type { ChannelSender, IncomingMessage, MessageReceiver, OutgoingMessage, Recipient } from './types.ts';
+import { WorkTracker } from './work-tracker.ts';
+
+export interface ConversationCoreOptions {
+  answerer: Answerer;
+  storage: BotStorage;
+  logger: Logger;
+  config: {
+    /** `LOA_RATE_LIMIT_PER_MINUTE`. */
+    rateLimitPerMinute: number;
+    /** `LOA_AGENCY_NAME`. */
+    agencyName: string;
+    retry?: Partial<RetryPolicy>;
+    history?: Partial<HistoryPolicy>;
+  };
+  /** Time source for timestamps and history windows (tests pass a fixed one). */
+  clock?: () => Date;
+}
+
+/** What a reply or proactive message came to. `willRetry`: it failed for now, and the outbox tries again. */
+export interface DeliveryResult {
+  delivered: boolean;
+  error?: string;
+  willRetry?: boolean;
+}
+
+const replyInput = z.object({
+  text: z.string().trim().min(1).max(10_000),
+  citations: z.array(z.custom<Citation>((c) => typeof c === 'object' && c !== null && 'id' in c)).optional(),
+  officer: z.string().trim().min(1).max(256),
+});
+
+const REFUSALS: Record<Exclude<EscalationChange, { ok: true }>['reason'], string> = {
+  not_found: 'escalation not found',
+  claimed_by_other: 'escalation is claimed by another officer',
+  finished: 'escalation is already answered or closed',
+};
+
+function toResult(outcome: DeliveryOutcome): DeliveryResult {
+  switch (outcome.status) {
+    case 'sent':
+      return { delivered: true };
+    case 'retrying':
+      return { delivered: false, error: outcome.error, willRetry: true };
+    case 'failed':
+      return { delivered: false, error: outcome.error };
+    case 'not_pending':
+      return outcome.current === 'sent'
+        ? { delivered: true }
+        : { delivered: false, error: 'delivery already in progress', willRetry: outcome.current === 'sending' };
+  }
+}
+
+/**
+ * The conversation core: one pipeline for every channel. Adapters hand it incoming events
+ * (`receive`) and register their senders; it answers from the official documents,
+ * escalates to spokespeople, and delivers every reply through a durable outbox.
+ *
+ * Follow one message: `receive()` → `pipeline/record-incoming.ts` → `handle-message.ts`
+ * (which lists the remaining steps in order) → `outbox-worker.ts`.
+ *
+ * @example
+ * const core = new ConversationCore({ answerer, storage, logger, config: { rateLimitPerMinute: 20, agencyName: 'Sở Tư pháp' } });
+ * core.registerSender(zaloSender);
+ * await core.start();
+ * app.post('/webhooks/zalo', async (req, res) => { await core.receive(toIncoming(req.body)); res.sendStatus(200); });
+ */
+export class ConversationCore implements MessageReceiver {
+  /** `escalation.created`, `escalation.updated`, `turn.recorded`, `message.sent`, `message.failed`. */
+  readonly events: CoreEventEmitter;
+  private readonly stores: BotStorage;
+  private readonly logger: Logger;
+  private readonly clock: () => Date;
+  private readonly agencyName: string;
+  private readonly tracker = new WorkTracker();
+  private readonly worker: OutboxWorker;
+  private readonly pipeline: PipelineContext;
+  /** Inbox items queued in this process, so a resumed item is not queued twice. */
+  private readonly queued = new Set<number>();
+  private state: 'idle' | 'running' | 'stopped' = 'idle';
+
+  constructor(options: ConversationCoreOptions) {
+    this.stores = options.storage;
+    this.logger = options.logger;
+    this.clock = options.clock ?? (() => new Date());
+    this.agencyName = options.config.agencyName;
+    this.events = new CoreEventEmitter(this.logger);
+    this.worker = new OutboxWorker({
+      outbox: this.stores.outbox,
+      conversations: this.stores.conversations,
+      escalations: this.stores.escalations,
+      events: this.events,
+      logger: this.logger,
+      clock: this.clock,
+      policy: { ...DEFAULT_RETRY_POLICY, ...options.config.retry },
+      tracker: this.tracker,
+    });
+    this.pipeline = {
+      stores: this.stores,
+      answerer: options.answerer,
+      rateLimit: new RateLimit(options.config.rateLimitPerMinute),
+      outbox: this.worker,
+      events: this.events,
+      logger: this.logger,
+      clock: this.clock,
+      agencyName: this.agencyName,
+      history: { ...DEFAULT_HISTORY_POLICY, ...options.config.history },
+    };
+  }
+
+  /** Adds (or replaces) the sender of a channel. */
+  registerSender(sender: ChannelSender): void {
+    this.worker.registerSender(sender);
+  }
+
+  /**
+   * Stores the event and returns; the answer is worked out in the background, so a webhook
+   * can acknowledge at once. A re-delivered event resolves `{ duplicate: true }` and is
+   * otherwise ignored. Before `start()` events are stored but wait. Throws
+   * `InvalidIncomingMessageError` for an event that breaks the contract.
+   */
+  async receive(message: IncomingMessage): Promise<{ duplicate: boolean }> {
+    const result = await recordIncoming(this.stores.inbox, message, this.clock());
+    if (result.duplicate) {
+      this.logger.debug({ channel: message.channel, channelMessageId: message.channelMessageId }, 'duplicate delivery ignored');
+      return { duplicate: true };
+    }
+    if (this.state === 'running') this.enqueue(result.item);
+    return { duplicate: false };
+  }
+
+  /** Starts handling: resumes inbox events not handled and outbox messages not sent before a restart. */
+  async start(): Promise<void> {
+    if (this.state === 'running') return;
+    this.state = 'running';
+    this.tracker.resume();
+    const messages = await this.worker.resume();
+    const events = await this.stores.inbox.pending();
+    for (const item of events) this.enqueue(item);
+    if (messages || events.length) this.logger.info({ events: events.length, messages }, 'resumed unfinished work');
+  }
+
+  /**
+   * Stops taking work: events not started yet stay in the inbox, scheduled retries stay in
+   * the outbox (both resume at the next `start()`); resolves when running work has finished.
+   */
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    this.tracker.pause();
+    await this.tracker.idle();
+  }
+
+  /** Resolves when every queued event is handled and every send has succeeded or given up, retries included. */
+  async drain(): Promise<void> {
+    await this.tracker.idle();
+  }
+
+  /** Claims an escalation for an officer (exclusive) and announces the change. */
+  async claimEscalation(id: string, officer: string): Promise<EscalationChange> {
+    return this.announce(await this.stores.escalations.claim(id, officer, this.clock()));
+  }
+
+  /** Closes an escalation without a reply (duplicate, out of scope …) and announces the change. */
+  async closeEscalation(id: string, reason: string): Promise<EscalationChange> {
+    return this.announce(await this.stores.escalations.close(id, reason, this.clock()));
+  }
+
+  /**
+   * Sends a spokesperson's reply to the citizen on the channel they asked on. The reply is
+   * stored first; the escalation becomes `answered` only once the channel accepted it. A
+   * failure is recorded on the escalation; retryable ones are retried by the outbox, and
+   * `retryDelivery` tries again on demand.
+   */
+  async replyToEscalation(escalationId: string, reply: { text: string; citations?: Citation[]; officer: string }): Promise<DeliveryResult> {
+    const input = replyInput.safeParse(reply);
+    if (!input.success) return { delivered: false, error: `invalid reply: ${input.error.issues.map((i) => i.message).join('; ')}` };
+    const { text, officer } = input.data;
+    const citations = input.data.citations ?? [];
+
+    // One reply on its way at a time: a second one would reach the citizen as well.
+    const previous = await this.stores.outbox.latestReply(escalationId);
+    if (previous && (previous.status === 'pending' || previous.status === 'sending')) {
+      return { delivered: false, error: 'a reply is already being delivered; use retryDelivery', willRetry: true };
+    }
+
+    const now = this.clock();
+    const change = this.announce(await this.stores.escalations.recordAnswer(escalationId, { text, citations, officer }, now));
+    if (!change.ok) return { delivered: false, error: REFUSALS[change.reason] };
+    const escalation = change.escalation;
+
+    const message: OutgoingMessage = {
+      kind: 'spokesperson_reply',
+      text: spokespersonReplyText(this.agencyName, escalation.question, text),
+      answerId: randomUUID(),
+      ...(citations.length ? { citations } : {}),
+    };
+    const turn = await this.stores.conversations.recordTurn({
+      channel: escalation.channel,
+      userId: escalation.recipient.userId,
+      intent: 'spokesperson_reply',
+      replyKind: message.kind,
+      replyText: message.text,
+      citations,
+      answerId: message.answerId,
+      escalated: true,
+      escalationId,
+      createdAt: now.toISOString(),
+    });
+    this.events.emit('turn.recorded', turn);
+    const item = await this.stores.outbox.enqueue(
+      { key: `escalation:${escalationId}:reply:${randomUUID()}`, recipient: escalation.recipient, message, turnId: turn.id, escalationId },
+      now,
+    );
+    return toResult(await this.tracker.run(() => this.worker.deliver(item.id)));
+  }
+
+  /** Tries again to deliver a spokesperson's reply whose delivery failed (or is waiting for a retry). */
+  async retryDelivery(escalationId: string): Promise<DeliveryResult> {
+    const escalation = await this.stores.escalations.get(escalationId);
+    if (!escalation) return { delivered: false, error: REFUSALS.not_found };
+    if (escalation.status === 'answered') return { delivered: true };
+    const last = await this.stores.outbox.latestReply(escalationId);
+    if (!last) return { delivered: false, error: 'no reply has been recorded for this escalation' };
+    if (last.status === 'sent') {
+      this.announce({ ok: true, escalation: (await this.stores.escalations.markDelivered(escalationId, this.clock())) ?? escalation });
+      return { delivered: true };
+    }
+    if (last.status === 'failed') {
+      const again = await this.stores.outbox.enqueue(
+        { key: `escalation:${escalationId}:reply:${randomUUID()}`, recipient: last.recipient, message: last.message, turnId: last.turnId, escalationId },
+        this.clock(),
+      );
+      return toResult(await this.tracker.run(() => this.worker.deliver(again.id)));
+    }
+    return toResult(await this.tracker.run(() => this.worker.deliver(last.id)));
+  }
+
+  /** Sends a message Loa starts (not a reply to an event), through the outbox, and records it as a turn. */
+  async sendToUser(recipient: Recipient, message: OutgoingMessage): Promise<DeliveryResult & { outboxId: number }> {
+    const to = recipientInput.parse(recipient);
+    const now = this.clock();
+    const turn = await this.stores.conversations.recordTurn({
+      channel: to.channel,
+      userId: to.userId,
+      intent: 'proactive',
+      replyKind: message.kind,
+      replyText: message.text,
+      citations: message.citations,
+      answerId: message.answerId,
+      createdAt: now.toISOString(),
+    });
+    this.events.emit('turn.recorded', turn);
+    const item = await this.stores.outbox.enqueue({ key: `proactive:${randomUUID()}`, recipient: to, message, turnId: turn.id }, now);
+    return { outboxId: item.id, ...toResult(await this.tracker.run(() => this.worker.deliver(item.id))) };
+  }
+
+  /** Queues an inbox event behind the same citizen's earlier ones. */
+  private enqueue(item: InboxItem): void {
+    if (this.queued.has(item.id)) return;
+    this.queued.add(item.id);
+    this.tracker.serial(`${item.channel}:${item.userId}`, async () => {
+      try {
+        // Stopped before its turn came: it stays pending for the next start.
+        if (this.state !== 'running') return;
+        await handleMessage(this.pipeline, item);
+      } catch (err) {
+        this.logger.error({ err, inboxId: item.id }, 'handling a message failed');
+        await this.stores.inbox.markFailed(item.id, err instanceof Error ? err.message : String(err), this.clock()).catch(() => undefined);
+      } finally {
+        this.queued.delete(item.id);
+      }
+    });
+  }
+
+  private announce(change: EscalationChange): EscalationChange {
+    if (change.ok) this.events.emit('escalation.updated', change.escalation);
+    return change;
+  }
+}

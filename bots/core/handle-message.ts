@@ -1,0 +1,54 @@
+import type { ConversationTurn } from '../../storage/conversation-store.ts';
+import type { InboxItem } from '../../storage/inbox-store.ts';
+import { classify } from './classify.ts';
+import type { PipelineContext, TurnDraft } from './context.ts';
+import { RATE_LIMITED_TEXT } from './messages.ts';
+import { enqueueReply } from './pipeline/enqueue-reply.ts';
+import { respond } from './pipeline/respond.ts';
+import type { DeliveryOutcome } from './outbox-worker.ts';
+
+/**
+ * The pipeline for one citizen message, after step 1 (`pipeline/record-incoming.ts`)
+ * stored it in the inbox:
+ *
+ * 2. `pipeline/rate-limit.ts`: too many messages? one notice, then silence;
+ * 3. `classify.ts`: greeting, help, request for a person, feedback, non-text, question …;
+ * 4. `pipeline/respond.ts`: the reply (`answer-question.ts`, `escalate.ts`, `record-feedback.ts`),
+ *    recorded as a conversation turn;
+ * 5. `pipeline/enqueue-reply.ts`: the reply written to the outbox;
+ * 6. `outbox-worker.ts`: the reply sent, retried with backoff if the channel fails.
+ *
+ * Handling an event twice (after a crash) is harmless: its turn, escalation and outbox
+ * item are keyed by the inbox id, so the second run resends the first run's reply.
+ */
+export async function handleMessage(ctx: PipelineContext, item: InboxItem): Promise<DeliveryOutcome | undefined> {
+  const turn = (await ctx.stores.conversations.turnForInbox(item.id)) ?? (await decideAndRecord(ctx, item));
+  const queued = await enqueueReply(ctx, turn, item.message.from, `inbox:${item.id}`, item.message.channelMessageId);
+  await ctx.stores.inbox.markDone(item.id, turn.intent, ctx.clock());
+  return queued && ctx.outbox.deliver(queued.id);
+}
+
+async function decideAndRecord(ctx: PipelineContext, item: InboxItem): Promise<ConversationTurn> {
+  const msg = item.message;
+  const draft = await decide(ctx, item);
+  const turn = await ctx.stores.conversations.recordTurn({
+    ...draft,
+    inboxId: item.id,
+    channel: item.channel,
+    userId: item.userId,
+    userText: msg.text ?? (msg.feedback ? (msg.feedback.value === 'up' ? '👍' : '👎') : undefined),
+    createdAt: item.receivedAt,
+  });
+  ctx.events.emit('turn.recorded', turn);
+  return turn;
+}
+
+async function decide(ctx: PipelineContext, item: InboxItem): Promise<TurnDraft> {
+  // Leaving is always recorded, whatever the rate.
+  if (item.message.kind !== 'unfollow') {
+    const rate = await ctx.rateLimit.check(item.channel, item.userId);
+    if (rate === 'notify') return { intent: 'rate_limited', replyKind: 'notice', replyText: RATE_LIMITED_TEXT };
+    if (rate === 'drop') return { intent: 'rate_limited' };
+  }
+  return respond(ctx, item, classify(item.message));
+}

@@ -1,0 +1,52 @@
+import type { AbstainReason, Citation } from '../../../retrieval/types.ts';
+import type { ConversationTurn } from '../../../storage/conversation-store.ts';
+import type { EscalationReason } from '../../../storage/escalation-store.ts';
+import type { InboxItem } from '../../../storage/inbox-store.ts';
+import type { PipelineContext, TurnDraft } from '../context.ts';
+import { escalationContext } from '../history.ts';
+import { ESCALATED_AFTER_ABSTAIN_TEXT, ESCALATED_TEXT } from '../messages.ts';
+
+export interface EscalationRequest {
+  question: string;
+  reason: EscalationReason;
+  /** What retrieval found, if it ran (shown to the officer as a starting point). */
+  candidates?: Citation[];
+  abstainReason?: AbstainReason;
+  confidence?: number;
+  /** The citizen's recent turns, oldest first. */
+  recent: ConversationTurn[];
+}
+
+/**
+ * Step 4b: hands the question to a spokesperson. The escalation is stored before the
+ * reply telling the citizen so is even drafted: the citizen is never told about an
+ * escalation that does not exist.
+ */
+export async function escalate(ctx: PipelineContext, item: InboxItem, request: EscalationRequest): Promise<TurnDraft> {
+  const escalation = await ctx.stores.escalations.create(
+    {
+      // Handling the same event again (after a crash) finds this escalation instead of making another.
+      sourceKey: `inbox:${item.id}`,
+      reason: request.reason,
+      abstainReason: request.abstainReason,
+      recipient: item.message.from,
+      userName: item.message.userName,
+      question: request.question,
+      context: escalationContext(request.recent),
+      candidates: request.candidates ?? [],
+    },
+    ctx.clock(),
+  );
+  ctx.events.emit('escalation.created', escalation);
+  ctx.logger.info({ escalationId: escalation.id, channel: escalation.channel, reason: request.reason }, 'question escalated');
+  return {
+    intent: request.reason === 'requested' ? 'human' : 'question',
+    replyKind: 'escalated',
+    replyText: request.reason === 'abstained' ? ESCALATED_AFTER_ABSTAIN_TEXT : ESCALATED_TEXT,
+    abstained: request.reason === 'abstained',
+    abstainReason: request.abstainReason,
+    confidence: request.confidence,
+    escalated: true,
+    escalationId: escalation.id,
+  };
+}

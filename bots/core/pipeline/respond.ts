@@ -1,0 +1,43 @@
+import type { InboxItem } from '../../../storage/inbox-store.ts';
+import type { Intent } from '../classify.ts';
+import type { PipelineContext, TurnDraft } from '../context.ts';
+import { RECENT_TURNS, recentQuestions } from '../history.ts';
+import { NON_TEXT_TEXT, helpText, welcomeText } from '../messages.ts';
+import { answerQuestion } from './answer-question.ts';
+import { escalate } from './escalate.ts';
+import { recordFeedback } from './record-feedback.ts';
+
+/** Step 4: decides the reply for what the message is. */
+export async function respond(ctx: PipelineContext, item: InboxItem, intent: Intent): Promise<TurnDraft> {
+  switch (intent.type) {
+    case 'welcome':
+      return { intent: 'welcome', replyKind: 'notice', replyText: welcomeText(ctx.agencyName) };
+    case 'help':
+      return { intent: 'help', replyKind: 'notice', replyText: helpText(ctx.agencyName) };
+    case 'non_text':
+      return { intent: 'non_text', replyKind: 'notice', replyText: NON_TEXT_TEXT };
+    case 'unfollow':
+      // Recorded for the reports; a citizen who left cannot be written to.
+      return { intent: 'unfollow' };
+    case 'feedback':
+      return recordFeedback(ctx, item, intent);
+    case 'question':
+      return answerQuestion(ctx, item, intent.text);
+    case 'human':
+      return requestPerson(ctx, item, intent.question);
+  }
+}
+
+/** What the officer sees when the citizen asked for a person without saying why. */
+const BARE_REQUEST_QUESTION = 'Người dân đề nghị được gặp cán bộ.';
+
+/**
+ * "Gặp cán bộ": escalates the question the request carries or, for a bare request, the
+ * citizen's latest question, so the officer sees what it is about.
+ */
+async function requestPerson(ctx: PipelineContext, item: InboxItem, question: string | undefined): Promise<TurnDraft> {
+  const recent = await ctx.stores.conversations.recentTurns(item.channel, item.userId, RECENT_TURNS);
+  const previous = recentQuestions(recent, ctx.clock(), ctx.history).at(-1);
+  const text = question ?? previous ?? (item.message.text?.trim() || BARE_REQUEST_QUESTION);
+  return escalate(ctx, item, { question: text, reason: 'requested', recent });
+}
