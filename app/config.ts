@@ -89,6 +89,19 @@ export const configSchema = z.object({
   LOA_LOGIN_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
   /** Telegram chat (group) id that hears about each new escalation; needs TELEGRAM_BOT_TOKEN. */
   LOA_NOTIFY_TELEGRAM_CHAT_ID: optionalString,
+  // Reports
+  /** The agency's time zone (IANA name): report days run from its midnight to midnight. */
+  LOA_TIMEZONE: z
+    .string()
+    .default('Asia/Ho_Chi_Minh')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a known time zone (use an IANA name such as Asia/Ho_Chi_Minh)'),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string; sqliteFile: string };

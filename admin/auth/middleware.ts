@@ -1,0 +1,66 @@
+import type { RequestHandler, Response } from 'express';
+import { sendError } from '../http.ts';
+import type { Role } from '../types.ts';
+import { readCookie, SESSION_COOKIE } from './cookies.ts';
+import { sameToken, type ActiveSession, type StaffSessions } from './sessions.ts';
+
+/** The header every state-changing console request must carry. */
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The session of this request, when it has a valid one (set by `loadSession`, for every console route). */
+export function activeSession(res: Response): ActiveSession | undefined {
+  return res.locals.staffSession as ActiveSession | undefined;
+}
+
+/** Reads the session cookie and, when it names a live session, puts it in `res.locals.staffSession`. */
+export function loadSession(sessions: StaffSessions): RequestHandler {
+  return async (req, res, next) => {
+    const session = await sessions.resolve(readCookie(req.get('cookie'), SESSION_COOKIE));
+    if (session) res.locals.staffSession = session;
+    next();
+  };
+}
+
+/**
+ * CSRF protection: a state-changing request (POST/PUT/PATCH/DELETE) made with a session must
+ * carry the session's token in `X-CSRF-Token`, else 403. Requests without a session are left
+ * to `requireRole` (401). `exempt` lists paths (relative to the mount point) such as `/login`.
+ */
+export function csrfProtection(exempt: string[] = []): RequestHandler {
+  const skip = new Set(exempt);
+  return (req, res, next) => {
+    if (SAFE_METHODS.has(req.method) || skip.has(req.path)) return next();
+    const session = activeSession(res);
+    if (!session) return next();
+    const token = req.get(CSRF_HEADER);
+    if (!token || !sameToken(token, session.csrfToken)) {
+      return sendError(res, 403, 'csrf', 'Thiếu hoặc sai mã bảo vệ (CSRF). Vui lòng tải lại trang.');
+    }
+    next();
+  };
+}
+
+/**
+ * Allows the request only for signed-in staff with one of `roles`: 401 without a session,
+ * 403 with another role. Sets `res.locals.user` (read it with `currentUser(res)`).
+ * Use it on each route, never router-wide (`router.use`): every console module's router
+ * is mounted on the same path, so a router-wide check would also guard the other modules.
+ *
+ * @example
+ * router.post('/faqs', requireRole('admin', 'spokesperson'), async (req, res) => { const me = currentUser(res); … });
+ */
+export function requireRole(...roles: Role[]): RequestHandler {
+  const allowed = new Set<Role>(roles);
+  return (_req, res, next) => {
+    const session = activeSession(res);
+    if (!session) return sendError(res, 401, 'unauthorized', 'Vui lòng đăng nhập.');
+    if (!allowed.has(session.user.role)) return sendError(res, 403, 'forbidden', 'Tài khoản của bạn không có quyền thực hiện thao tác này.');
+    res.locals.user = session.user;
+    next();
+  };
+}
+
+/** Every role: any signed-in staff member. */
+export const ANY_ROLE: Role[] = ['admin', 'spokesperson', 'viewer'];

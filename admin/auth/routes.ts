@@ -1,0 +1,191 @@
+import express, { type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { parseOr400, sendError } from '../http.ts';
+import { errorSchema, operation } from '../openapi.ts';
+import type { AdminModule, AuditLog } from '../types.ts';
+import { currentUser } from '../types.ts';
+import { passwordSchema, staffUserSchema } from '../users/schemas.ts';
+import type { UserStore } from '../../storage/user-store.ts';
+import { sessionCookie } from './cookies.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { activeSession, ANY_ROLE, requireRole } from './middleware.ts';
+import { decoyHash, hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from './password.ts';
+import type { ActiveSession, StaffSessions } from './sessions.ts';
+
+export interface AuthRouteDeps {
+  users: UserStore;
+  sessions: StaffSessions;
+  throttle: LoginThrottle;
+  audit: AuditLog;
+  logger: Logger;
+  lockout: { maxFailures: number; lockMs: number };
+  /** Whether the cookie gets `Secure` for this request. */
+  secureCookie: (req: Request) => boolean;
+  clock: () => Date;
+  /** Called when a session ends by logout (e.g. to close its live event streams). */
+  onSessionEnded?: (idHash: string) => void;
+}
+
+/** One message for every wrong email/password combination: nothing tells which part was wrong. */
+export const LOGIN_FAILED_MESSAGE = 'Email hoặc mật khẩu không đúng';
+const THROTTLED_MESSAGE = 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.';
+
+// Login takes any string: a too-short password is simply wrong, and must look wrong.
+const loginSchema = z.object({
+  email: z.string().trim().toLowerCase().min(1).max(254),
+  password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+});
+const changePasswordSchema = z.object({ currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH), newPassword: passwordSchema });
+const sessionSchema = z.object({
+  user: staffUserSchema,
+  csrfToken: z.string().describe('Send in X-CSRF-Token on every POST/PUT/PATCH/DELETE'),
+  expiresAt: z.string().describe('When the session ends unless used (idle) or at the latest (absolute)'),
+});
+
+const sessionBody = (s: ActiveSession) => ({ user: s.user, csrfToken: s.csrfToken, expiresAt: s.expiresAt });
+
+/** `POST /login`, `POST /logout`, `GET /session`, `POST /me/password`. */
+export function authModule(deps: AuthRouteDeps): AdminModule {
+  const { users, sessions, throttle, audit } = deps;
+  const router = express.Router();
+  const json = express.json({ limit: '16kb' });
+
+  const setCookie = (req: Request, res: Response, value: string, maxAgeS: number) =>
+    res.append('Set-Cookie', sessionCookie(value, { maxAgeS, secure: deps.secureCookie(req) }));
+
+  router.post('/login', json, async (req, res) => {
+    const body = parseOr400(loginSchema, req.body, res);
+    if (!body) return;
+    const ip = req.ip ?? 'unknown';
+    const { email, password } = body;
+
+    const verdict = await throttle.check(ip, email);
+    if (!verdict.ok) {
+      deps.logger.warn({ ip, scope: verdict.scope }, 'console login throttled');
+      res.set('Retry-After', String(verdict.retryAfterS));
+      return sendError(res, 429, 'too_many_attempts', THROTTLED_MESSAGE);
+    }
+
+    const now = deps.clock();
+    const creds = await users.credentials(email);
+    if (creds?.lockedUntil && Date.parse(creds.lockedUntil) > now.getTime()) {
+      await audit.record({ actor: email, action: 'auth.login_failed', target: `user:${creds.user.id}`, details: { ip, reason: 'locked' } });
+      res.set('Retry-After', String(Math.max(1, Math.ceil((Date.parse(creds.lockedUntil) - now.getTime()) / 1000))));
+      return sendError(res, 429, 'too_many_attempts', THROTTLED_MESSAGE);
+    }
+
+    // Unknown emails cost a hash too, so response time does not reveal which accounts exist.
+    const passwordOk = await verifyPassword(password, creds?.passwordHash ?? (await decoyHash()));
+    if (!creds || !passwordOk || creds.user.disabled) {
+      const reason = !creds ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled';
+      await throttle.failed(ip, email);
+      await audit.record({ actor: email, action: 'auth.login_failed', ...(creds ? { target: `user:${creds.user.id}` } : {}), details: { ip, reason } });
+      if (creds && !passwordOk) {
+        const outcome = await users.recordLoginFailure(creds.user.id, now, deps.lockout);
+        if (outcome.lockedUntil) {
+          await audit.record({
+            actor: 'system',
+            action: 'auth.lockout',
+            target: `user:${creds.user.id}`,
+            details: { email, ip, failures: outcome.failedLogins, lockedUntil: outcome.lockedUntil },
+          });
+        }
+      }
+      return sendError(res, 401, 'login_failed', LOGIN_FAILED_MESSAGE);
+    }
+
+    await throttle.clear(email);
+    await users.recordLoginSuccess(creds.user.id, now);
+    // Session fixation: whatever session the browser had is ended, and a new id is issued.
+    const previous = activeSession(res);
+    if (previous) {
+      await sessions.destroy(previous.idHash);
+      deps.onSessionEnded?.(previous.idHash);
+    }
+    const session = await sessions.create({ ...creds.user, lastLoginAt: now.toISOString() });
+    setCookie(req, res, session.id, sessions.policy.maxMs / 1000);
+    await audit.record({ actor: creds.user.email, action: 'auth.login', target: `user:${creds.user.id}`, details: { ip } });
+    res.json(sessionBody(session));
+  });
+
+  router.post('/logout', requireRole(...ANY_ROLE), async (req, res) => {
+    const session = activeSession(res) as ActiveSession;
+    await sessions.destroy(session.idHash);
+    deps.onSessionEnded?.(session.idHash);
+    await audit.record({ actor: session.user.email, action: 'auth.logout', target: `user:${session.user.id}` });
+    setCookie(req, res, '', 0);
+    res.status(204).end();
+  });
+
+  router.get('/session', requireRole(...ANY_ROLE), (_req, res) => {
+    res.json(sessionBody(activeSession(res) as ActiveSession));
+  });
+
+  router.post('/me/password', requireRole(...ANY_ROLE), json, async (req, res) => {
+    const body = parseOr400(changePasswordSchema, req.body, res);
+    if (!body) return;
+    const me = currentUser(res);
+    const session = activeSession(res) as ActiveSession;
+    const creds = await users.credentialsById(me.id);
+    if (!creds || !(await verifyPassword(body.currentPassword, creds.passwordHash))) {
+      // A stolen session must not become a way to guess the password: it counts like a failed login.
+      const outcome = await users.recordLoginFailure(me.id, deps.clock(), deps.lockout);
+      await audit.record({ actor: me.email, action: 'auth.password_change_failed', target: `user:${me.id}`, details: { reason: 'wrong_password' } });
+      if (outcome.lockedUntil) {
+        await audit.record({ actor: 'system', action: 'auth.lockout', target: `user:${me.id}`, details: { email: me.email, lockedUntil: outcome.lockedUntil } });
+      }
+      return sendError(res, 400, 'wrong_password', 'Mật khẩu hiện tại không đúng.');
+    }
+    await users.setPassword(me.id, await hashPassword(body.newPassword), deps.clock());
+    // Other browsers signed in with the old password are signed out.
+    await sessions.endForUser(me.id, session.idHash);
+    await audit.record({ actor: me.email, action: 'auth.password_change', target: `user:${me.id}` });
+    res.status(204).end();
+  });
+
+  const tags = ['auth'];
+  return {
+    router,
+    paths: {
+      '/login': {
+        post: operation('post', {
+          summary: 'Sign in',
+          description:
+            'Sets the `loa_session` cookie (a new id on every login) and returns the CSRF token. Five wrong passwords lock the account for 15 minutes; failures are also throttled per IP and per email.',
+          tags,
+          roles: 'public',
+          noCsrf: true,
+          body: loginSchema,
+          responses: {
+            200: { description: 'Signed in', schema: sessionSchema },
+            400: { description: 'Malformed body', schema: errorSchema },
+            401: { description: LOGIN_FAILED_MESSAGE, schema: errorSchema },
+            429: { description: 'Too many failed attempts (Retry-After header)', schema: errorSchema },
+          },
+        }),
+      },
+      '/logout': {
+        post: operation('post', { summary: 'Sign out (ends the session)', tags, roles: ANY_ROLE, responses: { 204: { description: 'Signed out' } } }),
+      },
+      '/session': {
+        get: operation('get', {
+          summary: 'The current session: user and CSRF token',
+          tags,
+          roles: ANY_ROLE,
+          responses: { 200: { description: 'Signed in', schema: sessionSchema } },
+        }),
+      },
+      '/me/password': {
+        post: operation('post', {
+          summary: 'Change my password',
+          description: 'Needs the current password; signs out the other sessions of the account.',
+          tags,
+          roles: ANY_ROLE,
+          body: changePasswordSchema,
+          responses: { 204: { description: 'Changed' }, 400: { description: 'Weak new password or wrong current password', schema: errorSchema } },
+        }),
+      },
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { AuditLog, StaffUser } from '../types.ts';
+import type { UserStore } from '../../storage/user-store.ts';
+import { generatePassword, hashPassword } from '../auth/password.ts';
+import type { NewUserInput } from './schemas.ts';
+
+/**
+ * Creates a staff account (console, `loa user add`, first admin). Without a password, a
+ * one-time random one is generated and returned: it is shown once and never stored in
+ * clear. Throws `DuplicateEmailError` when the email is taken.
+ */
+export async function createStaffUser(
+  deps: { users: UserStore; audit: AuditLog; clock?: () => Date },
+  input: NewUserInput,
+  actor: string,
+): Promise<{ user: StaffUser; password?: string }> {
+  const generated = input.password === undefined ? generatePassword() : undefined;
+  const passwordHash = await hashPassword(input.password ?? (generated as string));
+  const user = await deps.users.create({ email: input.email, name: input.name, role: input.role, passwordHash }, (deps.clock ?? (() => new Date()))());
+  await deps.audit.record({ actor, action: 'user.create', target: `user:${user.id}`, details: { email: user.email, role: user.role } });
+  return generated ? { user, password: generated } : { user };
+}

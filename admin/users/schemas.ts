@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password.ts';
+import { ROLES } from '../types.ts';
+
+export const roleSchema = z.enum(ROLES);
+
+/** Emails are compared case-insensitively: stored lower-case. */
+export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'Email không hợp lệ' }));
+
+export const passwordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, { message: `Mật khẩu cần ít nhất ${MIN_PASSWORD_LENGTH} ký tự` })
+  .max(MAX_PASSWORD_LENGTH, { message: `Mật khẩu dài tối đa ${MAX_PASSWORD_LENGTH} ký tự` });
+
+export const nameSchema = z.string().trim().min(1).max(200);
+
+/** A staff account as the API shows it. */
+export const staffUserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().optional(),
+});
+
+/** `POST /users`: without `password`, a one-time password is generated and returned once. */
+export const newUserSchema = z.object({
+  email: emailSchema,
+  name: nameSchema,
+  role: roleSchema,
+  password: passwordSchema.optional(),
+});
+export type NewUserInput = z.output<typeof newUserSchema>;
+
+export const userPatchSchema = z
+  .object({ name: nameSchema.optional(), role: roleSchema.optional(), disabled: z.boolean().optional() })
+  .refine((p) => p.name !== undefined || p.role !== undefined || p.disabled !== undefined, { message: 'Không có gì để thay đổi' });
+
+export const resetPasswordSchema = z.object({ password: passwordSchema.optional() });
+
+export const userIdParams = z.object({ id: z.string().min(1).max(100) });

@@ -1,0 +1,66 @@
+import type { Role, StaffUser } from '../admin/types.ts';
+
+/** A staff account with what only the login code may see. */
+export interface StaffCredentials {
+  user: StaffUser;
+  /** Self-describing hash, e.g. `scrypt$32768$8$1$<salt>$<hash>`; never plaintext. */
+  passwordHash: string;
+  /** Wrong passwords since the last success or lockout. */
+  failedLogins: number;
+  /** ISO time until which every login is refused, when locked. */
+  lockedUntil?: string;
+}
+
+export interface NewStaffUser {
+  /** Stored lower-cased: emails are compared case-insensitively. */
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+}
+
+export interface StaffUserPatch {
+  name?: string;
+  role?: Role;
+  disabled?: boolean;
+}
+
+/** What a wrong password did to the account. */
+export interface LoginFailureOutcome {
+  failedLogins: number;
+  /** Set when this failure locked the account. */
+  lockedUntil?: string;
+}
+
+/** Thrown by `create` when the email is taken. */
+export class DuplicateEmailError extends Error {
+  constructor(readonly email: string) {
+    super(`A staff account with email ${email} already exists`);
+    this.name = 'DuplicateEmailError';
+  }
+}
+
+/** Staff accounts of the console. Lockout counters change atomically. */
+export interface UserStore {
+  /** Throws `DuplicateEmailError` when the email is taken. */
+  create(input: NewStaffUser, now: Date): Promise<StaffUser>;
+  get(id: string): Promise<StaffUser | undefined>;
+  getByEmail(email: string): Promise<StaffUser | undefined>;
+  /** For login only. */
+  credentials(email: string): Promise<StaffCredentials | undefined>;
+  credentialsById(id: string): Promise<StaffCredentials | undefined>;
+  /** Oldest first. */
+  list(): Promise<StaffUser[]>;
+  update(id: string, patch: StaffUserPatch, now: Date): Promise<StaffUser | undefined>;
+  /** Sets a new password hash and clears any lockout. */
+  setPassword(id: string, passwordHash: string, now: Date): Promise<boolean>;
+  /**
+   * Counts one wrong password; the `maxFailures`-th locks the account until `now + lockMs`
+   * (and resets the counter). Atomic, so parallel guesses cannot slip past the limit.
+   */
+  recordLoginFailure(id: string, now: Date, policy: { maxFailures: number; lockMs: number }): Promise<LoginFailureOutcome>;
+  /** Clears the failure counter and stamps `lastLoginAt`. */
+  recordLoginSuccess(id: string, now: Date): Promise<void>;
+  /** Admin accounts that are not disabled. */
+  countActiveAdmins(): Promise<number>;
+}
