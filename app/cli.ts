@@ -1,25 +1,34 @@
 import { Command } from 'commander';
-import { registerServe } from './commands/serve.ts';
-import { registerIngest } from './commands/ingest.ts';
-import { registerAsk } from './commands/ask.ts';
-import { registerEval } from './commands/eval.ts';
 
-/** The `loa` command line. Each sub-command lives in `app/commands/<name>.ts`. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each sub-command lives in `app/commands/<name>.ts` (the console's in `admin/commands/`).
+ * They are imported on demand: `loa ask` should not pay for loading the channel SDKs.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+  ingest: async () => (await import('./commands/ingest.ts')).registerIngest,
+  ask: async () => (await import('./commands/ask.ts')).registerAsk,
+  eval: async () => (await import('./commands/eval.ts')).registerEval,
+  user: async () => (await import('../admin/commands/user.ts')).registerUser,
+};
+
+/** The `loa` command line; with `only`, just that sub-command is loaded. */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('loa')
-    .description('Loa: answers citizens\' questions from official documents, with citations')
+    .description("Loa: answers citizens' questions from official documents, with citations")
     .version('0.1.0')
     .showHelpAfterError();
-  registerServe(program);
-  registerIngest(program);
-  registerAsk(program);
-  registerEval(program);
+  const names = only && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  for (const name of names) (await COMMANDS[name]())(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    const program = await buildProgram(argv[2]);
+    await program.parseAsync(argv);
   } catch (e) {
     console.error(`loa: ${(e as Error).message}`);
     process.exitCode = 1;

@@ -1,0 +1,126 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Runtime } from './runtime.ts';
+import { askRouter } from './http/ask-route.ts';
+import { errorHandler, notFound } from './http/errors.ts';
+import { ConversationCore } from '../bots/core/conversation-core.ts';
+import type { ChannelHandle, ChannelSetupContext } from '../bots/core/types.ts';
+import { setupWebchat } from '../bots/webchat/index.ts';
+import { setupZalo } from '../bots/zalo/index.ts';
+import { setupTelegram } from '../bots/telegram/index.ts';
+import { setupBotFramework } from '../bots/botframework/index.ts';
+import { createAdminDeps, setupAdmin, type AdminHandle } from '../admin/index.ts';
+import { createFaqFromEscalation, faqModule } from '../admin/faqs/index.ts';
+import { documentModule } from '../admin/documents/index.ts';
+import { reportModule } from '../admin/reports/index.ts';
+
+/** A running Loa server. */
+export interface LoaServer {
+  app: Express;
+  server: Server;
+  url: string;
+  core: ConversationCore;
+  channels: Record<string, ChannelHandle>;
+  admin: AdminHandle;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Builds the whole product on one Express app: health, the ask API, every configured
+ * channel, the demo page, and starts the conversation core. The caller owns `runtime`.
+ */
+export async function startServer(runtime: Runtime): Promise<LoaServer> {
+  const { config, logger, storage } = runtime;
+  const app = express();
+  app.disable('x-powered-by');
+  // Portals embed the widget script from another origin, so resources may be loaded cross-origin;
+  // each page that needs a stricter policy (demo page, console) sets its own CSP.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false }));
+
+  const core = new ConversationCore({
+    answerer: runtime.answerer,
+    storage,
+    logger: logger.child({ module: 'core' }),
+    config: { rateLimitPerMinute: config.LOA_RATE_LIMIT_PER_MINUTE, agencyName: config.LOA_AGENCY_NAME },
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    const docs = await storage.knowledge.listDocuments();
+    res.json({
+      status: 'ok',
+      documents: docs.length,
+      units: docs.reduce((n, d) => n + d.unitCount, 0),
+      revision: runtime.retriever().revision,
+      channels: Object.keys(channels),
+    });
+  });
+  app.use(askRouter(runtime.answerer));
+
+  const ctx: ChannelSetupContext = {
+    app,
+    config,
+    logger,
+    receiver: core,
+    secrets: storage.secrets,
+    loopbackOnly: LOOPBACK.has(config.HOST),
+  };
+  const channels: Record<string, ChannelHandle> = {};
+  channels.webchat = setupWebchat({ ...ctx, logger: logger.child({ channel: 'webchat' }) }, { store: storage.webchat });
+  const optional: [string, (c: ChannelSetupContext) => ChannelHandle | undefined][] = [
+    ['zalo', setupZalo],
+    ['telegram', setupTelegram],
+    ['botframework', setupBotFramework],
+  ];
+  for (const [name, setup] of optional) {
+    const handle = setup({ ...ctx, logger: logger.child({ channel: name }) });
+    if (handle) channels[name] = handle;
+  }
+  for (const handle of Object.values(channels)) core.registerSender(handle.sender);
+
+  const adminDeps = createAdminDeps(runtime, core);
+  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps)], {
+    hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
+  });
+  app.use(admin.router);
+
+  app.use('/api', notFound);
+  app.use('/webhooks', notFound);
+  app.use(errorHandler(logger));
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+
+  await core.start();
+  for (const handle of Object.values(channels)) await handle.start?.();
+
+  // Another instance (or `loa ingest`) may change the knowledge store: follow it without a restart.
+  const refresher = setInterval(() => {
+    runtime.refreshKnowledge().catch((err: unknown) => logger.error({ err }, 'knowledge refresh failed'));
+  }, 30_000);
+  refresher.unref();
+
+  return {
+    app,
+    server,
+    url,
+    core,
+    channels,
+    admin,
+    close: async () => {
+      clearInterval(refresher);
+      await admin.close();
+      for (const handle of Object.values(channels)) await handle.stop?.();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await core.stop();
+    },
+  };
+}

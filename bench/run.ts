@@ -1,0 +1,20 @@
+/**
+ * `npm run bench [-- retrieval|zalo ...]`: every benchmark, or the ones named. Each prints
+ * its own table; numbers go to the README and the issue notes, never into tests.
+ */
+const BENCHES: Record<string, () => Promise<void>> = {
+  retrieval: async () => (await import('./retrieval.ts')).runRetrievalBench(),
+  zalo: async () => (await import('./zalo-webhook.ts')).runZaloWebhookBench(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(BENCHES);
+for (const name of names) {
+  const run = BENCHES[name];
+  if (!run) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n=== ${name} ===`);
+  await run();
+}
