@@ -20,6 +20,15 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   LOA_DATA_DIR: z.string().default('./data'),
+  /**
+   * Behind a reverse proxy, which X-Forwarded-For hops to trust (Express "trust proxy"):
+   * "false" (default), "true", a hop count such as "1", or addresses/subnets such as "loopback".
+   * Without it, per-IP limits see only the proxy's address.
+   */
+  LOA_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' || v === '' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   LOA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Public base URL of this server (for links in messages and channel setup). */
   LOA_PUBLIC_URL: optionalString,
@@ -70,7 +79,6 @@ export const configSchema = z.object({
   // Console
   LOA_ADMIN_EMAIL: optionalString,
   LOA_ADMIN_PASSWORD: optionalString,
-  LOA_SESSION_SECRET: optionalString,
   // Web chat
   /** Origins (comma-separated, e.g. "https://portal.gov.vn,https://www.portal.gov.vn") whose pages may embed the web chat widget; "*" allows any. */
   LOA_WEBCHAT_ORIGINS: z.string().default('*'),

@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from './runtime.ts';
+import { openCoordination } from '../storage/index.ts';
 import { askRouter } from './http/ask-route.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { ConversationCore } from '../bots/core/conversation-core.ts';
@@ -37,15 +38,19 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   const { config, logger, storage } = runtime;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.LOA_TRUST_PROXY);
   // Portals embed the widget script from another origin, so resources may be loaded cross-origin;
   // each page that needs a stricter policy (demo page, console) sets its own CSP.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false }));
 
+  // Redis (when REDIS_URL is set) makes rate limits and web chat fan-out hold across instances.
+  const coordination = await openCoordination(config, { onError: (err) => logger.warn({ err }, 'redis') });
   const core = new ConversationCore({
     answerer: runtime.answerer,
     storage,
     logger: logger.child({ module: 'core' }),
     config: { rateLimitPerMinute: config.LOA_RATE_LIMIT_PER_MINUTE, agencyName: config.LOA_AGENCY_NAME },
+    rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
   });
 
   app.get('/healthz', async (_req, res) => {
@@ -69,7 +74,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     loopbackOnly: LOOPBACK.has(config.HOST),
   };
   const channels: Record<string, ChannelHandle> = {};
-  channels.webchat = setupWebchat({ ...ctx, logger: logger.child({ channel: 'webchat' }) }, { store: storage.webchat });
+  channels.webchat = setupWebchat({ ...ctx, logger: logger.child({ channel: 'webchat' }) }, { store: storage.webchat, hub: coordination.webchatHub });
   const optional: [string, (c: ChannelSetupContext) => ChannelHandle | undefined][] = [
     ['zalo', setupZalo],
     ['telegram', setupTelegram],
@@ -84,6 +89,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   const adminDeps = createAdminDeps(runtime, core);
   const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps)], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
+    rateLimiter: (o) => coordination.rateLimiter(o),
   });
   app.use(admin.router);
 
@@ -121,6 +127,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await core.stop();
+      await coordination.close();
     },
   };
 }

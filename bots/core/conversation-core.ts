@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { Answerer, Citation } from '../../retrieval/types.ts';
 import type { EscalationChange } from '../../storage/escalation-store.ts';
@@ -31,6 +32,11 @@ export interface ConversationCoreOptions {
   };
   /** Time source for timestamps and history windows (tests pass a fixed one). */
   clock?: () => Date;
+  /**
+   * The per-citizen limiter (its `points` per minute is the limit). In process memory with
+   * `rateLimitPerMinute` when absent; several instances pass a shared one (`openCoordination`).
+   */
+  rateLimiter?: RateLimiterAbstract;
 }
 
 /** What a reply or proactive message came to. `willRetry`: it failed for now, and the outbox tries again. */
@@ -114,7 +120,7 @@ export class ConversationCore implements MessageReceiver {
     this.pipeline = {
       stores: this.stores,
       answerer: options.answerer,
-      rateLimit: new RateLimit(options.config.rateLimitPerMinute),
+      rateLimit: new RateLimit(options.config.rateLimitPerMinute, options.rateLimiter),
       outbox: this.worker,
       events: this.events,
       logger: this.logger,

@@ -1,0 +1,115 @@
+import pg from 'pg';
+
+export type PgPool = pg.Pool;
+/** A pool or one of its checked-out clients (inside a transaction). */
+export type PgQueryable = pg.Pool | pg.PoolClient;
+
+/** True for the URLs that select the PostgreSQL backend. */
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
+}
+
+/**
+ * A connection pool to the database in `url`. The pool's `error` event (an idle connection
+ * dropped, e.g. by a server restart) must have a listener or Node stops the process; the
+ * broken connection is discarded and the next query opens a new one, so a note is enough.
+ * A schema other than `public` is chosen in the URL: `?options=-c%20search_path%3Dloa`.
+ */
+export function openPostgresPool(url: string, opts: { max?: number; onError?: (err: Error) => void } = {}): PgPool {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: 'loa', connectionTimeoutMillis: 10_000 });
+  pool.on('error', (err) => opts.onError?.(err));
+  // Timestamps given as text without an offset then mean UTC, as the ISO strings of the store interfaces do.
+  // pg runs this before any other query on the new connection.
+  pool.on('connect', (client) => {
+    client.query("SET TIME ZONE 'UTC'").catch((err: unknown) => opts.onError?.(err instanceof Error ? err : new Error(String(err))));
+  });
+  return pool;
+}
+
+/**
+ * NUL is not allowed in PostgreSQL text or jsonb, and jsonb refuses lone UTF-16 surrogates;
+ * SQLite stores both. Citizens' messages are not trusted to be clean, and a webhook must not
+ * fail (and be re-delivered forever) over one stray character, so both are dropped/replaced.
+ */
+export function cleanText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** Serialises a value for a `jsonb` parameter (pg would turn a JS array into a PostgreSQL array). */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? cleanText(v) : v));
+}
+
+/** A parameter value as pg accepts it. */
+export type PgParam = string | number | boolean | null | Date | PgParam[];
+
+function cleanParam(p: PgParam): PgParam {
+  if (typeof p === 'string') return cleanText(p);
+  if (Array.isArray(p)) return p.map(cleanParam);
+  return p;
+}
+
+/** Runs one parameterised statement, with every string parameter cleaned (see `cleanText`). */
+export async function query<R extends pg.QueryResultRow>(db: PgQueryable, sql: string, params: PgParam[] = []): Promise<pg.QueryResult<R>> {
+  return db.query<R>(sql, params.map(cleanParam));
+}
+
+/** A read-write transaction, or a read-only snapshot (several statements see the same data). */
+export type TransactionMode = 'BEGIN' | 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+
+/** Runs `fn` in one transaction on one client: committed when it resolves, rolled back when it throws. */
+export async function withTransaction<T>(pool: PgPool, fn: (client: pg.PoolClient) => Promise<T>, mode: TransactionMode = 'BEGIN'): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(mode);
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch((e: unknown) => {
+      // A connection that cannot roll back is not given back to the pool.
+      broken = e instanceof Error ? e : new Error(String(e));
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** timestamptz (a Date from pg) or text, as the ISO string the store interfaces use. */
+export function iso(value: Date | string): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+export function isoOrUndefined(value: Date | string | null): string | undefined {
+  return value === null ? undefined : iso(value);
+}
+
+/**
+ * Applies a store's migrations once each, in order, like `storage/sqlite/database.ts`'s
+ * `migrate`. Several instances may start at once: an advisory lock (per schema) makes them
+ * migrate one after the other, and each scope's steps commit together (DDL is
+ * transactional in PostgreSQL), so nobody sees half a schema.
+ */
+export async function migrate(pool: PgPool, scope: string, steps: string[]): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('loa.migrate:' || coalesce(current_schema(), '')))");
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         scope text NOT NULL,
+         step integer NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now(),
+         PRIMARY KEY (scope, step)
+       )`,
+    );
+    const { rows } = await client.query<{ step: number }>('SELECT step FROM schema_migrations WHERE scope = $1', [scope]);
+    const done = new Set(rows.map((r) => r.step));
+    for (const [i, sql] of steps.entries()) {
+      if (done.has(i)) continue;
+      await client.query(sql);
+      await client.query('INSERT INTO schema_migrations (scope, step) VALUES ($1, $2)', [scope, i]);
+    }
+  });
+}

@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import type { ChannelName, Recipient } from '../../bots/core/types.ts';
+import type { AbstainReason, Citation } from '../../retrieval/types.ts';
+import { fold } from '../../retrieval/vietnamese.ts';
+import type {
+  ContextTurn,
+  DeliveryStatus,
+  Escalation,
+  EscalationChange,
+  EscalationFilter,
+  EscalationReason,
+  EscalationStatus,
+  EscalationStore,
+  NewEscalation,
+} from '../escalation-store.ts';
+import { iso, isoOrUndefined, migrate, query, toJson, type PgParam, type PgPool } from './database.ts';
+
+/**
+ * `question_folded` is the question without case and diacritics, computed in JS with the same
+ * `fold` the SQLite store uses, so officers' searches match the same rows on both backends.
+ * `seq` orders escalations created in the same millisecond.
+ */
+const MIGRATIONS = [
+  `CREATE TABLE escalations (
+     seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+     id text PRIMARY KEY,
+     source_key text UNIQUE,
+     status text NOT NULL CHECK (status IN ('open', 'claimed', 'answered', 'closed')),
+     reason text NOT NULL,
+     abstain_reason text,
+     channel text NOT NULL,
+     user_id text NOT NULL,
+     recipient jsonb NOT NULL,
+     user_name text,
+     question text NOT NULL,
+     question_folded text NOT NULL,
+     context jsonb NOT NULL DEFAULT '[]',
+     candidates jsonb NOT NULL DEFAULT '[]',
+     assignee text,
+     claimed_at timestamptz,
+     closed_reason text,
+     answer_text text,
+     answer_citations jsonb,
+     answered_by text,
+     answered_at timestamptz,
+     delivery_status text NOT NULL DEFAULT 'none' CHECK (delivery_status IN ('none', 'pending', 'sent', 'failed')),
+     delivery_error text,
+     delivered_at timestamptz,
+     created_at timestamptz NOT NULL,
+     updated_at timestamptz NOT NULL
+   );
+   CREATE INDEX escalations_status ON escalations (status, created_at);
+   CREATE INDEX escalations_channel ON escalations (channel, created_at);
+   CREATE INDEX escalations_assignee ON escalations (assignee, created_at) WHERE assignee IS NOT NULL;
+   CREATE INDEX escalations_created ON escalations (created_at, seq);`,
+];
+
+interface EscalationRow {
+  id: string;
+  status: string;
+  reason: string;
+  abstain_reason: string | null;
+  channel: string;
+  recipient: Recipient;
+  user_name: string | null;
+  question: string;
+  context: ContextTurn[];
+  candidates: Citation[];
+  assignee: string | null;
+  claimed_at: Date | null;
+  closed_reason: string | null;
+  answer_text: string | null;
+  answer_citations: Citation[] | null;
+  answered_by: string | null;
+  answered_at: Date | null;
+  delivery_status: string;
+  delivery_error: string | null;
+  delivered_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toEscalation(row: EscalationRow): Escalation {
+  return {
+    id: row.id,
+    status: row.status as EscalationStatus,
+    reason: row.reason as EscalationReason,
+    abstainReason: (row.abstain_reason ?? undefined) as AbstainReason | undefined,
+    channel: row.channel as ChannelName,
+    recipient: row.recipient,
+    userName: row.user_name ?? undefined,
+    question: row.question,
+    context: row.context,
+    candidates: row.candidates,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    assignee: row.assignee ?? undefined,
+    claimedAt: isoOrUndefined(row.claimed_at),
+    closedReason: row.closed_reason ?? undefined,
+    answerText: row.answer_text ?? undefined,
+    answerCitations: row.answer_citations ?? undefined,
+    answeredBy: row.answered_by ?? undefined,
+    answeredAt: isoOrUndefined(row.answered_at),
+    deliveryStatus: row.delivery_status as DeliveryStatus,
+    deliveryError: row.delivery_error ?? undefined,
+    deliveredAt: isoOrUndefined(row.delivered_at),
+  };
+}
+
+const foldForSearch = (text: string) => fold(text).toLowerCase();
+
+/** Escapes LIKE wildcards so search words match literally. */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The WHERE clause shared by `list` and `count`; parameters are numbered from 1. */
+function whereClause(filter: EscalationFilter): { clause: string; params: PgParam[] } {
+  const where: string[] = [];
+  const params: PgParam[] = [];
+  const param = (v: PgParam) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const statuses = filter.status === undefined ? [] : Array.isArray(filter.status) ? filter.status : [filter.status];
+  if (statuses.length) where.push(`status = ANY(${param(statuses)}::text[])`);
+  if (filter.channel) where.push(`channel = ${param(filter.channel)}`);
+  if (filter.assignee) where.push(`assignee = ${param(filter.assignee)}`);
+  const words = filter.query ? foldForSearch(filter.query).split(/\s+/).filter(Boolean).slice(0, 10) : [];
+  for (const word of words) where.push(`question_folded LIKE ${param(`%${likeLiteral(word)}%`)} ESCAPE '\\'`);
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/**
+ * Escalations in PostgreSQL. Claims and answers are conditional UPDATEs: two officers (on
+ * two instances) claiming at once are serialised by the row lock, and the second finds the
+ * row no longer claimable.
+ */
+export class PostgresEscalationStore implements EscalationStore {
+  private constructor(private readonly pool: PgPool) {}
+
+  static async open(pool: PgPool): Promise<PostgresEscalationStore> {
+    await migrate(pool, 'escalations', MIGRATIONS);
+    return new PostgresEscalationStore(pool);
+  }
+
+  async create(input: NewEscalation, now: Date): Promise<Escalation> {
+    const inserted = await query<EscalationRow>(
+      this.pool,
+      `INSERT INTO escalations (id, source_key, status, reason, abstain_reason, channel, user_id, recipient, user_name,
+         question, question_folded, context, candidates, created_at, updated_at)
+       VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+       ON CONFLICT (source_key) DO NOTHING
+       RETURNING *`,
+      [
+        randomUUID(), input.sourceKey ?? null, input.reason, input.abstainReason ?? null, input.recipient.channel,
+        input.recipient.userId, toJson(input.recipient), input.userName ?? null, input.question,
+        foldForSearch(input.question), toJson(input.context), toJson(input.candidates), now,
+      ],
+    );
+    if (inserted.rows[0]) return toEscalation(inserted.rows[0]);
+    const { rows } = await query<EscalationRow>(this.pool, 'SELECT * FROM escalations WHERE source_key = $1', [input.sourceKey ?? null]);
+    return toEscalation(rows[0]);
+  }
+
+  async get(id: string): Promise<Escalation | undefined> {
+    const { rows } = await query<EscalationRow>(this.pool, 'SELECT * FROM escalations WHERE id = $1', [id]);
+    return rows[0] && toEscalation(rows[0]);
+  }
+
+  async list(filter: EscalationFilter = {}): Promise<Escalation[]> {
+    const { clause, params } = whereClause(filter);
+    const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 50)), 500);
+    const offset = Math.max(0, Math.trunc(filter.offset ?? 0));
+    const n = params.length;
+    const { rows } = await query<EscalationRow>(
+      this.pool,
+      `SELECT * FROM escalations ${clause} ORDER BY created_at DESC, seq DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...params, limit, offset],
+    );
+    return rows.map(toEscalation);
+  }
+
+  async count(filter: EscalationFilter = {}): Promise<number> {
+    const { clause, params } = whereClause(filter);
+    const { rows } = await query<{ n: number }>(this.pool, `SELECT count(*)::int AS n FROM escalations ${clause}`, params);
+    return rows[0].n;
+  }
+
+  async assign(id: string, officer: string, now: Date): Promise<EscalationChange> {
+    return this.change(
+      id,
+      `UPDATE escalations SET status = 'claimed', assignee = $2, claimed_at = $3, updated_at = $3
+       WHERE id = $1 AND status IN ('open', 'claimed') AND delivery_status <> 'pending'`,
+      [id, officer, now],
+    );
+  }
+
+  async claim(id: string, officer: string, now: Date): Promise<EscalationChange> {
+    // The officer who already holds it may claim again (idempotent); nobody else may.
+    return this.change(
+      id,
+      `UPDATE escalations SET status = 'claimed', assignee = $2, claimed_at = COALESCE(claimed_at, $3), updated_at = $3
+       WHERE id = $1 AND (status = 'open' OR (status = 'claimed' AND assignee = $2))`,
+      [id, officer, now],
+    );
+  }
+
+  async close(id: string, reason: string, now: Date): Promise<EscalationChange> {
+    return this.change(
+      id,
+      `UPDATE escalations SET status = 'closed', closed_reason = $2, updated_at = $3 WHERE id = $1 AND status IN ('open', 'claimed')`,
+      [id, reason, now],
+    );
+  }
+
+  async recordAnswer(id: string, answer: { text: string; citations: Citation[]; officer: string }, now: Date): Promise<EscalationChange> {
+    return this.change(
+      id,
+      `UPDATE escalations SET status = 'claimed', assignee = $2, claimed_at = COALESCE(claimed_at, $5),
+         answer_text = $3, answer_citations = $4, answered_by = $2, answered_at = $5,
+         delivery_status = 'pending', delivery_error = NULL, updated_at = $5
+       WHERE id = $1 AND (status = 'open' OR (status = 'claimed' AND assignee = $2))`,
+      [id, answer.officer, answer.text, toJson(answer.citations), now],
+    );
+  }
+
+  async markDelivered(id: string, now: Date): Promise<Escalation | undefined> {
+    await query(
+      this.pool,
+      `UPDATE escalations SET status = 'answered', delivery_status = 'sent', delivery_error = NULL, delivered_at = $2, updated_at = $2
+       WHERE id = $1 AND answer_text IS NOT NULL`,
+      [id, now],
+    );
+    return this.get(id);
+  }
+
+  async markDeliveryProblem(id: string, status: 'pending' | 'failed', error: string, now: Date): Promise<Escalation | undefined> {
+    await query(
+      this.pool,
+      `UPDATE escalations SET delivery_status = $2, delivery_error = $3, updated_at = $4 WHERE id = $1 AND delivery_status <> 'sent'`,
+      [id, status, error, now],
+    );
+    return this.get(id);
+  }
+
+  /**
+   * Runs a conditional update; the row it returns is the changed one. When nothing changed,
+   * reads the row and says why it was refused.
+   */
+  private async change(id: string, sql: string, params: PgParam[]): Promise<EscalationChange> {
+    const updated = await query<EscalationRow>(this.pool, `${sql} RETURNING *`, params);
+    if (updated.rows[0]) return { ok: true, escalation: toEscalation(updated.rows[0]) };
+    const escalation = await this.get(id);
+    if (!escalation) return { ok: false, reason: 'not_found' };
+    const finished = escalation.status === 'answered' || escalation.status === 'closed';
+    return { ok: false, reason: finished ? 'finished' : 'claimed_by_other', escalation };
+  }
+}

@@ -1,0 +1,74 @@
+import type { Storage } from '../index.ts';
+import { PostgresAuditStore } from './audit-store.ts';
+import { PostgresConversationStore } from './conversation-store.ts';
+import { openPostgresPool } from './database.ts';
+import { PostgresEscalationStore } from './escalation-store.ts';
+import { PostgresFaqStore } from './faq-store.ts';
+import { PostgresInboxStore } from './inbox-store.ts';
+import { acquireInstanceLock, type InstanceLock } from './instance-lock.ts';
+import { PostgresKnowledgeStore } from './knowledge-store.ts';
+import { PostgresOutboxStore } from './outbox-store.ts';
+import { PostgresReportStore } from './report-store.ts';
+import { PostgresSecretStore } from './secret-store.ts';
+import { PostgresSessionStore } from './session-store.ts';
+import { PostgresUserStore } from './user-store.ts';
+import { PostgresWebchatStore } from './webchat-store.ts';
+
+/** Thrown at start-up when DATABASE_URL selects PostgreSQL but a store has no PostgreSQL version. */
+export class MissingPostgresStoreError extends Error {
+  constructor(readonly store: string) {
+    super(
+      `DATABASE_URL selects PostgreSQL, but the "${store}" store has no PostgreSQL implementation yet ` +
+        '(storage/postgres/). Unset DATABASE_URL to use SQLite, or add the store.',
+    );
+    this.name = 'MissingPostgresStoreError';
+  }
+}
+
+export interface PostgresStorageOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /** Connection problems that do not fail a query (an idle connection dropped, the instance lock lost). */
+  onError?: (err: Error) => void;
+}
+
+/**
+ * Every store in the PostgreSQL database at `url`, migrated. Several instances may open the
+ * same database at once (migrations take an advisory lock). Each instance also holds an
+ * instance lock on a dedicated connection, so that the outbox can tell a crashed instance's
+ * unfinished sends from a live one's.
+ */
+export async function openPostgresStorage(url: string, opts: PostgresStorageOptions = {}): Promise<Storage> {
+  const pool = openPostgresPool(url, { max: opts.poolSize, onError: opts.onError });
+  let instance: InstanceLock | undefined;
+  const close = async (): Promise<void> => {
+    await instance?.release();
+    await pool.end();
+  };
+  try {
+    instance = await acquireInstanceLock(url, { onError: opts.onError });
+    // In this order: sessions reference users.
+    const storage: Storage = {
+      knowledge: await PostgresKnowledgeStore.open(pool),
+      inbox: await PostgresInboxStore.open(pool),
+      outbox: await PostgresOutboxStore.open(pool, instance),
+      conversations: await PostgresConversationStore.open(pool),
+      escalations: await PostgresEscalationStore.open(pool),
+      secrets: await PostgresSecretStore.open(pool),
+      webchat: await PostgresWebchatStore.open(pool),
+      users: await PostgresUserStore.open(pool),
+      staffSessions: await PostgresSessionStore.open(pool),
+      audit: await PostgresAuditStore.open(pool),
+      faqs: await PostgresFaqStore.open(pool),
+      // Reads the turns and escalations tables: opened after their stores.
+      reports: await PostgresReportStore.open(pool),
+      close,
+    };
+    // The type above keeps this list complete at compile time; this catches a store left undefined at run time.
+    for (const [name, store] of Object.entries(storage)) if (store === undefined) throw new MissingPostgresStoreError(name);
+    return storage;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

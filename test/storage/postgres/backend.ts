@@ -1,0 +1,68 @@
+import { PostgresAuditStore } from '../../../storage/postgres/audit-store.ts';
+import { PostgresConversationStore } from '../../../storage/postgres/conversation-store.ts';
+import { openPostgresPool, type PgPool } from '../../../storage/postgres/database.ts';
+import { PostgresEscalationStore } from '../../../storage/postgres/escalation-store.ts';
+import { PostgresFaqStore } from '../../../storage/postgres/faq-store.ts';
+import { PostgresInboxStore } from '../../../storage/postgres/inbox-store.ts';
+import { acquireInstanceLock, type InstanceLock } from '../../../storage/postgres/instance-lock.ts';
+import { PostgresKnowledgeStore } from '../../../storage/postgres/knowledge-store.ts';
+import { PostgresOutboxStore } from '../../../storage/postgres/outbox-store.ts';
+import { PostgresReportStore } from '../../../storage/postgres/report-store.ts';
+import { PostgresSecretStore } from '../../../storage/postgres/secret-store.ts';
+import { PostgresSessionStore } from '../../../storage/postgres/session-store.ts';
+import { PostgresUserStore } from '../../../storage/postgres/user-store.ts';
+import { PostgresWebchatStore } from '../../../storage/postgres/webchat-store.ts';
+import { createTempSchema } from '../../support/services.ts';
+import { lazyStores, type BackendFactory, type StoreSet } from '../contracts/backend.ts';
+
+/** One connection of a PostgreSQL test backend: its pool, its instance lock and its stores. */
+export interface PostgresConnection {
+  pool: PgPool;
+  instance: InstanceLock;
+  stores: StoreSet;
+}
+
+/** A PostgreSQL test database in a schema of its own; also hands out raw connections. */
+export async function postgresTestDatabase() {
+  const temp = await createTempSchema();
+  const connections: PostgresConnection[] = [];
+  const connect = async (): Promise<PostgresConnection> => {
+    const pool = openPostgresPool(temp.url, { max: 4 });
+    const instance = await acquireInstanceLock(temp.url);
+    const stores = lazyStores({
+      knowledge: () => PostgresKnowledgeStore.open(pool),
+      inbox: () => PostgresInboxStore.open(pool),
+      outbox: () => PostgresOutboxStore.open(pool, instance),
+      conversations: () => PostgresConversationStore.open(pool),
+      escalations: () => PostgresEscalationStore.open(pool),
+      secrets: () => PostgresSecretStore.open(pool),
+      webchat: () => PostgresWebchatStore.open(pool),
+      users: () => PostgresUserStore.open(pool),
+      staffSessions: () => PostgresSessionStore.open(pool),
+      audit: () => PostgresAuditStore.open(pool),
+      faqs: () => PostgresFaqStore.open(pool),
+      reports: () => PostgresReportStore.open(pool),
+    });
+    const connection = { pool, instance, stores };
+    connections.push(connection);
+    return connection;
+  };
+  return {
+    schema: temp.schema,
+    url: temp.url,
+    connect,
+    async cleanup() {
+      for (const c of connections) {
+        await c.instance.release();
+        await c.pool.end();
+      }
+      await temp.drop();
+    },
+  };
+}
+
+/** The PostgreSQL backend for the shared store contracts. */
+export const postgresBackend: BackendFactory = async () => {
+  const db = await postgresTestDatabase();
+  return { connect: async () => (await db.connect()).stores, cleanup: db.cleanup };
+};
