@@ -1,0 +1,116 @@
+/* The console's only way to talk to the server: JSON over fetch with the session cookie,
+ * the CSRF token on every state-changing request, and one place that notices an expired
+ * session (401) so the app can go back to the login page. */
+/* global Blob */
+
+const BASE = '/api/admin';
+let csrfToken = '';
+let onUnauthorized = () => {};
+
+/** An HTTP error with the server's `{ error, message }`. */
+export class ApiError extends Error {
+  constructor(status, code, message, body, retryAfterS) {
+    super(message || code || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    /** The server's own (Vietnamese) message, when it sent one. */
+    this.serverMessage = message || '';
+    this.body = body;
+    /** Seconds from a Retry-After header (lockouts, rate limits). */
+    this.retryAfterS = retryAfterS;
+  }
+}
+
+/** Remembers the CSRF token given at login / session check. */
+export function setCsrfToken(token) {
+  csrfToken = typeof token === 'string' ? token : '';
+}
+
+/** Called once when any request answers 401 (session expired or signed out elsewhere). */
+export function setUnauthorizedHandler(fn) {
+  onUnauthorized = fn;
+}
+
+/** Builds `/api/admin/<path>?<query>` skipping empty query values. */
+export function apiUrl(path, query) {
+  const url = new URL(BASE + path, location.origin);
+  for (const [k, v] of Object.entries(query || {})) {
+    if (v === undefined || v === null || v === '') continue;
+    url.searchParams.set(k, String(v));
+  }
+  return url.pathname + url.search;
+}
+
+/**
+ * One request. `body` is sent as JSON unless it is a Blob/File (sent raw, for uploads).
+ * Resolves with the parsed JSON (or null for 204); rejects with ApiError.
+ */
+export async function request(method, path, { query, body, headers, allow401 } = {}) {
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...(headers || {}) } };
+  if (method !== 'GET' && method !== 'HEAD') init.headers['X-CSRF-Token'] = csrfToken;
+  if (body instanceof Blob) {
+    init.body = body;
+    if (!init.headers['Content-Type']) init.headers['Content-Type'] = body.type || 'application/octet-stream';
+  } else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers['Content-Type'] = 'application/json';
+  }
+  let res;
+  try {
+    res = await fetch(apiUrl(path, query), init);
+  } catch (err) {
+    throw new ApiError(0, 'network', '', err);
+  }
+  let data = null;
+  const type = res.headers.get('content-type') || '';
+  if (res.status !== 204 && type.includes('application/json')) {
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const retry = Number(res.headers.get('retry-after'));
+    const err = new ApiError(res.status, data && data.error, data && data.message, data, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+    if (res.status === 401 && !allow401) onUnauthorized(err);
+    throw err;
+  }
+  return data;
+}
+
+export const api = {
+  get: (path, query, opts) => request('GET', path, { ...opts, query }),
+  post: (path, body, opts) => request('POST', path, { ...opts, body: body === undefined ? {} : body }),
+  patch: (path, body, opts) => request('PATCH', path, { ...opts, body }),
+  del: (path, opts) => request('DELETE', path, opts),
+};
+
+/** The list inside a list answer, whatever the envelope is called. */
+export function itemsOf(data, ...keys) {
+  if (Array.isArray(data)) return data;
+  for (const k of ['items', ...keys]) if (data && Array.isArray(data[k])) return data[k];
+  return [];
+}
+
+/**
+ * Asks the public answering API (`POST /api/ask`) — the console uses it to look up official
+ * passages an officer can cite when the escalation itself came without candidates.
+ */
+export async function askKnowledge(question) {
+  let res;
+  try {
+    res = await fetch('/api/ask', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ question }),
+    });
+  } catch (err) {
+    throw new ApiError(0, 'network', '', err);
+  }
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, data && (data.error || data.code), data && data.message, data);
+  return data;
+}
