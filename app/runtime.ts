@@ -79,7 +79,8 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; onPro
     // Rebuilds are serialised so two changes in quick succession never race.
     let refreshing: Promise<boolean> = Promise.resolve(false);
     const refreshKnowledge = (o: { onProgress?: ProgressFn } = {}) => {
-      refreshing = refreshing.then(async () => {
+      // A failed rebuild must not poison the chain: the next call tries again.
+      refreshing = refreshing.catch(() => false).then(async () => {
         const revision = await storage.knowledge.revision();
         if (revision === current.revision) return false;
         current = await currentRetriever(config, storage, logger, o.onProgress);

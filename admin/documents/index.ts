@@ -1,0 +1,2 @@
+/** The documents console module. */
+export { documentModule, FILENAME_HEADER } from './routes.ts';

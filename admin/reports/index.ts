@@ -1,0 +1,2 @@
+/** The reports console module. */
+export { reportModule } from './routes.ts';

@@ -1,0 +1,193 @@
+import express, { type Response } from 'express';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { QuestionRecord } from '../../storage/report-store.ts';
+import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
+import { parseOr400, sendError } from '../http.ts';
+import { errorSchema, operation } from '../openapi.ts';
+import type { AdminDeps, AdminModule } from '../types.ts';
+import { toCsv, type CsvValue } from './csv.ts';
+import { reportQuerySchema, resolveRange, type ResolvedRange } from './range.ts';
+import { buildSummary, summarySchema } from './summary.ts';
+import { analyseTopics, gapTopics, risingTopics } from './topics.ts';
+
+/** Topic analysis reads at most this many questions (the newest are kept). */
+const MAX_ANALYSED = 50_000;
+
+const topicsQuerySchema = reportQuerySchema.extend({
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Topics per list'),
+});
+
+const exportQuerySchema = reportQuerySchema.extend({
+  kind: z.enum(['questions', 'summary']).default('questions').describe('questions: one row per question; summary: one row per day and channel'),
+});
+
+const topicSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  terms: z.array(z.string()),
+  basis: z.enum(['citation', 'candidate', 'keywords']),
+  questions: z.number().int(),
+  users: z.number().int(),
+  share: z.number(),
+  firstHalf: z.number().int(),
+  secondHalf: z.number().int(),
+  growth: z.number().nullable(),
+  answered: z.number().int(),
+  escalated: z.number().int(),
+  unanswered: z.number().int(),
+  up: z.number().int(),
+  down: z.number().int(),
+  documents: z.array(z.object({ id: z.string(), title: z.string(), section: z.string(), count: z.number().int() })),
+  examples: z.array(z.string()),
+});
+
+const topicsSchema = z.object({
+  range: summarySchema.shape.range,
+  totalQuestions: z.number().int(),
+  analysedQuestions: z.number().int().describe(`At most ${MAX_ANALYSED}, the newest`),
+  topics: z.array(topicSchema).describe('Most asked first'),
+  rising: z.array(topicSchema).describe('Asked more (per day) in the second half of the period than in the first'),
+  gaps: z.array(topicSchema).describe('Most escalations and 👎 first: where documents or FAQs are missing'),
+});
+
+/** Same citizen, same code; the export does not carry channel user ids. */
+const pseudonym = (q: QuestionRecord) => createHash('sha256').update(`loa-report:${q.channel}:${q.userId}`).digest('hex').slice(0, 12);
+
+function outcome(q: QuestionRecord): string {
+  if (!q.escalated) return 'Bot trả lời';
+  if (q.escalationStatus === 'answered') return 'Chuyển cán bộ – đã trả lời';
+  if (q.escalationStatus === 'closed') return 'Chuyển cán bộ – đã đóng';
+  return 'Chuyển cán bộ – chưa trả lời';
+}
+
+const feedbackLabel = (v: string | undefined) => (v === 'up' ? '👍' : v === 'down' ? '👎' : '');
+
+const rangeJson = (r: ResolvedRange) => ({ from: r.from, to: r.to, days: r.days.length, timezone: r.timezone, ...(r.channel ? { channel: r.channel } : {}) });
+
+/** The newest questions of the period (at most MAX_ANALYSED), oldest first, and how many there were. */
+async function recentQuestions(deps: AdminDeps, range: ResolvedRange): Promise<{ questions: QuestionRecord[]; total: number }> {
+  const store = deps.runtime.storage.reports;
+  const counts = await store.questionCounts(range.query);
+  const total = counts.reduce((n, c) => n + c.questions, 0);
+  return { questions: await store.questions(range.query, { limit: MAX_ANALYSED, newest: true }), total };
+}
+
+/**
+ * Reports on policy communication (every role): `GET /reports/summary`, `GET /reports/topics`
+ * and `GET /reports/export.csv`, each over `from`..`to` (days in LOA_TIMEZONE, inclusive;
+ * default the last 30 days) and optionally one `channel`.
+ */
+export function reportModule(deps: AdminDeps): AdminModule {
+  const router = express.Router();
+  const anyone = requireRole(...ANY_ROLE);
+  const timezone = deps.config.LOA_TIMEZONE;
+
+  const rangeOr400 = (q: z.infer<typeof reportQuerySchema>, res: Response): ResolvedRange | undefined => {
+    const r = resolveRange(q, timezone, new Date());
+    if ('error' in r) return void sendError(res, 400, 'invalid_range', r.error);
+    return r;
+  };
+
+  router.get('/reports/summary', anyone, async (req, res) => {
+    const query = parseOr400(reportQuerySchema, req.query, res);
+    const range = query && rangeOr400(query, res);
+    if (!range) return;
+    res.json(await buildSummary(deps.runtime.storage.reports, range));
+  });
+
+  router.get('/reports/topics', anyone, async (req, res) => {
+    const query = parseOr400(topicsQuerySchema, req.query, res);
+    const range = query && rangeOr400(query, res);
+    if (!query || !range) return;
+    const { questions, total } = await recentQuestions(deps, range);
+    const { topics } = analyseTopics(questions, { days: range.days });
+    res.json({
+      range: rangeJson(range),
+      totalQuestions: total,
+      analysedQuestions: questions.length,
+      topics: topics.slice(0, query.limit),
+      rising: risingTopics(topics, range.days.length).slice(0, query.limit),
+      gaps: gapTopics(topics).slice(0, query.limit),
+    });
+  });
+
+  router.get('/reports/export.csv', anyone, async (req, res) => {
+    const query = parseOr400(exportQuerySchema, req.query, res);
+    const range = query && rangeOr400(query, res);
+    if (!query || !range) return;
+    const store = deps.runtime.storage.reports;
+    let csv: string;
+    if (query.kind === 'summary') {
+      const counts = await store.questionCounts(range.query);
+      csv = toCsv(
+        ['Ngày', 'Kênh', 'Số câu hỏi', 'Bot trả lời', 'Chuyển cán bộ', 'Cán bộ đã trả lời', 'Đóng không trả lời', 'Chưa trả lời', 'Yêu cầu gặp cán bộ'],
+        counts.map((c): CsvValue[] => [c.day, c.channel, c.questions, c.answered, c.escalated, c.escalatedAnswered, c.escalatedClosed, c.unanswered, c.personRequests]),
+      );
+    } else {
+      const questions = await store.questions(range.query);
+      const { topics, topicOf } = analyseTopics(questions, { days: range.days });
+      const labels = new Map(topics.map((t) => [t.id, t.label]));
+      csv = toCsv(
+        ['Thời điểm (UTC)', 'Ngày', 'Kênh', 'Người hỏi (mã ẩn danh)', 'Câu hỏi', 'Kết quả', 'Độ tin cậy', 'Nguồn trích dẫn', 'Đánh giá', 'Mã chuyển cán bộ', 'Chủ đề'],
+        questions.map((q): CsvValue[] => [
+          q.createdAt,
+          q.day,
+          q.channel,
+          pseudonym(q),
+          q.text,
+          outcome(q),
+          q.confidence === undefined ? '' : Math.round(q.confidence * 100) / 100,
+          (q.escalated ? [] : q.citations).map((c) => [c.title, c.section].filter(Boolean).join(', ')).join('; '),
+          feedbackLabel(q.escalated ? q.replyFeedback : q.feedback),
+          q.escalationId,
+          labels.get(topicOf.get(q.turnId) ?? ''),
+        ]),
+      );
+    }
+    const name = `loa-${query.kind === 'summary' ? 'tong-hop' : 'cau-hoi'}_${range.from}_${range.to}${range.channel ? `_${range.channel}` : ''}.csv`;
+    res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` });
+    res.send(csv);
+  });
+
+  const tags = ['reports'];
+  const invalid = { description: 'Invalid dates or a period longer than 366 days (invalid_range)', schema: errorSchema };
+  return {
+    router,
+    paths: {
+      '/reports/summary': {
+        get: operation('get', {
+          summary: 'Questions, outcomes, response times, satisfaction and repeats',
+          description:
+            'Questions are citizen messages the bot treated as questions (requests for a person are counted apart). Response time: escalation created → reply delivered, for escalations created in the period. Satisfaction: 👍/👎 on replies sent in the period.',
+          tags,
+          roles: ANY_ROLE,
+          query: reportQuerySchema,
+          responses: { 200: { description: 'The summary', schema: summarySchema }, 400: invalid },
+        }),
+      },
+      '/reports/topics': {
+        get: operation('get', {
+          summary: 'What citizens ask about: top, rising and under-served topics',
+          description:
+            'Questions are grouped by the article the answer cited (or the best candidate of an escalation), the rest by shared words; each topic is labelled with its characteristic words (tf-idf against the whole period) and the documents it hits.',
+          tags,
+          roles: ANY_ROLE,
+          query: topicsQuerySchema,
+          responses: { 200: { description: 'Topics', schema: topicsSchema }, 400: invalid },
+        }),
+      },
+      '/reports/export.csv': {
+        get: operation('get', {
+          summary: 'Export as CSV (Excel-ready)',
+          description:
+            'UTF-8 with BOM, CRLF, RFC 4180 quoting, Vietnamese header row. Citizens are shown by a pseudonymous code, not their channel id; cells starting with = + - @ are prefixed with an apostrophe.',
+          tags,
+          roles: ANY_ROLE,
+          query: exportQuerySchema,
+          responses: { 200: { description: 'The CSV file', schema: z.string(), contentType: 'text/csv' }, 400: invalid },
+        }),
+      },
+    },
+  };
+}
