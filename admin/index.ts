@@ -38,6 +38,11 @@ export const ADMIN_CSP =
   "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export interface AdminOptions {
+  /**
+   * Loopback binds only: with no administrator and no LOA_ADMIN_EMAIL, generate one and hand
+   * its one-time password to this callback (printed on the operator's terminal).
+   */
+  announceGeneratedAdmin?: (email: string, password: string) => void;
   /** Hooks other modules provide, e.g. `saveAsFaq` from the FAQ module. */
   hooks?: EscalationHooks;
   /** Time source (tests). */
@@ -118,7 +123,10 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
   const { users, staffSessions, escalations, conversations } = runtime.storage;
   const clock = options.clock ?? (() => new Date());
 
-  await ensureFirstAdmin({ users, audit, logger, clock }, { email: config.LOA_ADMIN_EMAIL, password: config.LOA_ADMIN_PASSWORD });
+  await ensureFirstAdmin(
+    { users, audit, logger, clock },
+    { email: config.LOA_ADMIN_EMAIL, password: config.LOA_ADMIN_PASSWORD, generateOnLoopback: options.announceGeneratedAdmin },
+  );
 
   const sessions = new StaffSessions(
     staffSessions,

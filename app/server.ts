@@ -90,6 +90,13 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps)], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
+    announceGeneratedAdmin: ctx.loopbackOnly
+      ? (email, password) =>
+          process.stderr.write(
+            `\nTài khoản quản trị đầu tiên / First console administrator (shown once):\n  email: ${email}\n  password: ${password}\n` +
+              `  Đổi mật khẩu sau khi đăng nhập / change it after signing in, or set LOA_ADMIN_EMAIL and LOA_ADMIN_PASSWORD.\n\n`,
+          )
+      : undefined,
   });
   app.use(admin.router);
 

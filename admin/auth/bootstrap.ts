@@ -5,6 +5,9 @@ import { createStaffUser } from '../users/create-user.ts';
 import { emailSchema, passwordSchema } from '../users/schemas.ts';
 import { hashPassword } from './password.ts';
 
+/** The account generated on a first local start without LOA_ADMIN_EMAIL. */
+export const GENERATED_ADMIN_EMAIL = 'admin@loa.local';
+
 /**
  * The first administrator, from `LOA_ADMIN_EMAIL` / `LOA_ADMIN_PASSWORD`, when no active
  * administrator exists. If that email already has an account (say, a disabled one), it is
@@ -13,11 +16,28 @@ import { hashPassword } from './password.ts';
  */
 export async function ensureFirstAdmin(
   deps: { users: UserStore; audit: AuditLog; logger: Logger; clock: () => Date },
-  env: { email?: string; password?: string },
-): Promise<'created' | 'restored' | 'exists' | 'missing'> {
+  env: {
+    email?: string;
+    password?: string;
+    /** When set (loopback binds only), an administrator is generated and its one-time password handed to this callback. */
+    generateOnLoopback?: (email: string, password: string) => void;
+  },
+): Promise<'created' | 'restored' | 'exists' | 'missing' | 'generated'> {
   const { users, audit, logger } = deps;
   if ((await users.countActiveAdmins()) > 0) return 'exists';
   if (!env.email || !env.password) {
+    if (env.generateOnLoopback) {
+      // A first `npm start` on a laptop: make the console usable at once, and tell only the
+      // operator's terminal. Never on a public bind, where the log may be shared.
+      const { user, password } = await createStaffUser(
+        { users, audit, clock: deps.clock },
+        { email: GENERATED_ADMIN_EMAIL, name: 'Quản trị viên', role: 'admin' },
+        'system',
+      );
+      env.generateOnLoopback(user.email, password ?? '');
+      logger.warn({ email: user.email }, 'console administrator generated for local use: change its password, or set LOA_ADMIN_EMAIL and LOA_ADMIN_PASSWORD');
+      return 'generated';
+    }
     logger.warn('no console administrator: set LOA_ADMIN_EMAIL and LOA_ADMIN_PASSWORD, or run `loa user add --role admin`');
     return 'missing';
   }

@@ -162,6 +162,30 @@ describe('first administrator and `loa user add`', () => {
     }
   });
 
+  it('generates a first administrator on a loopback start without LOA_ADMIN_EMAIL, and shows its password once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loa-boot-'));
+    const storage = await openStorage(loadConfig({ LOA_DATA_DIR: dir }));
+    try {
+      const logger = pino({ level: 'silent' });
+      const deps = { users: storage.users, audit: createAuditLog(storage.audit, logger), logger, clock: () => new Date() };
+      const shown: [string, string][] = [];
+      const announce = (email: string, password: string) => shown.push([email, password]);
+      expect(await ensureFirstAdmin(deps, { generateOnLoopback: announce })).toBe('generated');
+      expect(shown).toHaveLength(1);
+      const [email, password] = shown[0];
+      const creds = await storage.users.credentials(email);
+      expect(creds?.user.role).toBe('admin');
+      expect(password.length).toBeGreaterThanOrEqual(10);
+      expect(await verifyPassword(password, creds!.passwordHash)).toBe(true);
+      // A restart finds the administrator and shows nothing again.
+      expect(await ensureFirstAdmin(deps, { generateOnLoopback: announce })).toBe('exists');
+      expect(shown).toHaveLength(1);
+    } finally {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('`loa user add` creates an account, prints a one-time password when none is given, and refuses duplicates', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loa-cli-'));
     const out: string[] = [];
