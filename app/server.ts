@@ -49,7 +49,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     answerer: runtime.answerer,
     storage,
     logger: logger.child({ module: 'core' }),
-    config: { rateLimitPerMinute: config.LOA_RATE_LIMIT_PER_MINUTE, agencyName: config.LOA_AGENCY_NAME },
+    config: { rateLimitPerMinute: config.LOA_RATE_LIMIT_PER_MINUTE, agencyName: config.LOA_AGENCY_NAME, concurrency: config.LOA_PIPELINE_CONCURRENCY },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
   });
 

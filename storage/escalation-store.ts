@@ -21,6 +21,8 @@ export interface ContextTurn {
 /** A question waiting for (or answered by) a spokesperson. */
 export interface Escalation {
   id: string;
+  /** The idempotency key it was created with (e.g. `inbox:42`: the citizen message it answers). */
+  sourceKey?: string;
   status: EscalationStatus;
   reason: EscalationReason;
   abstainReason?: AbstainReason;

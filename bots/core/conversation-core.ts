@@ -17,6 +17,7 @@ import { RateLimit } from './pipeline/rate-limit.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 import type { ChannelSender, IncomingMessage, MessageReceiver, OutgoingMessage, Recipient } from './types.ts';
 import { WorkTracker } from './work-tracker.ts';
+import { Slots } from './slots.ts';
 
 export interface ConversationCoreOptions {
   answerer: Answerer;
@@ -29,6 +30,11 @@ export interface ConversationCoreOptions {
     agencyName: string;
     retry?: Partial<RetryPolicy>;
     history?: Partial<HistoryPolicy>;
+    /**
+     * Messages in the pipeline at once (`LOA_PIPELINE_CONCURRENCY`, default 8). Unbounded, a
+     * burst starts every pipeline together and webhook acknowledgements wait behind all of them.
+     */
+    concurrency?: number;
   };
   /** Time source for timestamps and history windows (tests pass a fixed one). */
   clock?: () => Date;
@@ -100,6 +106,7 @@ export class ConversationCore implements MessageReceiver {
   /** Inbox items queued in this process, so a resumed item is not queued twice. */
   private readonly queued = new Set<number>();
   private state: 'idle' | 'running' | 'stopped' = 'idle';
+  private readonly slots: Slots;
 
   constructor(options: ConversationCoreOptions) {
     this.stores = options.storage;
@@ -107,6 +114,7 @@ export class ConversationCore implements MessageReceiver {
     this.clock = options.clock ?? (() => new Date());
     this.agencyName = options.config.agencyName;
     this.events = new CoreEventEmitter(this.logger);
+    this.slots = new Slots(options.config.concurrency ?? 8);
     this.worker = new OutboxWorker({
       outbox: this.stores.outbox,
       conversations: this.stores.conversations,
@@ -210,11 +218,14 @@ export class ConversationCore implements MessageReceiver {
     if (!change.ok) return { delivered: false, error: REFUSALS[change.reason] };
     const escalation = change.escalation;
 
+    const replyTo = await this.sourceMessageId(escalation.sourceKey);
     const message: OutgoingMessage = {
       kind: 'spokesperson_reply',
       text: spokespersonReplyText(this.agencyName, escalation.question, text),
       answerId: randomUUID(),
       ...(citations.length ? { citations } : {}),
+      // Replying to the citizen's own message keeps Zalo replies inside the free reply quota.
+      ...(replyTo ? { replyToChannelMessageId: replyTo } : {}),
     };
     const turn = await this.stores.conversations.recordTurn({
       channel: escalation.channel,
@@ -276,6 +287,13 @@ export class ConversationCore implements MessageReceiver {
     return { outboxId: item.id, ...toResult(await this.tracker.run(() => this.worker.deliver(item.id))) };
   }
 
+  /** The channel's id of the citizen message an escalation came from, when it came from one. */
+  private async sourceMessageId(sourceKey: string | undefined): Promise<string | undefined> {
+    const m = sourceKey ? /^inbox:(\d+)$/.exec(sourceKey) : null;
+    if (!m) return undefined;
+    return (await this.stores.inbox.get(Number(m[1])))?.message.channelMessageId;
+  }
+
   /** Queues an inbox event behind the same citizen's earlier ones. */
   private enqueue(item: InboxItem): void {
     if (this.queued.has(item.id)) return;
@@ -284,7 +302,10 @@ export class ConversationCore implements MessageReceiver {
       try {
         // Stopped before its turn came: it stays pending for the next start.
         if (this.state !== 'running') return;
-        await handleMessage(this.pipeline, item);
+        await this.slots.use(async () => {
+          // Waiting for a slot may outlast a stop: re-check before doing the work.
+          if (this.state === 'running') await handleMessage(this.pipeline, item);
+        });
       } catch (err) {
         this.logger.error({ err, inboxId: item.id }, 'handling a message failed');
         await this.stores.inbox.markFailed(item.id, err instanceof Error ? err.message : String(err), this.clock()).catch(() => undefined);

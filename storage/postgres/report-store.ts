@@ -8,6 +8,7 @@ import type {
   EscalationCount,
   FeedbackCount,
   QuestionRecord,
+  QuestionText,
   ReportCitation,
   ReportRange,
   ReportStore,
@@ -175,6 +176,16 @@ export class PostgresReportStore implements ReportStore {
       status: r.status as EscalationStatus,
       count: r.count,
     }));
+  }
+
+  async questionTexts(range: ReportRange): Promise<QuestionText[]> {
+    const params: PgParam[] = [];
+    const { rows } = await query<{ channel: string; user_id: string; user_text: string | null }>(
+      this.pool,
+      `SELECT t.channel, t.user_id, t.user_text FROM conversation_turns t WHERE t.intent = 'question' AND ${inRange(range, 't', params)}`,
+      params,
+    );
+    return rows.map((r) => ({ channel: r.channel as ChannelName, userId: r.user_id, text: r.user_text ?? '' }));
   }
 
   async questions(range: ReportRange, opts: { limit?: number; newest?: boolean } = {}): Promise<QuestionRecord[]> {

@@ -48,6 +48,7 @@ const MIGRATIONS = [
 
 interface EscalationRow {
   id: string;
+  source_key: string | null;
   status: string;
   reason: string;
   abstain_reason: string | null;
@@ -74,6 +75,7 @@ interface EscalationRow {
 function toEscalation(row: EscalationRow): Escalation {
   return {
     id: row.id,
+    sourceKey: row.source_key ?? undefined,
     status: row.status as EscalationStatus,
     reason: row.reason as EscalationReason,
     abstainReason: (row.abstain_reason ?? undefined) as AbstainReason | undefined,

@@ -107,11 +107,13 @@ describe('Zalo end to end', () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ delivered: true, escalation: { status: 'answered' } });
 
-    const toUser = fake.sent.filter((m) => m.recipient.user_id === userId);
-    expect(toUser).toHaveLength(1);
-    expect(toUser[0].text).toContain(answer);
-    expect(toUser[0].text).toContain('Cán bộ phát ngôn');
-    expect(toUser[0].text).toContain(goldPriceQuestion());
+    // The reply answers the citizen's own message, so it counts against the free reply quota.
+    expect(fake.sent.filter((m) => m.recipient.user_id === userId)).toHaveLength(0);
+    const replies = repliesTo(msgId);
+    expect(replies).toHaveLength(2);
+    expect(replies[1].text).toContain(answer);
+    expect(replies[1].text).toContain('Cán bộ phát ngôn');
+    expect(replies[1].text).toContain(goldPriceQuestion());
   });
 
   it('retries after the Zalo API answers 5xx and delivers the answer once', async () => {

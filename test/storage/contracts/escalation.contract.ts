@@ -29,6 +29,7 @@ export function escalationStoreContract(factory: BackendFactory): void {
       expect(b.id).toBe(a.id);
       expect(await store.get(a.id)).toEqual({
         id: a.id,
+        sourceKey: 'inbox:1',
         status: 'open',
         reason: 'abstained',
         abstainReason: 'low_confidence',

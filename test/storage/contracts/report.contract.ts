@@ -90,6 +90,16 @@ export function reportStoreContract(factory: BackendFactory): void {
       expect((await reports.questions(range, { limit: 1 })).map((q) => q.text)).toEqual(['thường trú?']);
     });
 
+    it('lists the bare question texts of a period, per channel', async () => {
+      const stores = await db().connect();
+      await seed(stores);
+      const reports = await stores.reports();
+      const texts = await reports.questionTexts(range);
+      expect(texts.map((q) => q.text).sort()).toEqual(['faq', 'thường trú?', 'đóng', 'đêm khuya'].sort());
+      expect(texts.find((q) => q.text === 'thường trú?')).toEqual({ channel: 'zalo', userId: 'z1', text: 'thường trú?' });
+      expect((await reports.questionTexts({ ...range, channel: 'telegram' })).every((q) => q.channel === 'telegram')).toBe(true);
+    });
+
     it('counts how often citations were used since a moment', async () => {
       const stores = await db().connect();
       await seed(stores);
