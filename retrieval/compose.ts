@@ -1,0 +1,180 @@
+/**
+ * Extractive answers: the best clause or sentences of the top entries, quoted verbatim with
+ * numbered markers, after a short lead naming the source ("Theo khoản 1 Điều 20 Luật Cư trú").
+ * Nothing is written that is not in a cited passage except fixed connective phrases.
+ */
+import type { Citation } from './types.ts';
+import type { Corpus, CorpusDoc, CorpusEntry } from './corpus.ts';
+import { knownName } from './law-names.ts';
+import { fold, tokenize } from './vietnamese.ts';
+
+/** Longest quote before sentences are selected instead of quoting the whole passage. */
+const MAX_QUOTE = 700;
+/** Articles longer than this are cited by their best clause rather than whole. */
+const WHOLE_ARTICLE = 400;
+
+export interface ComposeInput {
+  corpus: Corpus;
+  /** Entries to cite, best first, each with its best clause (index into corpus.clauses or -1). */
+  picks: { entry: number; clause: number; score: number }[];
+  /** The question's content syllables (folded) with their weights (idf). */
+  questionWeights: Map<string, number>;
+  agencyName?: string;
+}
+
+export interface Composed {
+  answer: string;
+  citations: Citation[];
+}
+
+/** The name a citizen recognises: a bare number is replaced by the code's common name. */
+export function displayTitle(doc: CorpusDoc): string {
+  if (/^\s*\d+\/\d{4}\//.test(doc.title)) return knownName(doc.title) ?? `Văn bản số ${doc.title}`;
+  return doc.title;
+}
+
+/** "khoản 2 Điều 20" for a clause, "Điều 20" for an article, the section otherwise. */
+function locator(e: CorpusEntry): string {
+  if (e.kind === 'clause' && e.clauseNo && e.articleNo) return `khoản ${e.clauseNo} Điều ${e.articleNo}`;
+  if (e.articleNo) return `Điều ${e.articleNo}`;
+  return e.section;
+}
+
+/** Sentences (and list lines: "a) …") of a passage, as exact substrings in order. */
+export function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  const seg = new Intl.Segmenter('vi', { granularity: 'sentence' });
+  for (const line of text.split(/\n+/)) {
+    const l = line.trim();
+    if (!l) continue;
+    for (const s of seg.segment(l)) {
+      const t = s.segment.trim();
+      if (t) out.push(t);
+    }
+  }
+  return out;
+}
+
+function sentenceScore(sentence: string, weights: Map<string, number>): { score: number; covered: Set<string> } {
+  const covered = new Set<string>();
+  let score = 0;
+  for (const t of tokenize(sentence).map(fold)) {
+    const w = weights.get(t);
+    if (w !== undefined && !covered.has(t)) {
+      covered.add(t);
+      score += w;
+    }
+  }
+  return { score, covered };
+}
+
+/**
+ * The passage to quote from a unit: all of it when short, otherwise the best sentences
+ * (kept in document order, gaps marked with "…").
+ */
+export function selectQuote(text: string, weights: Map<string, number>, max = MAX_QUOTE): string {
+  // Blank lines between clauses/points carry no meaning in a quote.
+  const clean = text.trim().replace(/\n\s*\n+/g, '\n');
+  if (clean.length <= max) return clean;
+  const sentences = splitSentences(clean);
+  const scored = sentences.map((s, i) => ({ i, s, ...sentenceScore(s, weights) }));
+  const chosen = new Set<number>();
+  const covered = new Set<string>();
+  let length = 0;
+  // Greedy: each step takes the sentence adding the most uncovered question weight.
+  for (;;) {
+    let best = -1;
+    let gain = 0;
+    for (const c of scored) {
+      if (chosen.has(c.i) || length + c.s.length > max) continue;
+      let g = 0;
+      for (const t of c.covered) if (!covered.has(t)) g += weights.get(t) ?? 0;
+      if (g > gain) {
+        gain = g;
+        best = c.i;
+      }
+    }
+    if (best < 0) break;
+    chosen.add(best);
+    length += scored[best].s.length;
+    for (const t of scored[best].covered) covered.add(t);
+  }
+  if (chosen.size === 0) {
+    const first = sentences[0] ?? clean;
+    return first.length <= max ? first : `${first.slice(0, max).replace(/\s+\S*$/, '')} …`;
+  }
+  const order = [...chosen].sort((a, b) => a - b);
+  let quote = '';
+  order.forEach((i, k) => {
+    if (k === 0 && i > 0) quote += '… ';
+    else if (k > 0) quote += order[k - 1] === i - 1 ? ' ' : ' … ';
+    quote += sentences[i];
+  });
+  if (order[order.length - 1] < sentences.length - 1) quote += ' …';
+  return quote;
+}
+
+function statusNote(doc: CorpusDoc): string {
+  switch (doc.status) {
+    case 'superseded':
+      return doc.supersededBy
+        ? ` (Lưu ý: văn bản này đã được thay thế bởi ${doc.supersededBy}; quy định trên có thể không còn áp dụng.)`
+        : ' (Lưu ý: văn bản này đã được thay thế; quy định trên có thể không còn áp dụng.)';
+    case 'expired':
+      return ' (Lưu ý: văn bản này đã hết hiệu lực; quy định trên không còn áp dụng.)';
+    case 'amended':
+      return doc.supersededBy
+        ? ` (Lưu ý: văn bản này đã được sửa đổi, bổ sung bởi ${doc.supersededBy}.)`
+        : ' (Lưu ý: văn bản này đã được sửa đổi, bổ sung; vui lòng đối chiếu quy định hiện hành.)';
+    default:
+      return '';
+  }
+}
+
+/** Builds the answer text and citations from the chosen entries. */
+export function composeAnswer(input: ComposeInput): Composed {
+  const { corpus, picks, questionWeights } = input;
+  const citations: Citation[] = [];
+  const parts: string[] = [];
+  picks.forEach((p, i) => {
+    const entry = corpus.entries[p.entry];
+    const doc = corpus.docs[entry.doc];
+    const clause = p.clause >= 0 ? corpus.clauses[p.clause] : undefined;
+    // Quote the best clause when the article is long; a short article is quoted whole.
+    const unit: CorpusEntry = clause && entry.text.length > WHOLE_ARTICLE ? clause : entry;
+    const quote = selectQuote(unit.text, questionWeights);
+    const n = i + 1;
+    const title = displayTitle(doc);
+    const isFaq = entry.kind === 'faq';
+    const isSummary = !!doc.isSummary;
+    citations.push({
+      id: unit.id,
+      title,
+      section: unit.section,
+      ...(doc.number ? { number: doc.number } : {}),
+      ...(doc.url ? { url: doc.url } : {}),
+      status: doc.status,
+      quote,
+      score: Math.round(p.score * 1e4) / 1e4,
+      ...(isSummary || isFaq ? { isSummary: true } : {}),
+      kind: isFaq ? 'faq' : 'document',
+    });
+    const connective = i === 0 ? 'Theo' : 'Ngoài ra, theo';
+    let lead: string;
+    if (isFaq) {
+      lead = `${connective} câu trả lời đã được ${input.agencyName ?? 'cơ quan'} phê duyệt`;
+    } else if (isSummary) {
+      // The first provisions are enough to point at the official text; the full list is in the document.
+      const list = doc.legalBasis ?? [];
+      const basis = list.length ? `; căn cứ: ${list.slice(0, 2).join('; ')}${list.length > 2 ? '; …' : ''}` : '';
+      const topic = title.replace(/^\s*tóm tắt\s*[:：\-–—]\s*/iu, '');
+      lead = `${connective} bản tóm tắt “${topic}” (tài liệu tóm tắt, không phải văn bản quy phạm chính thức${basis})`;
+    } else {
+      const where = unit.kind === 'passage' ? `mục “${unit.heading ?? unit.section}” của` : locator(unit);
+      const number = doc.number && !title.includes(doc.number) ? ` (số hiệu ${doc.number})` : '';
+      lead = `${connective} ${where} ${title}${number}`;
+    }
+    parts.push(`${lead} [${n}]:\n“${quote}”${statusNote(doc)}`);
+  });
+  return { answer: parts.join('\n\n'), citations };
+}

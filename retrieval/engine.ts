@@ -1,0 +1,248 @@
+/**
+ * The retriever: guards → query analysis → lexical ranking (+ vector signals) →
+ * calibrated confidence → extractive answer with citations (→ optional verified LLM rewrite).
+ */
+import type { Embeddings } from '@langchain/core/embeddings';
+import type { Logger } from 'pino';
+import { composeAnswer } from './compose.ts';
+import { confidenceOf, type ConfidenceFeatures } from './confidence.ts';
+import type { Corpus } from './corpus.ts';
+import type { CorpusEmbeddings } from './corpus-embeddings.ts';
+import { checkMessage } from './guards.ts';
+import { LawNames } from './law-names.ts';
+import type { LexicalParams } from './lexical-index.ts';
+import { DEFAULT_RANK, type LexicalRanker, type RankedEntry, type RankParams } from './lexical-ranker.ts';
+import { LexiconMatcher, type LexiconEntry } from './lexicon.ts';
+import { LEXICON } from './lexicon-data.ts';
+import { abstainMessage } from './messages.ts';
+import { DEFAULT_QUERY, isTopic, QueryAnalyzer, type AnalyzedQuery, type QueryParams } from './query.ts';
+import { rewriteAnswer, type LlmOptions } from './rewrite.ts';
+import { TypoRepairer } from './typo.ts';
+import { typoModelFor } from './typo-model.ts';
+import type { AbstainReason, AskOptions, AskResult, SearchHit } from './types.ts';
+import type { VectorIndex } from './vector-index.ts';
+import { fold } from './vietnamese.ts';
+
+export type EmbeddingsKind = 'corpus' | 'openai' | 'transformers' | 'none';
+
+/** Everything a built (or loaded) index consists of. */
+export interface EngineParts {
+  corpus: Corpus;
+  ranker: LexicalRanker;
+  lexicalParams: LexicalParams;
+  embeddingsKind: EmbeddingsKind;
+  /** Synchronous corpus embeddings (kind 'corpus'). */
+  corpusEmbeddings?: CorpusEmbeddings;
+  /** Asynchronous embeddings (kind 'openai'): used by ask(), not by the synchronous search(). */
+  externalEmbeddings?: Embeddings;
+  vectors?: VectorIndex;
+  revision: number;
+}
+
+export interface EngineSettings {
+  abstainThreshold: number;
+  agencyName?: string;
+  logger?: Logger;
+  llm?: LlmOptions;
+  lexicon?: readonly LexiconEntry[];
+  query?: QueryParams;
+  rank?: RankParams;
+}
+
+/** A detailed answer: the AskResult plus the ranking behind it (for evaluation). */
+export interface DetailedAnswer {
+  result: AskResult;
+  hits: SearchHit[];
+  features?: ConfidenceFeatures;
+}
+
+/** Entries pulled in from the vector index that the lexical ranking may have missed. */
+const VECTOR_RECALL = 10;
+/** A runner-up within this share of the top score is cited too. */
+const SECOND_CITATION = 0.92;
+
+export class RetrievalEngine {
+  readonly analyzer: QueryAnalyzer;
+  readonly rankParams: RankParams;
+  private readonly lawNames: LawNames;
+
+  constructor(
+    readonly parts: EngineParts,
+    readonly settings: EngineSettings,
+  ) {
+    const { ranker, corpus } = parts;
+    this.lawNames = new LawNames(corpus.docs);
+    this.analyzer = new QueryAnalyzer(
+      {
+        vocab: ranker.vocab,
+        typo: new TypoRepairer(typoModelFor(ranker.vocab, ranker.data.articles)),
+        lexicon: new LexiconMatcher(settings.lexicon ?? LEXICON),
+        lawNames: this.lawNames,
+      },
+      settings.query ?? DEFAULT_QUERY,
+    );
+    this.rankParams = settings.rank ?? DEFAULT_RANK;
+  }
+
+  get revision(): number {
+    return this.parts.revision;
+  }
+
+  /** The analysed query as plain text (expansions included), for corpus embeddings. */
+  private static queryText(q: AnalyzedQuery): string {
+    return q.slots.map((p) => p.map((s) => s.text).join(' ')).join(' , ');
+  }
+
+  private rankWith(q: AnalyzedQuery, k: number, qv: Float32Array | undefined): RankedEntry[] {
+    const { vectors } = this.parts;
+    const useVectors = qv && vectors && vectors.size > 0;
+    const extra = useVectors ? vectors.knn(qv, VECTOR_RECALL).map((x) => x.entry) : [];
+    const sim = useVectors ? (e: number) => vectors.similarity(qv, e) : undefined;
+    return this.parts.ranker.rank(q, k, this.rankParams, sim, extra);
+  }
+
+  private toHits(ranked: readonly RankedEntry[]): SearchHit[] {
+    const { entries, clauses } = this.parts.corpus;
+    return ranked.map((r) => ({
+      id: entries[r.entry].id,
+      score: Math.round(r.score * 1e4) / 1e4,
+      ...(r.clause >= 0 ? { bestClauseId: clauses[r.clause].id } : {}),
+    }));
+  }
+
+  /** Synchronous ranking (lexical + corpus vectors when available). */
+  search(query: string, k = 10, options: AskOptions = {}): SearchHit[] {
+    if (this.parts.corpus.entries.length === 0 || !query.trim()) return [];
+    const q = this.analyzer.analyze(query, options.history);
+    const ce = this.parts.corpusEmbeddings;
+    const qv = ce ? ce.embedSync(RetrievalEngine.queryText(q)) : undefined;
+    return this.toHits(this.rankWith(q, k, qv));
+  }
+
+  private async queryVector(question: string, q: AnalyzedQuery): Promise<Float32Array | undefined> {
+    const { corpusEmbeddings, externalEmbeddings } = this.parts;
+    if (corpusEmbeddings) return corpusEmbeddings.embedSync(RetrievalEngine.queryText(q));
+    if (externalEmbeddings) {
+      try {
+        return Float32Array.from(await externalEmbeddings.embedQuery(question));
+      } catch (e) {
+        this.settings.logger?.warn({ event: 'embeddings_failed', err: (e as Error).message }, 'query embedding failed; lexical only');
+      }
+    }
+    return undefined;
+  }
+
+  /** Number of entries containing a folded phrase (approximate for long phrases). */
+  private mentions(phrase: string): number {
+    const { vocab, articles } = this.parts.ranker.data;
+    const ids = phrase.split(' ').map((s) => vocab.foldId(s));
+    if (ids.some((i) => i < 0)) return 0;
+    if (ids.length === 1) return articles.df(vocab.foldedTerm(ids[0]));
+    let min = Infinity;
+    for (let i = 0; i + 1 < ids.length; i++) min = Math.min(min, articles.df(vocab.foldedBigramTerm(ids[i], ids[i + 1])));
+    return min;
+  }
+
+  features(q: AnalyzedQuery, ranked: readonly RankedEntry[]): ConfidenceFeatures {
+    const { ranker } = this.parts;
+    const top = ranked[0];
+    const qt = ranker.questionTerms(q);
+    let attainable = 0;
+    for (let i = 0; i < q.terms.length; i++) attainable += q.weights[i] * ranker.data.articles.maxImpact(q.terms[i]);
+    let unknown = 0;
+    let total = 0;
+    qt.terms.forEach((t, i) => {
+      total += qt.idf[i];
+      if (t < 0) unknown += qt.idf[i];
+    });
+    const second = ranked[1]?.score ?? 0;
+    return {
+      normScore: attainable > 0 && top ? Math.min(top.lexicalScore / attainable, 1.5) : 0,
+      coverage: top?.coverage ?? 0,
+      margin: top && top.score > 0 ? Math.max(0, (top.score - second) / top.score) : 0,
+      docShare: top?.docShare ?? 0,
+      bigramCover: top ? ranker.contentBigramCover(top.entry, q) : 0,
+      vectorSim: top?.vectorSim ?? 0,
+      unknownShare: total > 0 ? unknown / total : 1,
+      headingMatch: top?.headingUni ?? 0,
+      missingIdf: top?.missingIdf ?? 0,
+      novelBigrams: ranker.novelBigramShare(q),
+      coverageTop3: Math.max(0, ...ranked.slice(0, 3).map((r) => r.coverage)),
+      questionInHeading: Math.max(0, ...ranked.slice(0, 3).map((r) => ranker.questionInHeading(r.entry, q))),
+      contentLength: q.contentLength,
+    };
+  }
+
+  private abstain(reason: AbstainReason, confidence = 0, detail?: string): AskResult {
+    const agency = this.settings.agencyName;
+    const answer =
+      detail === 'small talk'
+        ? `Xin chào! Tôi là trợ lý trả lời câu hỏi về chính sách, pháp luật dựa trên văn bản chính thức của ${agency ?? 'cơ quan'}. Bạn hãy đặt câu hỏi cụ thể (ví dụ: “Đăng ký tạm trú cần giấy tờ gì?”). Câu hỏi tôi không trả lời được sẽ được chuyển tới cán bộ phát ngôn.`
+        : abstainMessage(reason, agency);
+    return { answer, citations: [], confidence: Math.round(confidence * 1000) / 1000, abstained: true, reason };
+  }
+
+  /** The answer plus the ranking behind it. */
+  async askDetailed(question: string, options: AskOptions = {}, k = 10): Promise<DetailedAnswer> {
+    const { corpus } = this.parts;
+    const log = this.settings.logger;
+    const verdict = checkMessage(question, (p) => this.mentions(p));
+    if (corpus.entries.length === 0) return { result: this.abstain(verdict?.reason ?? 'no_knowledge'), hits: [] };
+    if (verdict?.reason === 'empty_question') return { result: this.abstain('empty_question', 0, verdict.detail), hits: [] };
+    const q = this.analyzer.analyze(question, options.history);
+    const qv = await this.queryVector(question, q);
+    const ranked = this.rankWith(q, Math.max(k, 2), qv);
+    const hits = this.toHits(ranked.slice(0, k));
+    if (verdict) {
+      log?.debug({ event: 'guard', reason: verdict.reason, detail: verdict.detail }, 'question declined before retrieval');
+      return { result: this.abstain(verdict.reason, 0, verdict.detail), hits };
+    }
+    if (ranked.length === 0) return { result: this.abstain('low_confidence'), hits };
+    const features = this.features(q, ranked);
+    // A question naming the article and its law has been answered by finding it.
+    const confidence = ranked[0].explicit ? Math.max(0.95, confidenceOf(features)) : confidenceOf(features);
+    if (confidence < this.settings.abstainThreshold) {
+      return { result: this.abstain('low_confidence', confidence), hits, features };
+    }
+    const picks = [ranked[0]];
+    if (ranked[1] && ranked[1].score >= SECOND_CITATION * ranked[0].score) picks.push(ranked[1]);
+    const weights = new Map<string, number>();
+    const { vocab, articles } = this.parts.ranker.data;
+    for (const phrase of q.slots)
+      for (const s of phrase) {
+        if (s.folded < 0) continue;
+        const w = articles.idf(vocab.foldedTerm(s.folded)) * (isTopic(s) ? 1 : 0.5);
+        const key = fold(s.text);
+        weights.set(key, Math.max(weights.get(key) ?? 0, w));
+      }
+    const composed = composeAnswer({
+      corpus,
+      picks: picks.map((p) => ({ entry: p.entry, clause: p.clause, score: p.score })),
+      questionWeights: weights,
+      agencyName: this.settings.agencyName,
+    });
+    let answer = composed.answer;
+    if (this.settings.llm) {
+      const rewritten = await rewriteAnswer(this.settings.llm, question, composed.citations, this.settings.agencyName ?? 'cơ quan', log);
+      if (rewritten) answer = withStatusNotes(rewritten, composed.answer);
+    }
+    const result: AskResult = {
+      answer,
+      citations: composed.citations,
+      confidence: Math.round(confidence * 1000) / 1000,
+      abstained: false,
+    };
+    return { result, hits, features };
+  }
+
+  async ask(question: string, options: AskOptions = {}): Promise<AskResult> {
+    return (await this.askDetailed(question, options)).result;
+  }
+}
+
+/** Keeps the fixed "(Lưu ý: …)" status notes of the extractive answer in a rewritten one. */
+function withStatusNotes(rewritten: string, extractive: string): string {
+  const notes = [...extractive.matchAll(/\(Lưu ý: [^)]*\)/g)].map((m) => m[0]);
+  const missing = notes.filter((n) => !rewritten.includes(n));
+  return missing.length ? `${rewritten} ${[...new Set(missing)].join(' ')}` : rewritten;
+}
