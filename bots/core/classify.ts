@@ -94,6 +94,17 @@ function slashCommand(text: string): Intent | undefined {
 }
 
 /**
+ * "Cho tôi gặp cán bộ: đất nhà tôi …" → "đất nhà tôi …": the officer (and an FAQ drafted from
+ * the answer) sees the question, not the request for a person.
+ */
+function withoutLeadingRequest(text: string): string {
+  const m = /^(.{3,80}?)\s*[:,.;\-–—]\s+(\S[\s\S]*)$/u.exec(text);
+  if (!m) return text;
+  const head = normalizeForMatching(m[1]);
+  return asksForHuman(head) && isBareRequest(head) ? m[2].trim() : text;
+}
+
+/**
  * Step 3 of the pipeline: decides what a message is. Order matters: explicit signals
  * (commands, feedback buttons, event kinds) before reading the text.
  */
@@ -116,6 +127,6 @@ export function classify(msg: IncomingMessage): Intent {
   const words = normalizeForMatching(text);
   if (HELP_REQUESTS.has(words)) return { type: 'help' };
   if (GREETINGS.has(words)) return { type: 'welcome' };
-  if (asksForHuman(words)) return isBareRequest(words) ? { type: 'human' } : { type: 'human', question: text };
+  if (asksForHuman(words)) return isBareRequest(words) ? { type: 'human' } : { type: 'human', question: withoutLeadingRequest(text) };
   return { type: 'question', text };
 }

@@ -113,7 +113,8 @@ describe('spokesperson console in Chromium', () => {
     expect(titleBefore).not.toMatch(/^\(\d+\)/);
 
     const citizen = await openWebchat(loa.url);
-    await webchatSay(loa.url, citizen, QUESTION);
+    // Asking for a person escalates whatever retrieval would have said; the request clause is dropped.
+    await webchatSay(loa.url, citizen, `Cho tôi gặp cán bộ: ${QUESTION}`);
     await loa.loa.core.drain();
 
     const item = page.locator('.esc-item.is-new', { hasText: QUESTION });

@@ -31,6 +31,7 @@ describe('SqliteEscalationStore', () => {
     expect(b.id).toBe(a.id);
     expect(await store.get(a.id)).toEqual({
       id: a.id,
+      sourceKey: 'inbox:1',
       status: 'open',
       reason: 'abstained',
       abstainReason: 'low_confidence',

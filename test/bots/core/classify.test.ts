@@ -44,6 +44,14 @@ describe('classify', () => {
     expect(text(t)).toEqual({ type: 'human', question: t });
   });
 
+  it('drops a leading request clause so the officer sees the question itself', () => {
+    expect(text('Cho tôi gặp cán bộ: Bộ phận một cửa làm việc mấy giờ?')).toEqual({ type: 'human', question: 'Bộ phận một cửa làm việc mấy giờ?' });
+    expect(text('gap can bo giup em, dat nha em bi lan chiem thi lam sao')).toEqual({ type: 'human', question: 'dat nha em bi lan chiem thi lam sao' });
+    // A clause that is more than a request stays whole.
+    const t = 'Hàng xóm lấn đất, tôi muốn gặp cán bộ: phải làm gì?';
+    expect(text(t)).toEqual({ type: 'human', question: t });
+  });
+
   it('reads feedback from buttons and from keywords', () => {
     expect(classify(incoming({ kind: 'feedback', feedback: { answerId: 'a1', value: 'down' } }))).toEqual({ type: 'feedback', value: 'down', answerId: 'a1' });
     expect(text('👍')).toEqual({ type: 'feedback', value: 'up' });
