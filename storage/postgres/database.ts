@@ -16,13 +16,18 @@ export function isPostgresUrl(url: string | undefined): url is string {
  * A schema other than `public` is chosen in the URL: `?options=-c%20search_path%3Dloa`.
  */
 export function openPostgresPool(url: string, opts: { max?: number; onError?: (err: Error) => void } = {}): PgPool {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: 'loa', connectionTimeoutMillis: 10_000 });
-  pool.on('error', (err) => opts.onError?.(err));
-  // Timestamps given as text without an offset then mean UTC, as the ISO strings of the store interfaces do.
-  // pg runs this before any other query on the new connection.
-  pool.on('connect', (client) => {
-    client.query("SET TIME ZONE 'UTC'").catch((err: unknown) => opts.onError?.(err instanceof Error ? err : new Error(String(err))));
+  // Timestamps given as text without an offset then mean UTC, as the ISO strings of the store
+  // interfaces do. Set as a startup option (kept alongside any `options` in the URL) rather than
+  // by a query on connect, which would race the pool's first query on that connection.
+  const urlOptions = new URL(url).searchParams.get('options') ?? '';
+  const pool = new pg.Pool({
+    connectionString: url,
+    options: `${urlOptions} -c TimeZone=UTC`.trim(),
+    max: opts.max ?? 10,
+    application_name: 'loa',
+    connectionTimeoutMillis: 10_000,
   });
+  pool.on('error', (err) => opts.onError?.(err));
   return pool;
 }
 
