@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
+import { embeddingsOptions } from './embeddings-options.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
 import { ingestPaths } from '../knowledge/ingest.ts';
@@ -33,13 +34,7 @@ function retrieverOptions(config: Config, logger: Logger, revision: number, onPr
     logger,
     onProgress,
     llm: config.LOA_LLM_URL && config.LOA_LLM_MODEL ? { url: config.LOA_LLM_URL, model: config.LOA_LLM_MODEL, apiKey: config.LOA_LLM_API_KEY } : undefined,
-    embeddings: {
-      kind: config.LOA_EMBEDDINGS,
-      url: config.LOA_EMBEDDINGS_URL,
-      model: config.LOA_EMBEDDINGS_MODEL,
-      apiKey: config.LOA_EMBEDDINGS_API_KEY,
-      modelDir: config.LOA_EMBEDDINGS_MODEL_DIR,
-    },
+    embeddings: embeddingsOptions(config),
   };
 }
 

@@ -11,6 +11,9 @@ export interface StaffCredentials {
   lockedUntil?: string;
 }
 
+/** How every backend stores and looks up an email: trimmed and lower-cased, so comparisons ignore case. */
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
 export interface NewStaffUser {
   /** Stored lower-cased: emails are compared case-insensitively. */
   email: string;

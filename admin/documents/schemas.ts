@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentMetaShape } from '../../knowledge/metadata.ts';
 import { DOCUMENT_STATUSES } from '../../knowledge/types.ts';
 
 /** Document ids may contain "/" (folders): clients send them URL-encoded in one path segment. */
@@ -34,25 +35,11 @@ export const statusChangeSchema = z.object({
   supersededBy: text.optional().describe('Number or title of the replacing/amending document'),
 });
 
-export const documentMetaSchema = z.object({
-  number: z.string().optional(),
-  docType: z.string().optional(),
-  issuer: z.string().optional(),
-  issuedDate: z.string().optional(),
-  effectiveDate: z.string().optional(),
-  status: z.enum(DOCUMENT_STATUSES),
-  supersededBy: z.string().optional(),
-  url: z.string().optional(),
-  isSummary: z.boolean().optional(),
-  legalBasis: z.array(z.string()).optional(),
-  aliases: z.array(z.string()).optional(),
-});
-
 export const documentSummarySchema = z.object({
   id: z.string(),
   title: z.string(),
   source: z.string().describe('File path, upload:<name>, jsonl:<file>#<law id>, or loa:faqs'),
-  meta: documentMetaSchema,
+  meta: documentMetaShape,
   unitCount: z.number().int(),
   articleCount: z.number().int(),
   ingestedAt: z.string(),

@@ -326,20 +326,22 @@ export async function renderEscalation(ctx) {
 
   // --- static parts: the question, the passages, the conversation so far
   const candidates = e.candidates || [];
+  // One passage with its attach button: the candidates and the search results alike.
+  const attachableItem = (c) => {
+    const button = h('button', {
+      type: 'button',
+      class: 'btn btn-small',
+      'aria-pressed': 'false',
+      'aria-label': t('esc.attachLabel', { title: c.title, section: c.section || '' }),
+      text: t('esc.attach'),
+      onClick: () => toggleCitation(c, !attached.has(c.id)),
+    });
+    candidateButtons.set(c.id, button);
+    return h('li', null, citationCard(c, button));
+  };
   const candidateList = candidates.length === 0
     ? h('p', { class: 'muted', text: t('esc.noCandidates') })
-    : h('ul', { class: 'cite-list' }, candidates.map((c) => {
-      const button = h('button', {
-        type: 'button',
-        class: 'btn btn-small',
-        'aria-pressed': 'false',
-        'aria-label': t('esc.attachLabel', { title: c.title, section: c.section || '' }),
-        text: t('esc.attach'),
-        onClick: () => toggleCitation(c, !attached.has(c.id)),
-      });
-      candidateButtons.set(c.id, button);
-      return h('li', null, citationCard(c, button));
-    }));
+    : h('ul', { class: 'cite-list' }, candidates.map((c) => attachableItem(c)));
 
   // Search for more passages: the officer's own words against the same official documents.
   const searchInput = h('input', { type: 'search', id: 'passage-q', maxlength: '500', placeholder: t('esc.searchPlaceholder') });
@@ -358,18 +360,7 @@ export async function renderEscalation(ctx) {
         const found = await askKnowledge(words);
         const list = (found.citations || []).filter((c) => c && c.id && c.title && c.quote);
         if (!list.length) return void replace(searchResults, h('p', { class: 'muted', text: t('esc.searchNone') }));
-        replace(searchResults, h('ul', { class: 'cite-list' }, list.map((c) => {
-          const button = h('button', {
-            type: 'button',
-            class: 'btn btn-small',
-            'aria-pressed': 'false',
-            'aria-label': t('esc.attachLabel', { title: c.title, section: c.section || '' }),
-            text: t('esc.attach'),
-            onClick: () => toggleCitation(c, !attached.has(c.id)),
-          });
-          candidateButtons.set(c.id, button);
-          return h('li', null, citationCard(c, button));
-        })));
+        replace(searchResults, h('ul', { class: 'cite-list' }, list.map((c) => attachableItem(c))));
         drawAttached();
       } catch (err) {
         replace(searchResults, h('p', { class: 'error', text: ctx.errorText(err) }));

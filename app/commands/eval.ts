@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config.ts';
+import { embeddingsOptions } from '../embeddings-options.ts';
 import { createLogger } from '../logger.ts';
 
 interface EvalCliOptions {
@@ -46,13 +47,7 @@ export function registerEval(program: Command): void {
         abstainThreshold: config.LOA_ABSTAIN_THRESHOLD,
         agencyName: config.LOA_AGENCY_NAME,
         logger,
-        embeddings: {
-          kind: config.LOA_EMBEDDINGS,
-          url: config.LOA_EMBEDDINGS_URL,
-          model: config.LOA_EMBEDDINGS_MODEL,
-          apiKey: config.LOA_EMBEDDINGS_API_KEY,
-          modelDir: config.LOA_EMBEDDINGS_MODEL_DIR,
-        },
+        embeddings: embeddingsOptions(config),
       });
       const buildMs = performance.now() - started;
 

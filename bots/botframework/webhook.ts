@@ -1,7 +1,8 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { MessageReceiver } from '../core/types.ts';
+import { webhookErrorHandler } from '../core/webhook-errors.ts';
 import { toIncomingMessages } from './incoming-message.ts';
 
 /** The messaging endpoint to give the Azure Bot resource or the Emulator: `<public url>/api/messages`. */
@@ -32,19 +33,5 @@ export function mountBotFrameworkWebhook(app: Express, deps: { adapter: CloudAda
     await adapter.process(req, res, turn);
   };
 
-  const onError = (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-    const type = typeof err === 'object' && err !== null && 'type' in err ? err.type : undefined;
-    if (type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'malformed JSON' });
-      return;
-    }
-    if (type === 'entity.too.large') {
-      res.status(413).json({ error: 'body too large' });
-      return;
-    }
-    logger.error({ err }, 'botframework: request failed');
-    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
-  };
-
-  app.post(BOTFRAMEWORK_MESSAGES_PATH, express.json({ limit: '256kb' }), handle, onError);
+  app.post(BOTFRAMEWORK_MESSAGES_PATH, express.json({ limit: '256kb' }), handle, webhookErrorHandler(logger, 'botframework: request failed'));
 }

@@ -20,8 +20,8 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Only http(s) links are rendered as links: anything else stays text. */
-function safeUrl(url: string | undefined): string | undefined {
+/** The URL normalised when it is http(s), else undefined: only such links are rendered as links, anything else stays text. */
+export function safeUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     const u = new URL(url);

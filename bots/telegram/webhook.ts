@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { webhookErrorHandler } from '../core/webhook-errors.ts';
 import type { UpdateHandler } from './receive-update.ts';
 
 /** Where Telegram POSTs updates; register `<public url>/webhooks/telegram` with `setWebhook`. */
@@ -49,19 +50,11 @@ export function mountTelegramWebhook(app: Express, deps: { secret: string; handl
     res.status(200).json({ ok: true });
   };
 
-  const onError = (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-    const type = typeof err === 'object' && err !== null && 'type' in err ? err.type : undefined;
-    if (type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'malformed JSON' });
-      return;
-    }
-    if (type === 'entity.too.large') {
-      res.status(413).json({ error: 'body too large' });
-      return;
-    }
-    logger.error({ err }, 'telegram webhook: could not hand the update to the core');
-    res.status(500).json({ error: 'internal error' });
-  };
-
-  app.post(TELEGRAM_WEBHOOK_PATH, checkSecret, express.json({ limit: '256kb' }), handle, onError);
+  app.post(
+    TELEGRAM_WEBHOOK_PATH,
+    checkSecret,
+    express.json({ limit: '256kb' }),
+    handle,
+    webhookErrorHandler(logger, 'telegram webhook: could not hand the update to the core'),
+  );
 }

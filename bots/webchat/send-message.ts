@@ -1,18 +1,8 @@
 import type { Citation } from '../../retrieval/types.ts';
-import { footnote } from '../core/format.ts';
+import { footnote, safeUrl } from '../core/format.ts';
 import { ChannelSendError, type ChannelSender, type OutgoingMessage, type Recipient } from '../core/types.ts';
 import { UnknownWebchatSessionError, type WebchatCitation, type WebchatStore } from '../../storage/webchat-store.ts';
 import type { WebchatHub } from './hub.ts';
-
-function httpUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Pre-renders citations for the widget, so it stays dumb: the label comes from the same
@@ -23,7 +13,7 @@ export function toWebchatCitations(citations: Citation[] = []): WebchatCitation[
   return citations.map((c, i) => {
     const n = i + 1;
     const label = footnote({ ...c, url: undefined }, n, 'plain').slice(`[${n}] `.length);
-    const url = httpUrl(c.url);
+    const url = safeUrl(c.url);
     return url ? { n, label, url, quote: c.quote } : { n, label, quote: c.quote };
   });
 }

@@ -1,5 +1,6 @@
 import type { AuditEntryInput } from '../../admin/types.ts';
 import type { AuditEntry, AuditFilter, AuditStore } from '../audit-store.ts';
+import { likeLiteral } from '../like-literal.ts';
 import { iso, migrate, query, toJson, type PgParam, type PgPool } from './database.ts';
 
 const MIGRATIONS = [
@@ -39,9 +40,6 @@ const toEntry = (row: AuditRow): AuditEntry => ({
   ...(row.target !== null ? { target: row.target } : {}),
   ...(row.details !== null ? { details: row.details } : {}),
 });
-
-/** Escapes LIKE wildcards so an action prefix matches literally. */
-const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The audit trail in PostgreSQL; triggers make the table refuse UPDATE, DELETE and TRUNCATE. */
 export class PostgresAuditStore implements AuditStore {

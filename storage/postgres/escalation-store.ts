@@ -13,6 +13,7 @@ import type {
   EscalationStore,
   NewEscalation,
 } from '../escalation-store.ts';
+import { likeLiteral } from '../like-literal.ts';
 import { iso, isoOrUndefined, migrate, query, toJson, type PgParam, type PgPool } from './database.ts';
 
 /**
@@ -110,9 +111,6 @@ function toEscalation(row: EscalationRow): Escalation {
 }
 
 const foldForSearch = (text: string) => fold(text).toLowerCase();
-
-/** Escapes LIKE wildcards so search words match literally. */
-const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The WHERE clause shared by `list` and `count`; parameters are numbered from 1. */
 function whereClause(filter: EscalationFilter): { clause: string; params: PgParam[] } {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role, StaffUser } from '../../admin/types.ts';
 import {
   DuplicateEmailError,
+  normalizeEmail,
   type LoginFailureOutcome,
   type NewStaffUser,
   type StaffCredentials,
@@ -62,8 +63,6 @@ function toCredentials(row: UserRow): StaffCredentials {
     ...(lockedUntil ? { lockedUntil } : {}),
   };
 }
-
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** Staff accounts in PostgreSQL. */
 export class PostgresUserStore implements UserStore {

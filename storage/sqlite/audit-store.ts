@@ -1,5 +1,6 @@
 import type { AuditEntryInput } from '../../admin/types.ts';
 import type { AuditEntry, AuditFilter, AuditStore } from '../audit-store.ts';
+import { likeLiteral } from '../like-literal.ts';
 import { migrate, type SqliteDatabase } from './database.ts';
 
 const MIGRATIONS = [
@@ -35,9 +36,6 @@ const toEntry = (row: AuditRow): AuditEntry => ({
   ...(row.target !== null ? { target: row.target } : {}),
   ...(row.details !== null ? { details: JSON.parse(row.details) as Record<string, unknown> } : {}),
 });
-
-/** Escapes LIKE wildcards so an action prefix matches literally. */
-const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The audit trail in SQLite; triggers make the table refuse UPDATE and DELETE. */
 export class SqliteAuditStore implements AuditStore {

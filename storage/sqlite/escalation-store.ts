@@ -13,6 +13,7 @@ import type {
   EscalationStore,
   NewEscalation,
 } from '../escalation-store.ts';
+import { likeLiteral } from '../like-literal.ts';
 import { migrate, type SqliteDatabase } from './database.ts';
 
 const MIGRATIONS = [
@@ -99,9 +100,6 @@ function toEscalation(row: EscalationRow): Escalation {
     deliveredAt: row.delivered_at ?? undefined,
   };
 }
-
-/** Escapes LIKE wildcards so search words match literally. */
-const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The WHERE clause shared by `list` and `count`. */
 function whereClause(filter: EscalationFilter): { clause: string; params: (string | number)[] } {

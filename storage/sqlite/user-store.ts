@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role, StaffUser } from '../../admin/types.ts';
 import {
   DuplicateEmailError,
+  normalizeEmail,
   type LoginFailureOutcome,
   type NewStaffUser,
   type StaffCredentials,
@@ -59,8 +60,6 @@ function toCredentials(row: UserRow): StaffCredentials {
     ...(row.locked_until ? { lockedUntil: row.locked_until } : {}),
   };
 }
-
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** Staff accounts in SQLite. */
 export class SqliteUserStore implements UserStore {

@@ -1,31 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword, generatePassword, MIN_PASSWORD_LENGTH } from '../../admin/auth/password.ts';
 import { StaffSessions, csrfTokenFor, hashSessionId } from '../../admin/auth/sessions.ts';
-import { openSqlite, type SqliteDatabase } from '../../storage/sqlite/database.ts';
 import { SqliteSessionStore } from '../../storage/sqlite/session-store.ts';
 import { SqliteUserStore } from '../../storage/sqlite/user-store.ts';
-import { DuplicateEmailError } from '../../storage/user-store.ts';
+import { tempDatabase } from '../support/temp-sqlite.ts';
 
-let dir: string;
-let db: SqliteDatabase;
+let temp: ReturnType<typeof tempDatabase>;
 let users: SqliteUserStore;
 let sessionStore: SqliteSessionStore;
 const T0 = new Date('2026-03-01T08:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'loa-auth-'));
-  db = openSqlite(join(dir, 'loa.sqlite'));
+  temp = tempDatabase('loa-auth-');
+  const db = temp.open();
   users = new SqliteUserStore(db);
   sessionStore = new SqliteSessionStore(db);
 });
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.cleanup());
 
 describe('password hashing', () => {
   it('stores a self-describing scrypt string with a random salt and verifies it', async () => {
@@ -49,41 +41,6 @@ describe('password hashing', () => {
     expect(p.length).toBeGreaterThanOrEqual(MIN_PASSWORD_LENGTH);
     expect(p).toMatch(/^[A-Za-z2-9]+$/);
     expect(generatePassword()).not.toBe(p);
-  });
-});
-
-describe('SqliteUserStore', () => {
-  it('creates accounts with case-insensitive unique emails', async () => {
-    const u = await users.create({ email: 'Lan@Example.VN', name: 'Lan', role: 'spokesperson', passwordHash: 'h' }, T0);
-    expect(u).toMatchObject({ email: 'lan@example.vn', role: 'spokesperson', disabled: false, createdAt: T0.toISOString() });
-    expect(u).not.toHaveProperty('passwordHash');
-    await expect(users.create({ email: 'lan@example.vn', name: 'Lan 2', role: 'viewer', passwordHash: 'h' }, T0)).rejects.toBeInstanceOf(DuplicateEmailError);
-    expect((await users.getByEmail('LAN@example.vn'))?.id).toBe(u.id);
-    expect((await users.credentials('lan@example.vn'))?.passwordHash).toBe('h');
-  });
-
-  it('locks an account at the fifth failure, counting parallel failures, and a new password unlocks it', async () => {
-    const u = await users.create({ email: 'a@b.vn', name: 'A', role: 'admin', passwordHash: 'h' }, T0);
-    const policy = { maxFailures: 5, lockMs: 15 * 60_000 };
-    const outcomes = await Promise.all([1, 2, 3, 4].map(() => users.recordLoginFailure(u.id, T0, policy)));
-    expect(outcomes.map((o) => o.failedLogins).sort()).toEqual([1, 2, 3, 4]);
-    expect(outcomes.every((o) => o.lockedUntil === undefined)).toBe(true);
-    const fifth = await users.recordLoginFailure(u.id, T0, policy);
-    expect(fifth.lockedUntil).toBe(at(15 * 60_000).toISOString());
-    const creds = await users.credentials('a@b.vn');
-    expect(creds).toMatchObject({ failedLogins: 0, lockedUntil: at(15 * 60_000).toISOString() });
-
-    await users.setPassword(u.id, 'h2', at(1000));
-    expect(await users.credentials('a@b.vn')).toMatchObject({ passwordHash: 'h2', failedLogins: 0 });
-    expect((await users.credentials('a@b.vn'))?.lockedUntil).toBeUndefined();
-  });
-
-  it('counts only active administrators', async () => {
-    const a = await users.create({ email: 'a@b.vn', name: 'A', role: 'admin', passwordHash: 'h' }, T0);
-    await users.create({ email: 's@b.vn', name: 'S', role: 'spokesperson', passwordHash: 'h' }, T0);
-    expect(await users.countActiveAdmins()).toBe(1);
-    await users.update(a.id, { disabled: true }, T0);
-    expect(await users.countActiveAdmins()).toBe(0);
   });
 });
 

@@ -1,12 +1,11 @@
 import express from 'express';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { createAdminDeps, setupAdmin, type AdminHandle } from '../../admin/index.ts';
 import { startTelegramNotifier } from '../../admin/escalations/notify-telegram.ts';
 import { CoreEventEmitter } from '../../bots/core/events.ts';
 import { FAILURES, startFakeTelegramApi, type FakeTelegramApi } from '../fakes/telegram-api.ts';
+import { listenLocal } from '../support/listen.ts';
 import { citizenAsks, loginAdmin, loginAs, openSse, startTestLoa, type TestLoa } from './harness.ts';
 
 let t: TestLoa | undefined;
@@ -54,11 +53,9 @@ describe('live updates (SSE)', () => {
     t = await startTestLoa({ LOA_SAMPLE_KNOWLEDGE: 'false' });
     // A console of its own, with a short heartbeat (the default is 25 s).
     const handle: AdminHandle = await setupAdmin(createAdminDeps(t.runtime, t.loa.core), [], { heartbeatMs: 30 });
-    const server = await new Promise<Server>((resolve) => {
-      const s = express().use(handle.router).listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const server = await listenLocal(express().use(handle.router));
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const base = server.url;
       const admin = await loginAdmin({ url: base });
       const stream = await openSse(`${base}/api/admin/events`, { cookie: admin.cookie });
       await vi.waitFor(() => expect(stream.raw()).toContain(': ping'), { timeout: 5000, interval: 20 });
@@ -67,8 +64,7 @@ describe('live updates (SSE)', () => {
       await stream.ended;
       expect(handle.live.size).toBe(0);
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await handle.close();
     }
   });

@@ -1,11 +1,10 @@
 import express from 'express';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminDeps, setupAdmin, type SaveAsFaqInput } from '../../admin/index.ts';
 import type { InboxItem } from '../../admin/escalations/view.ts';
 import { hashToken } from '../../bots/webchat/session-auth.ts';
 import type { Citation } from '../../retrieval/types.ts';
+import { listenLocal } from '../support/listen.ts';
 import {
   citizenAsks,
   loginAdmin,
@@ -241,11 +240,9 @@ describe('saving a reply as an FAQ draft', () => {
       },
     });
     const app = express().use(console_.router);
-    const server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const server = await listenLocal(app);
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const base = server.url;
       const { escalationId: id } = await citizenAsks(t, 'hỏi về khai sinh');
       // Sessions live in the shared store, so the same cookie works here.
       const res = await fetch(`${base}/api/admin/escalations/${id}/reply`, {
@@ -257,8 +254,7 @@ describe('saving a reply as an FAQ draft', () => {
       expect(body).toMatchObject({ delivered: true, faq: { faqId: 'faq-1' } });
       expect(calls).toEqual([{ question: expect.stringContaining('khai sinh'), answer: 'Đăng ký khai sinh trong 60 ngày kể từ ngày sinh.', citations: [], escalationId: id, officer: lan.user.email }]);
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await console_.close();
     }
   });

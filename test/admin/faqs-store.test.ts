@@ -4,7 +4,7 @@ import { SqliteConversationStore } from '../../storage/sqlite/conversation-store
 import { SqliteEscalationStore } from '../../storage/sqlite/escalation-store.ts';
 import { SqliteFaqStore } from '../../storage/sqlite/faq-store.ts';
 import { SqliteReportStore } from '../../storage/sqlite/report-store.ts';
-import { tempDatabase } from '../storage/temp-sqlite.ts';
+import { tempDatabase } from '../support/temp-sqlite.ts';
 import { buildFaqDocument, faqUnit } from '../../admin/faqs/faq-knowledge.ts';
 import { citesDocument } from '../../admin/faqs/review.ts';
 
@@ -26,47 +26,6 @@ beforeEach(() => {
   reports = new SqliteReportStore(db);
 });
 afterEach(() => temp.cleanup());
-
-describe('SqliteFaqStore', () => {
-  it('creates drafts, once per escalation', async () => {
-    const a = await faqs.create({ questions: ['Hỏi?'], answer: 'Đáp.', citations: [citation('luat-cu-tru::20.1')], createdBy: 'a@x', sourceEscalationId: 'e1' }, T0);
-    const again = await faqs.create({ questions: ['Khác?'], answer: 'Khác.', citations: [], createdBy: 'b@x', sourceEscalationId: 'e1' }, later(5));
-    expect(again).toEqual(a);
-    expect(a).toMatchObject({ status: 'draft', version: 1, createdBy: 'a@x', updatedBy: 'a@x', sourceEscalationId: 'e1' });
-    expect((await faqs.findByEscalation('e1'))?.id).toBe(a.id);
-    const b = await faqs.create({ questions: ['Hai?'], answer: 'Hai.', citations: [], createdBy: 'a@x' }, later(1));
-    expect(b.id).not.toBe(a.id);
-    expect(await faqs.count()).toBe(2);
-  });
-
-  it('moves through its statuses only along allowed transitions', async () => {
-    const f = await faqs.create({ questions: ['Hỏi?'], answer: 'Đáp.', citations: [], createdBy: 'a@x' }, T0);
-    expect(await faqs.markNeedsReview(f.id, 'x', later(1))).toMatchObject({ ok: false, reason: 'wrong_status' });
-    const approved = await faqs.approve(f.id, 'boss@x', later(2));
-    expect(approved).toMatchObject({ ok: true, faq: { status: 'approved', approvedBy: 'boss@x', approvedAt: later(2).toISOString(), version: 2 } });
-    expect(await faqs.approve(f.id, 'boss@x', later(3))).toMatchObject({ ok: false, reason: 'wrong_status' });
-
-    // Editing: allowed statuses and the expected version are both checked.
-    expect(await faqs.update(f.id, { answer: 'Mới.' }, { by: 'a@x', allowed: ['draft', 'needs_review'] }, later(4))).toMatchObject({ ok: false, reason: 'wrong_status' });
-    expect(await faqs.update(f.id, { answer: 'Mới.' }, { by: 'boss@x', allowed: ['approved'], expectedVersion: 1 }, later(4))).toMatchObject({
-      ok: false,
-      reason: 'version_conflict',
-    });
-    const edited = await faqs.update(f.id, { answer: 'Mới.', questions: ['Hỏi?', 'Hỏi khác?'] }, { by: 'boss@x', allowed: ['approved'], expectedVersion: 2 }, later(4));
-    expect(edited).toMatchObject({ ok: true, faq: { answer: 'Mới.', questions: ['Hỏi?', 'Hỏi khác?'], version: 3, updatedBy: 'boss@x' } });
-
-    expect(await faqs.markNeedsReview(f.id, 'Luật đã thay thế', later(5))).toMatchObject({ ok: true, faq: { status: 'needs_review', reviewReason: 'Luật đã thay thế' } });
-    expect((await faqs.approve(f.id, 'boss@x', later(6))).ok).toBe(true);
-    expect((await faqs.get(f.id))?.reviewReason).toBeUndefined();
-    expect(await faqs.retire(f.id, 'boss@x', later(7))).toMatchObject({ ok: true, faq: { status: 'retired', retiredBy: 'boss@x' } });
-    expect(await faqs.retire(f.id, 'boss@x', later(8))).toMatchObject({ ok: false, reason: 'wrong_status' });
-    expect(await faqs.approve('999', 'boss@x', later(9))).toMatchObject({ ok: false, reason: 'not_found' });
-    expect(await faqs.get('1; DROP TABLE faqs')).toBeUndefined();
-
-    expect((await faqs.list({ status: 'retired' })).map((x) => x.id)).toEqual([f.id]);
-    expect(await faqs.list({ status: ['draft', 'approved'] })).toEqual([]);
-  });
-});
 
 describe('FAQ knowledge', () => {
   it('puts every question variant, the answer and its legal basis into one unit', async () => {

@@ -1,7 +1,5 @@
 import express from 'express';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../app/config.ts';
@@ -9,6 +7,9 @@ import { openRuntime, type Runtime } from '../../app/runtime.ts';
 import { startServer, type LoaServer } from '../../app/server.ts';
 import { createAdminDeps, setupAdmin, type AdminHandle, type AdminOptions } from '../../admin/index.ts';
 import type { AdminDeps, AdminModule, Role, StaffUser } from '../../admin/types.ts';
+import { listenLocal, type LocalServer } from '../support/listen.ts';
+import { readSse } from '../support/sse.ts';
+import { listWebchatMessages, openWebchatSession, postWebchatMessage, type WebchatSession } from '../support/webchat-client.ts';
 
 /**
  * Starts the whole product for console tests: a temp `LOA_DATA_DIR`, the runtime, the
@@ -40,14 +41,6 @@ export interface TestLoaOptions {
   admin?: AdminOptions;
 }
 
-async function listen(app: express.Express): Promise<{ server: Server; url: string }> {
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
-  });
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
 /**
  * The whole server with a fresh data dir. Pass `LOA_SAMPLE_KNOWLEDGE: 'false'` when the
  * test needs no knowledge base (loading it takes a few seconds).
@@ -77,7 +70,7 @@ export async function startTestLoa(env: Record<string, string> = {}, options: Te
   const probe = await fetch(`${loa.url}/api/admin/openapi.json`);
   await probe.body?.cancel();
   let admin: AdminHandle | undefined;
-  let outer: { server: Server; url: string } | undefined;
+  let outer: LocalServer | undefined;
   if (probe.status === 404) {
     const deps = createAdminDeps(runtime, loa.core, options.admin?.clock);
     admin = await setupAdmin(deps, options.modules?.(deps) ?? [], options.admin);
@@ -85,7 +78,7 @@ export async function startTestLoa(env: Record<string, string> = {}, options: Te
     app.disable('x-powered-by');
     app.use(admin.router);
     app.use(loa.app);
-    outer = await listen(app);
+    outer = await listenLocal(app);
   }
 
   return {
@@ -96,10 +89,7 @@ export async function startTestLoa(env: Record<string, string> = {}, options: Te
     admin,
     async stop() {
       await admin?.close();
-      if (outer) {
-        outer.server.closeAllConnections();
-        await new Promise<void>((resolve) => outer.server.close(() => resolve()));
-      }
+      await outer?.close();
       await loa.close();
       await runtime.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -205,36 +195,19 @@ export async function loginAs(t: Pick<TestLoa, 'url'>, role: Role, admin?: Staff
 }
 
 /** A citizen on the web chat. */
-export interface Citizen {
-  sessionId: string;
-  token: string;
-}
+export type Citizen = WebchatSession;
 
 /** Opens a web chat session. */
-export async function openWebchat(url: string): Promise<Citizen> {
-  const res = await fetch(`${url}/webchat/api/sessions`, { method: 'POST' });
-  if (res.status !== 201) throw new Error(`webchat session: HTTP ${res.status}`);
-  return (await res.json()) as Citizen;
-}
+export const openWebchat = openWebchatSession;
 
 /** Sends a web chat message as the citizen. */
 export async function webchatSay(url: string, citizen: Citizen, text: string): Promise<void> {
-  const res = await fetch(`${url}/webchat/api/messages`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${citizen.token}` },
-    body: JSON.stringify({ sessionId: citizen.sessionId, clientMessageId: `m${++counter}`, text }),
-  });
+  const res = await postWebchatMessage(url, citizen, { clientMessageId: `m${++counter}`, text });
   if (res.status !== 202) throw new Error(`webchat message: HTTP ${res.status} ${await res.text()}`);
 }
 
 /** The citizen's web chat transcript. */
-export async function webchatTranscript(url: string, citizen: Citizen): Promise<{ seq: number; kind: string; text: string }[]> {
-  const res = await fetch(`${url}/webchat/api/messages?sessionId=${citizen.sessionId}&after=0`, {
-    headers: { Authorization: `Bearer ${citizen.token}` },
-  });
-  if (!res.ok) throw new Error(`webchat transcript: HTTP ${res.status}`);
-  return ((await res.json()) as { messages: { seq: number; kind: string; text: string }[] }).messages;
-}
+export const webchatTranscript = (url: string, citizen: Citizen) => listWebchatMessages(url, citizen);
 
 /**
  * A citizen asks on the web chat to speak to an officer about `question`, which always
@@ -275,33 +248,17 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   let markEnded: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (markEnded = resolve));
   if (res.ok && res.body) {
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          raw += value;
-          buffer += value;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const lines = block.split('\n');
-            const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
-            const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-            if (!event || !data) continue;
-            const e: SseEvent = { event, data: JSON.parse(data) as Record<string, unknown> };
-            events.push(e);
-            waiters = waiters.filter((w) => (w.test(e) ? (w.resolve(e), false) : true));
-          }
-        }
-      } catch {
-        // aborted
-      }
-      markEnded();
-    })();
+    void readSse(res.body, {
+      block: ({ event, data }) => {
+        if (!event || !data) return;
+        const e: SseEvent = { event, data: JSON.parse(data) as Record<string, unknown> };
+        events.push(e);
+        waiters = waiters.filter((w) => (w.test(e) ? (w.resolve(e), false) : true));
+      },
+      chunk: (text) => {
+        raw += text;
+      },
+    }).then(markEnded);
   } else {
     markEnded();
   }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Runtime } from '../../app/runtime.ts';
 import type { AskResult } from '../../retrieval/types.ts';
+import { readSse } from '../support/sse.ts';
 
 /**
  * Shared pieces of the end-to-end tests: a polling wait with a deadline, the bundled sample
@@ -104,30 +105,11 @@ export async function openWebchatStream(url: string, sessionId: string, token: s
   });
   const messages: WebchatWireMessage[] = [];
   if (res.ok && res.body) {
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = block
-              .split('\n')
-              .filter((l) => l.startsWith('data: '))
-              .map((l) => l.slice(6))
-              .join('\n');
-            if (data) messages.push(webchatMessageSchema.parse(JSON.parse(data)));
-          }
-        }
-      } catch {
-        // aborted by close()
-      }
-    })();
+    void readSse(res.body, {
+      block: ({ data }) => {
+        if (data) messages.push(webchatMessageSchema.parse(JSON.parse(data)));
+      },
+    });
   }
   return { status: res.status, messages, close: () => abort.abort() };
 }

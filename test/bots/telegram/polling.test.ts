@@ -4,7 +4,9 @@ import { setupTelegram } from '../../../bots/telegram/index.ts';
 import { startPolling } from '../../../bots/telegram/polling.ts';
 import { createUpdateHandler } from '../../../bots/telegram/receive-update.ts';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../../fakes/telegram-api.ts';
-import { capturingLogger, RecordingReceiver, startHarness } from './harness.ts';
+import { captureLogger } from '../../support/capture-logger.ts';
+import { RecordingReceiver } from '../../support/recording-receiver.ts';
+import { startHarness } from './harness.ts';
 
 let api: FakeTelegramApi;
 
@@ -29,9 +31,9 @@ describe('Telegram long polling', () => {
       await h.handle?.start?.();
       expect(api.callsTo('deleteWebhook')).toHaveLength(1);
       api.enqueueUpdate(update(900, 'xin chào'));
-      await h.receiver.waitFor(1);
+      await h.receiver.waitForCount(1);
       api.enqueueUpdate(update(901, 'thủ tục cấp căn cước'));
-      await h.receiver.waitFor(2);
+      await h.receiver.waitForCount(2);
       expect(h.receiver.messages.map((m) => [m.channelMessageId, m.text, m.from.address])).toEqual([
         ['900', 'xin chào', { chatId: 5 }],
         ['901', 'thủ tục cấp căn cước', { chatId: 5 }],
@@ -48,12 +50,12 @@ describe('Telegram long polling', () => {
     const receiver = new RecordingReceiver();
     receiver.failNext();
     const telegram = new Telegram(api.token, { apiRoot: api.apiRoot, webhookReply: false });
-    const { logger } = capturingLogger();
+    const { logger } = captureLogger();
     const handleUpdate = createUpdateHandler({ telegram, receiver, logger });
     api.enqueueUpdate(update(70, 'lần một'));
     const poller = await startPolling({ telegram, handleUpdate, logger }, { retryDelayMs: 1 });
     try {
-      await receiver.waitFor(1);
+      await receiver.waitForCount(1);
       expect(receiver.messages.map((m) => m.channelMessageId)).toEqual(['70']);
       // The failed hand-over did not move the offset: the second fetch asked from 70 again.
       expect(api.callsTo('getUpdates').slice(0, 2).map((c) => c.offset)).toEqual([0, 0]);

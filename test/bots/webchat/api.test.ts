@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Citation } from '../../../retrieval/types.ts';
 import { ChannelSendError } from '../../../bots/core/types.ts';
 import { webchatRecipient } from '../../../bots/webchat/incoming-message.ts';
-import { createSession, listMessages, openEvents, postMessage, startHarness, type Harness } from './harness.ts';
+import { listWebchatMessages, openWebchatSession, postWebchatMessage } from '../../support/webchat-client.ts';
+import { openEvents, startHarness, type Harness } from './harness.ts';
 
 const citation: Citation = {
   id: 'luat-cu-tru/d20/k2',
@@ -25,18 +26,18 @@ describe('web chat API', () => {
   });
 
   it('creates sessions with distinct ids and tokens', async () => {
-    const a = await createSession(h.base);
-    const b = await createSession(h.base);
+    const a = await openWebchatSession(h.base);
+    const b = await openWebchatSession(h.base);
     expect(a.sessionId).toMatch(/^ws_[A-Za-z0-9_-]{24}$/);
     expect(a.token.length).toBeGreaterThanOrEqual(40);
     expect(b.sessionId).not.toBe(a.sessionId);
     expect(b.token).not.toBe(a.token);
-    expect(await listMessages(h.base, a)).toEqual([]);
+    expect(await listWebchatMessages(h.base, a)).toEqual([]);
   });
 
   it('turns a question into an IncomingMessage and stores it in the transcript', async () => {
-    const s = await createSession(h.base);
-    const res = await postMessage(h.base, s, { clientMessageId: 'c-1', text: '  Thủ tục làm CCCD?  ' });
+    const s = await openWebchatSession(h.base);
+    const res = await postWebchatMessage(h.base, s, { clientMessageId: 'c-1', text: '  Thủ tục làm CCCD?  ' });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ status: 'accepted', duplicate: false, seq: 1 });
     const [m] = h.receiver.received;
@@ -48,47 +49,47 @@ describe('web chat API', () => {
       text: 'Thủ tục làm CCCD?',
     });
     expect(Number.isNaN(Date.parse(m.sentAt))).toBe(false);
-    const stored = await listMessages(h.base, s);
+    const stored = await listWebchatMessages(h.base, s);
     expect(stored).toMatchObject([{ seq: 1, kind: 'user', text: 'Thủ tục làm CCCD?', clientMessageId: 'c-1', citations: [] }]);
   });
 
   it('maps feedback and commands; only visible buttons are echoed in the transcript', async () => {
-    const s = await createSession(h.base);
-    expect((await postMessage(h.base, s, { clientMessageId: 'f1', feedback: { answerId: 'a1', value: 'down' } })).status).toBe(202);
-    expect((await postMessage(h.base, s, { clientMessageId: 's1', command: 'start' })).status).toBe(202);
-    expect((await postMessage(h.base, s, { clientMessageId: 'h1', command: 'human' })).status).toBe(202);
+    const s = await openWebchatSession(h.base);
+    expect((await postWebchatMessage(h.base, s, { clientMessageId: 'f1', feedback: { answerId: 'a1', value: 'down' } })).status).toBe(202);
+    expect((await postWebchatMessage(h.base, s, { clientMessageId: 's1', command: 'start' })).status).toBe(202);
+    expect((await postWebchatMessage(h.base, s, { clientMessageId: 'h1', command: 'human' })).status).toBe(202);
     expect(h.receiver.received.map((m) => [m.kind, m.feedback ?? m.command])).toEqual([
       ['feedback', { answerId: 'a1', value: 'down' }],
       ['command', 'start'],
       ['command', 'human'],
     ]);
-    expect((await listMessages(h.base, s)).map((m) => [m.kind, m.text])).toEqual([['user', 'Gặp cán bộ']]);
+    expect((await listWebchatMessages(h.base, s)).map((m) => [m.kind, m.text])).toEqual([['user', 'Gặp cán bộ']]);
   });
 
   it('a retried clientMessageId reaches the core with the same channelMessageId and is stored once', async () => {
-    const s = await createSession(h.base);
-    const first = await postMessage(h.base, s, { clientMessageId: 'retry-1', text: 'Xin chào' });
-    const second = await postMessage(h.base, s, { clientMessageId: 'retry-1', text: 'Xin chào' });
+    const s = await openWebchatSession(h.base);
+    const first = await postWebchatMessage(h.base, s, { clientMessageId: 'retry-1', text: 'Xin chào' });
+    const second = await postWebchatMessage(h.base, s, { clientMessageId: 'retry-1', text: 'Xin chào' });
     expect(first.status).toBe(202);
     expect(await second.json()).toEqual({ status: 'accepted', duplicate: true, seq: 1 });
     expect(h.receiver.received).toHaveLength(2);
     expect(h.receiver.received[1].channelMessageId).toBe(h.receiver.received[0].channelMessageId);
-    expect(await listMessages(h.base, s)).toHaveLength(1);
+    expect(await listWebchatMessages(h.base, s)).toHaveLength(1);
   });
 
   it('scopes client ids by session, so two browsers using the same id are not duplicates', async () => {
-    const a = await createSession(h.base);
-    const b = await createSession(h.base);
-    await postMessage(h.base, a, { clientMessageId: '1', text: 'một' });
-    await postMessage(h.base, b, { clientMessageId: '1', text: 'hai' });
+    const a = await openWebchatSession(h.base);
+    const b = await openWebchatSession(h.base);
+    await postWebchatMessage(h.base, a, { clientMessageId: '1', text: 'một' });
+    await postWebchatMessage(h.base, b, { clientMessageId: '1', text: 'hai' });
     const [ma, mb] = h.receiver.received;
     expect(ma.channelMessageId).not.toBe(mb.channelMessageId);
   });
 
   it('rejects a wrong token, a missing token and an unknown session with 401', async () => {
-    const s = await createSession(h.base);
-    const other = await createSession(h.base);
-    expect((await postMessage(h.base, s, { clientMessageId: 'x', text: 'a' }, other.token)).status).toBe(401);
+    const s = await openWebchatSession(h.base);
+    const other = await openWebchatSession(h.base);
+    expect((await postWebchatMessage(h.base, s, { clientMessageId: 'x', text: 'a' }, other.token)).status).toBe(401);
     const noAuth = await fetch(`${h.base}/webchat/api/messages`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -96,7 +97,7 @@ describe('web chat API', () => {
     });
     expect(noAuth.status).toBe(401);
     const unknown = { sessionId: 'ws_AAAAAAAAAAAAAAAAAAAAAAAA', token: s.token };
-    expect((await postMessage(h.base, unknown, { clientMessageId: 'x', text: 'a' })).status).toBe(401);
+    expect((await postWebchatMessage(h.base, unknown, { clientMessageId: 'x', text: 'a' })).status).toBe(401);
     const list = await fetch(`${h.base}/webchat/api/messages?sessionId=${s.sessionId}`, { headers: { Authorization: `Bearer ${other.token}` } });
     expect(list.status).toBe(401);
     const events = await fetch(`${h.base}/webchat/api/events?sessionId=${s.sessionId}&token=${other.token}`);
@@ -105,7 +106,7 @@ describe('web chat API', () => {
   });
 
   it('answers malformed JSON with 400, invalid bodies with 400 and oversized bodies with 413', async () => {
-    const s = await createSession(h.base);
+    const s = await openWebchatSession(h.base);
     const send = (body: string) =>
       fetch(`${h.base}/webchat/api/messages`, {
         method: 'POST',
@@ -132,8 +133,8 @@ describe('web chat API', () => {
   });
 
   it('pushes sent messages to an open event stream and lists them; reconnecting with after gets only newer', async () => {
-    const s = await createSession(h.base);
-    await postMessage(h.base, s, { clientMessageId: 'q1', text: 'Đăng ký thường trú cần gì?' });
+    const s = await openWebchatSession(h.base);
+    await postWebchatMessage(h.base, s, { clientMessageId: 'q1', text: 'Đăng ký thường trú cần gì?' });
     const url = `${h.base}/webchat/api/events?sessionId=${s.sessionId}&token=${s.token}&after=0`;
     const stream = await openEvents(url);
     expect(stream.status).toBe(200);
@@ -158,7 +159,7 @@ describe('web chat API', () => {
       citations: [{ n: 1, label: 'Luật Cư trú (68/2020/QH14), Điều 20, Khoản 2', url: 'https://vbpl.vn/luat-cu-tru', quote: citation.quote }],
     });
     expect(stream.raw()).toContain('id: 2\n');
-    expect((await listMessages(h.base, s)).map((m) => m.seq)).toEqual([1, 2]);
+    expect((await listWebchatMessages(h.base, s)).map((m) => m.seq)).toEqual([1, 2]);
     stream.close();
 
     await h.handle.sender.send(to, { kind: 'spokesperson_reply', text: 'Cán bộ trả lời: …' });
@@ -176,16 +177,16 @@ describe('web chat API', () => {
     await h.handle.sender.send(to, { kind: 'notice', text: 'Mới nhất' });
     expect((await resumed.waitForCount(2)).map((m) => m.seq)).toEqual([4, 5]);
     resumed.close();
-    expect((await listMessages(h.base, s, 3)).map((m) => m.seq)).toEqual([4, 5]);
+    expect((await listWebchatMessages(h.base, s, 3)).map((m) => m.seq)).toEqual([4, 5]);
   });
 
   it('delivers to every open stream of a session, and only of that session', async () => {
-    const s = await createSession(h.base);
-    const other = await createSession(h.base);
+    const s = await openWebchatSession(h.base);
+    const other = await openWebchatSession(h.base);
     const events = (x: typeof s) => openEvents(`${h.base}/webchat/api/events?sessionId=${x.sessionId}&token=${x.token}`);
     const [tab1, tab2, stranger] = await Promise.all([events(s), events(s), events(other)]);
     await h.handle.sender.send(webchatRecipient(s.sessionId), { kind: 'notice', text: 'Cho cả hai thẻ' });
-    await postMessage(h.base, other, { clientMessageId: 'o1', text: 'của người khác' });
+    await postWebchatMessage(h.base, other, { clientMessageId: 'o1', text: 'của người khác' });
     expect((await tab1.waitForCount(1))[0].text).toBe('Cho cả hai thẻ');
     expect((await tab2.waitForCount(1))[0].text).toBe('Cho cả hai thẻ');
     expect((await stranger.waitForCount(1)).map((m) => m.text)).toEqual(['của người khác']);
@@ -194,7 +195,7 @@ describe('web chat API', () => {
   });
 
   it('pre-renders citation labels with status notes and drops non-http links', async () => {
-    const s = await createSession(h.base);
+    const s = await openWebchatSession(h.base);
     await h.handle.sender.send(webchatRecipient(s.sessionId), {
       kind: 'answer',
       text: 'Trả lời',
@@ -204,7 +205,7 @@ describe('web chat API', () => {
         { ...citation, number: undefined, status: 'expired', url: undefined },
       ],
     });
-    const [m] = await listMessages(h.base, s);
+    const [m] = await listWebchatMessages(h.base, s);
     expect(m.citations).toEqual([
       { n: 1, label: 'Luật Cư trú (bản tóm tắt), Điều 20, Khoản 2', quote: citation.quote },
       { n: 2, label: 'Luật Cư trú (đã hết hiệu lực), Điều 20, Khoản 2', quote: citation.quote },
@@ -274,7 +275,7 @@ describe('web chat limits and origins', () => {
 
   it('sends heartbeat comments on an idle stream', async () => {
     h = await startHarness({}, { heartbeatMs: 20 });
-    const s = await createSession(h.base);
+    const s = await openWebchatSession(h.base);
     const stream = await openEvents(`${h.base}/webchat/api/events?sessionId=${s.sessionId}&token=${s.token}`);
     await stream.waitForRaw(': ping\n\n');
     expect(stream.events).toEqual([]);
@@ -283,7 +284,7 @@ describe('web chat limits and origins', () => {
 
   it('caps open event streams per session', async () => {
     h = await startHarness({}, { maxStreamsPerSession: 1 });
-    const s = await createSession(h.base);
+    const s = await openWebchatSession(h.base);
     const url = `${h.base}/webchat/api/events?sessionId=${s.sessionId}&token=${s.token}`;
     const first = await openEvents(url);
     expect(first.status).toBe(200);

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { setupZalo } from '../../../bots/zalo/index.ts';
 import { signZaloEvent, zaloFollowEvent, zaloMessageEvent } from '../../fakes/zalo-api.ts';
-import { APP_ID, OA_SECRET_KEY, RecordingReceiver, captureLogger, sqliteSecrets, startZaloApp, zaloConfig, type RunningApp } from './harness.ts';
+import { captureLogger } from '../../support/capture-logger.ts';
+import { RecordingReceiver } from '../../support/recording-receiver.ts';
+import { APP_ID, OA_SECRET_KEY, sqliteSecrets, startZaloApp, zaloConfig, type RunningApp } from './harness.ts';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -137,7 +139,7 @@ describe('POST /webhooks/zalo: event kinds', () => {
       const res = await postSigned(zaloMessageEvent(eventName, { appId: APP_ID, userId: 'oa-1', msgId, text: 'echo' }));
       expect(res).toEqual({ status: 200, json: { ok: true } });
       expect(app.receiver.messages.length).toBe(before);
-      expect(app.logs.lines().some((l) => l.eventName === eventName && l.msg === 'zalo webhook: event ignored')).toBe(true);
+      expect(app.logs.records().some((l) => l.eventName === eventName && l.msg === 'zalo webhook: event ignored')).toBe(true);
     },
   );
 
@@ -147,7 +149,7 @@ describe('POST /webhooks/zalo: event kinds', () => {
     const res = await postSigned(event);
     expect(res.status).toBe(200);
     expect(app.receiver.messages.length).toBe(before);
-    expect(app.logs.lines().some((l) => l.level === 40 && String(l.msg).includes('unexpected shape'))).toBe(true);
+    expect(app.logs.records().some((l) => l.level === 40 && String(l.msg).includes('unexpected shape'))).toBe(true);
   });
 });
 
@@ -157,7 +159,7 @@ describe('POST /webhooks/zalo: rejections', () => {
   }
 
   function lastRejection() {
-    return app.logs.lines().filter((l) => l.msg === 'zalo webhook: rejected').at(-1);
+    return app.logs.records().filter((l) => l.msg === 'zalo webhook: rejected').at(-1);
   }
 
   it('rejects a wrong signature with 401 and logs it without the secret', async () => {
@@ -236,7 +238,7 @@ describe('setupZalo', () => {
     const expressApp = express();
     const handle = setupZalo({ app: expressApp, config: zaloConfig(env), logger: logs.logger, receiver: new RecordingReceiver(), secrets: sqliteSecrets(), loopbackOnly: true });
     expect(handle).toBeUndefined();
-    const line = logs.lines().find((l) => l.msg === 'zalo: not configured, channel disabled');
+    const line = logs.records().find((l) => l.msg === 'zalo: not configured, channel disabled');
     expect(line).toMatchObject({ level: 30, missing: [missing] });
     expect(expressApp.router.stack.some((layer) => layer.route?.path === '/webhooks/zalo')).toBe(false);
   });

@@ -97,6 +97,13 @@ export function escalationStoreContract(factory: BackendFactory): void {
       expect(await store.recordAnswer('missing', { text: 'x', citations: [], officer: 'cb1' }, at(1))).toEqual({ ok: false, reason: 'not_found' });
     });
 
+    it('answers an open escalation directly, claiming it for the officer', async () => {
+      const store = await open();
+      const e = await store.create(input(zalo, 'một'), at(0));
+      expect(await store.recordAnswer(e.id, { text: 'Trả lời', citations: [], officer: 'cb1' }, at(1))).toMatchObject({ ok: true, escalation: { assignee: 'cb1' } });
+      expect(await store.recordAnswer('missing', { text: 'x', citations: [], officer: 'cb1' }, at(1))).toEqual({ ok: false, reason: 'not_found' });
+    });
+
     it('gives an escalation to exactly one of several officers claiming at once on two connections', async () => {
       const one = await open();
       const two = await open();
@@ -108,6 +115,27 @@ export function escalationStoreContract(factory: BackendFactory): void {
       const holder = winners[0].ok ? winners[0].escalation.assignee : undefined;
       expect((await two.get(e.id))?.assignee).toBe(holder);
       expect(results.filter((r) => !r.ok && r.reason === 'claimed_by_other')).toHaveLength(3);
+    });
+
+    it('closes an open escalation with a reason, without a claim', async () => {
+      const store = await open();
+      const e = await store.create(input(zalo, 'một'), at(0));
+      expect(await store.close(e.id, 'không thuộc thẩm quyền', at(1))).toMatchObject({ ok: true, escalation: { status: 'closed', closedReason: 'không thuộc thẩm quyền' } });
+      expect(await store.claim(e.id, 'cb1', at(2))).toMatchObject({ ok: false, reason: 'finished' });
+    });
+
+    it('assign hands over a claimed escalation, but not an answered one or one whose reply is on its way', async () => {
+      const store = await open();
+      const a = await store.create(input(zalo, 'q1'), at(0));
+      await store.claim(a.id, 'lan@so.vn', at(0));
+      const moved = await store.assign?.(a.id, 'minh@so.vn', at(1));
+      expect(moved).toMatchObject({ ok: true, escalation: { status: 'claimed', assignee: 'minh@so.vn', claimedAt: at(1).toISOString() } });
+
+      await store.recordAnswer(a.id, { text: 'trả lời', citations: [], officer: 'minh@so.vn' }, at(2));
+      expect(await store.assign?.(a.id, 'lan@so.vn', at(3))).toMatchObject({ ok: false, reason: 'claimed_by_other' });
+      await store.markDelivered(a.id, at(4));
+      expect(await store.assign?.(a.id, 'lan@so.vn', at(5))).toMatchObject({ ok: false, reason: 'finished' });
+      expect(await store.assign?.('nope', 'lan@so.vn', at(5))).toMatchObject({ ok: false, reason: 'not_found' });
     });
 
     it('closes with a reason, and an administrator can reassign', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { KnowledgeDocument, KnowledgeUnit } from '../../../knowledge/types.ts';
 import { useBackend, type BackendFactory } from './backend.ts';
 
-function doc(id: string, hash: string, articles: number, extra: Partial<KnowledgeDocument> = {}): KnowledgeDocument {
+/** A document of `articles` articles, each with one clause; `hash` shows in every unit's text. */
+export function doc(id: string, hash: string, articles: number, extra: Partial<KnowledgeDocument> = {}): KnowledgeDocument {
   const units: KnowledgeUnit[] = [];
   for (let a = 1; a <= articles; a++) {
     const aid = `${id}::${a}`;
@@ -58,7 +59,7 @@ export function knowledgeStoreContract(factory: BackendFactory): void {
         ['a', 6, 3],
         ['b', 2, 1],
       ]);
-      expect(list[0]).toMatchObject({ title: 'Văn bản a', source: '/docs/a.txt', contentHash: 'h', ingestedAt: '2024-01-02T03:04:05.000Z', meta: { status: 'in_force' } });
+      expect(list[0]).toMatchObject({ title: 'Văn bản a', source: '/docs/a.txt', contentHash: 'h', ingestedAt: '2024-01-02T03:04:05.000Z', meta: { status: 'in_force', number: '68/2020/QH14' } });
       expect((await store.findBySource('/docs/b.txt'))?.id).toBe('b');
       expect(await store.findBySource('/docs/none.txt')).toBeUndefined();
     });

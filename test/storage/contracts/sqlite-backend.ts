@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SqliteAuditStore } from '../../../storage/sqlite/audit-store.ts';
 import { SqliteConversationStore } from '../../../storage/sqlite/conversation-store.ts';
-import { openSqlite, type SqliteDatabase } from '../../../storage/sqlite/database.ts';
 import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
 import { SqliteFaqStore } from '../../../storage/sqlite/faq-store.ts';
 import { SqliteInboxStore } from '../../../storage/sqlite/inbox-store.ts';
@@ -14,17 +10,15 @@ import { SqliteSecretStore } from '../../../storage/sqlite/secret-store.ts';
 import { SqliteSessionStore } from '../../../storage/sqlite/session-store.ts';
 import { SqliteUserStore } from '../../../storage/sqlite/user-store.ts';
 import { createSqliteWebchatStore } from '../../../storage/sqlite/webchat-store.ts';
+import { tempDatabase } from '../../support/temp-sqlite.ts';
 import { lazyStores, type BackendFactory } from './backend.ts';
 
 /** A SQLite file in a fresh temporary folder; each `connect()` opens its own handle on it. */
 export const sqliteBackend: BackendFactory = async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'loa-contract-'));
-  const file = join(dir, 'loa.sqlite');
-  const handles: SqliteDatabase[] = [];
+  const temp = tempDatabase('loa-contract-');
   return {
     async connect() {
-      const db = openSqlite(file);
-      handles.push(db);
+      const db = temp.open();
       return lazyStores({
         knowledge: async () => new SqliteKnowledgeStore(db),
         inbox: async () => new SqliteInboxStore(db),
@@ -41,8 +35,7 @@ export const sqliteBackend: BackendFactory = async () => {
       });
     },
     async cleanup() {
-      for (const db of handles) if (db.open) db.close();
-      rmSync(dir, { recursive: true, force: true });
+      temp.cleanup();
     },
   };
 };

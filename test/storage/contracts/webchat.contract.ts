@@ -25,6 +25,8 @@ export function webchatStoreContract(factory: BackendFactory): void {
       expect((await store.listMessages('s1', 0, 10)).map((m) => m.seq)).toEqual([1, 2, 3]);
       expect((await store.listMessages('s2', 0, 10)).map((m) => m.seq)).toEqual([1]);
       expect(await store.listMessages('s1', 1, 1)).toEqual([{ seq: 2, kind: 'answer', text: 'Trả lời', answerId: 'a1', citations, createdAt: at(2).toISOString() }]);
+      // A message sent without a client id comes back without the property, not with `undefined`.
+      expect((await store.listMessages('s1', 1, 1))[0]).not.toHaveProperty('clientMessageId');
       expect((await store.getSession('s1'))?.lastActiveAt).toBe(at(3).toISOString());
     });
 
