@@ -55,7 +55,7 @@ export const configSchema = z.object({
   LOA_LLM_MODEL: optionalString,
   LOA_LLM_API_KEY: optionalString,
   /** Citizen messages the conversation core works on at once (per instance). */
-  LOA_PIPELINE_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  LOA_PIPELINE_CONCURRENCY: z.coerce.number().int().positive().default(4),
   /** Per-citizen rate limit: messages per minute. */
   LOA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   // Zalo Official Account

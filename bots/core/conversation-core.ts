@@ -31,7 +31,7 @@ export interface ConversationCoreOptions {
     retry?: Partial<RetryPolicy>;
     history?: Partial<HistoryPolicy>;
     /**
-     * Messages in the pipeline at once (`LOA_PIPELINE_CONCURRENCY`, default 8). Unbounded, a
+     * Messages in the pipeline at once (`LOA_PIPELINE_CONCURRENCY`, default 4). Unbounded, a
      * burst starts every pipeline together and webhook acknowledgements wait behind all of them.
      */
     concurrency?: number;
@@ -114,7 +114,7 @@ export class ConversationCore implements MessageReceiver {
     this.clock = options.clock ?? (() => new Date());
     this.agencyName = options.config.agencyName;
     this.events = new CoreEventEmitter(this.logger);
-    this.slots = new Slots(options.config.concurrency ?? 8);
+    this.slots = new Slots(options.config.concurrency ?? 4);
     this.worker = new OutboxWorker({
       outbox: this.stores.outbox,
       conversations: this.stores.conversations,
