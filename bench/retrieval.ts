@@ -19,7 +19,8 @@ import { dataPath, haveData, loadQuestions, loadSet } from './retrieval-data.ts'
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CITIZEN = resolve(HERE, 'data', 'citizen-questions.jsonl');
-const DEV = resolve(HERE, 'retrieval-dev-questions.jsonl');
+/** Hand-written citizen-style dev questions on the ALQAC 2023 corpus (used for calibration). */
+const DEV = ['retrieval-dev-questions.jsonl', 'retrieval-dev-questions-more.jsonl'].map((f) => resolve(HERE, f));
 const BASE: RetrieverOptions = { abstainThreshold: 0.5 };
 
 const f3 = (x: number) => x.toFixed(3);
@@ -148,7 +149,8 @@ export async function runRetrievalBench(): Promise<void> {
   } else {
     console.log(`\nCitizen set ${CITIZEN} not found; skipped`);
   }
-  if (existsSync(DEV)) await evaluate('Hand-written dev questions (used for calibration)', r23, loadQuestions(DEV));
+  const dev = DEV.filter((f) => existsSync(f)).flatMap((f) => loadQuestions(f));
+  if (dev.length) await evaluate('Hand-written dev questions (used for calibration)', r23, dev);
   await latency(r23, a23.questions, 'ALQAC 2023 size');
 
   if (haveData('alqac2022')) {

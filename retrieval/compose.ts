@@ -5,6 +5,7 @@
  */
 import type { Citation } from './types.ts';
 import type { Corpus, CorpusDoc, CorpusEntry } from './corpus.ts';
+import { faqParts, type FaqParts } from './unit-text.ts';
 import { knownName } from './law-names.ts';
 import { fold, tokenize } from './vietnamese.ts';
 
@@ -131,39 +132,70 @@ function statusNote(doc: CorpusDoc): string {
   }
 }
 
+/** The unit an entry is cited by (its best clause when the article is long) and the quote from it. */
+function cited(corpus: Corpus, p: ComposeInput['picks'][number], weights: Map<string, number>): { unit: CorpusEntry; quote: string; faq?: FaqParts } {
+  const entry = corpus.entries[p.entry];
+  if (entry.kind === 'faq') {
+    // The citizen gets the agency's answer, not the list of ways the question was asked.
+    const faq = faqParts(entry.text);
+    return { unit: entry, quote: selectQuote(faq.answer || entry.text, weights), faq };
+  }
+  const clause = p.clause >= 0 ? corpus.clauses[p.clause] : undefined;
+  // Quote the best clause when the article is long; a short article is quoted whole.
+  const unit: CorpusEntry = clause && entry.text.length > WHOLE_ARTICLE ? clause : entry;
+  return { unit, quote: selectQuote(unit.text, weights) };
+}
+
+function citationOf(corpus: Corpus, p: ComposeInput['picks'][number], unit: CorpusEntry, quote: string): Citation {
+  const entry = corpus.entries[p.entry];
+  const doc = corpus.docs[entry.doc];
+  const isFaq = entry.kind === 'faq';
+  return {
+    id: unit.id,
+    title: displayTitle(doc),
+    section: unit.section,
+    ...(doc.number ? { number: doc.number } : {}),
+    ...(doc.url ? { url: doc.url } : {}),
+    status: doc.status,
+    quote,
+    score: Math.round(p.score * 1e4) / 1e4,
+    ...(doc.isSummary || isFaq ? { isSummary: true } : {}),
+    kind: isFaq ? 'faq' : 'document',
+  };
+}
+
+/** Citations of the given entries, with quotes, without an answer text (the candidates shown to an officer). */
+export function composeCitations(input: ComposeInput): Citation[] {
+  return input.picks.map((p) => {
+    const { unit, quote } = cited(input.corpus, p, input.questionWeights);
+    return citationOf(input.corpus, p, unit, quote);
+  });
+}
+
 /** Builds the answer text and citations from the chosen entries. */
 export function composeAnswer(input: ComposeInput): Composed {
   const { corpus, picks, questionWeights } = input;
+  const agency = input.agencyName ?? 'cơ quan';
   const citations: Citation[] = [];
   const parts: string[] = [];
   picks.forEach((p, i) => {
     const entry = corpus.entries[p.entry];
     const doc = corpus.docs[entry.doc];
-    const clause = p.clause >= 0 ? corpus.clauses[p.clause] : undefined;
-    // Quote the best clause when the article is long; a short article is quoted whole.
-    const unit: CorpusEntry = clause && entry.text.length > WHOLE_ARTICLE ? clause : entry;
-    const quote = selectQuote(unit.text, questionWeights);
+    const { unit, quote, faq } = cited(corpus, p, questionWeights);
+    const citation = citationOf(corpus, p, unit, quote);
+    citations.push(citation);
     const n = i + 1;
-    const title = displayTitle(doc);
-    const isFaq = entry.kind === 'faq';
-    const isSummary = !!doc.isSummary;
-    citations.push({
-      id: unit.id,
-      title,
-      section: unit.section,
-      ...(doc.number ? { number: doc.number } : {}),
-      ...(doc.url ? { url: doc.url } : {}),
-      status: doc.status,
-      quote,
-      score: Math.round(p.score * 1e4) / 1e4,
-      ...(isSummary || isFaq ? { isSummary: true } : {}),
-      kind: isFaq ? 'faq' : 'document',
-    });
+    if (faq) {
+      // An approved answer speaks for the agency; its legal basis line says where it comes from.
+      const lead = `${i === 0 ? 'Câu trả lời' : 'Ngoài ra, câu trả lời'} của ${agency} [${n}]:`;
+      const basis = faq.basis ? `\n${faq.basis}` : '';
+      parts.push(`${lead}\n“${quote}”${basis}${statusNote(doc)}`);
+      return;
+    }
+    const title = citation.title;
     const connective = i === 0 ? 'Theo' : 'Ngoài ra, theo';
     let lead: string;
-    if (isFaq) {
-      lead = `${connective} câu trả lời đã được ${input.agencyName ?? 'cơ quan'} phê duyệt`;
-    } else if (isSummary) {
+    if (doc.isSummary) {
       // The first provisions are enough to point at the official text; the full list is in the document.
       const list = doc.legalBasis ?? [];
       const basis = list.length ? `; căn cứ: ${list.slice(0, 2).join('; ')}${list.length > 2 ? '; …' : ''}` : '';

@@ -3,6 +3,7 @@
  * passages, FAQs: what search returns) and clauses (ranked under their article).
  */
 import type { DocumentStatus, KnowledgeDocument, UnitKind } from '../knowledge/types.ts';
+import { faqParts, withoutBasis } from './unit-text.ts';
 
 export interface CorpusDoc {
   id: string;
@@ -28,15 +29,44 @@ export interface CorpusEntry {
   clauseNo?: string;
   text: string;
   /**
-   * For passages: the document's topic (its title without "Tóm tắt:"), indexed with the
-   * heading because passage headings are generic ("Hồ sơ cần chuẩn bị").
+   * For passages: the document's topic (its title without "Tóm tắt:") and the other names
+   * citizens use for it (aliases), indexed with the heading because passage headings are
+   * generic ("Hồ sơ cần chuẩn bị").
    */
   context?: string;
 }
 
-/** The text indexed as an entry's title field: context and heading. */
-export function indexTitle(e: Pick<CorpusEntry, 'context' | 'heading'>): string {
+type Indexed = Pick<CorpusEntry, 'context' | 'heading' | 'kind' | 'text'>;
+
+/**
+ * The text indexed as an entry's title field: context and heading; for an approved FAQ,
+ * all its question variants (they are what citizens ask).
+ */
+export function indexTitle(e: Indexed): string {
+  if (e.kind === 'faq') {
+    const { questions } = faqParts(e.text);
+    if (questions.length) return questions.join('\n');
+  }
   return [e.context, e.heading].filter(Boolean).join(' – ');
+}
+
+/**
+ * The text indexed as an entry's body: passages and FAQs without their legal-basis lines
+ * (law names in every passage would pull questions naming a law towards any of them), an
+ * FAQ without its question lines (they are its title).
+ */
+export function indexBody(e: Indexed): string {
+  if (e.kind === 'faq') {
+    const { questions, answer } = faqParts(e.text);
+    return questions.length ? withoutBasis(answer) : withoutBasis(e.text);
+  }
+  return e.kind === 'passage' ? withoutBasis(e.text) : e.text;
+}
+
+/** A passage's context: the document's topic and its aliases. */
+function passageContext(d: KnowledgeDocument): string {
+  const topic = d.title.replace(/^\s*(tóm tắt|hướng dẫn)\s*[:：\-–—]\s*/iu, '').trim();
+  return [topic, ...(d.meta.aliases ?? [])].filter((x) => x.trim()).join('; ');
 }
 
 export interface CorpusClause extends CorpusEntry {
@@ -69,6 +99,7 @@ export function prepareCorpus(documents: readonly KnowledgeDocument[]): Corpus {
       docType: d.meta.docType,
       legalBasis: d.meta.legalBasis,
     });
+    const context = passageContext(d);
     const byId = new Map<string, number>();
     const pending: CorpusEntry[] = [];
     const parents: (string | undefined)[] = [];
@@ -82,7 +113,7 @@ export function prepareCorpus(documents: readonly KnowledgeDocument[]): Corpus {
         articleNo: u.articleNo,
         clauseNo: u.clauseNo,
         text: u.text,
-        ...(u.kind === 'passage' ? { context: d.title.replace(/^\s*(tóm tắt|hướng dẫn)\s*[:：\-–—]\s*/iu, '').trim() } : {}),
+        ...(u.kind === 'passage' ? { context } : {}),
       };
       if (u.kind === 'clause') {
         pending.push(e);

@@ -4,7 +4,7 @@
  */
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Logger } from 'pino';
-import { composeAnswer } from './compose.ts';
+import { composeAnswer, composeCitations } from './compose.ts';
 import { confidenceOf, type ConfidenceFeatures } from './confidence.ts';
 import type { Corpus } from './corpus.ts';
 import type { CorpusEmbeddings } from './corpus-embeddings.ts';
@@ -60,6 +60,10 @@ export interface DetailedAnswer {
 const VECTOR_RECALL = 10;
 /** A runner-up within this share of the top score is cited too. */
 const SECOND_CITATION = 0.92;
+/** Passages handed to the spokesperson when Loa abstains for weak evidence. */
+const CANDIDATES = 5;
+/** An approved FAQ whose question variant overlaps the question this much (Jaccard) answers it. */
+const FAQ_MATCH = 0.6;
 
 export class RetrievalEngine {
   readonly analyzer: QueryAnalyzer;
@@ -170,6 +174,9 @@ export class RetrievalEngine {
       coverageTop3: Math.max(0, ...ranked.slice(0, 3).map((r) => r.coverage)),
       questionInHeading: Math.max(0, ...ranked.slice(0, 3).map((r) => ranker.questionInHeading(r.entry, q))),
       contentLength: q.contentLength,
+      kindMissing: top?.kindMissing ?? 0,
+      kindMatch: top?.kindMatch ?? 0,
+      passage: top && this.parts.corpus.entries[top.entry].kind !== 'article' && this.parts.corpus.entries[top.entry].kind !== 'clause' ? 1 : 0,
     };
   }
 
@@ -191,7 +198,7 @@ export class RetrievalEngine {
     if (verdict?.reason === 'empty_question') return { result: this.abstain('empty_question', 0, verdict.detail), hits: [] };
     const q = this.analyzer.analyze(question, options.history);
     const qv = await this.queryVector(question, q);
-    const ranked = this.rankWith(q, Math.max(k, 2), qv);
+    const ranked = this.rankWith(q, Math.max(k, CANDIDATES), qv);
     const hits = this.toHits(ranked.slice(0, k));
     if (verdict) {
       log?.debug({ event: 'guard', reason: verdict.reason, detail: verdict.detail }, 'question declined before retrieval');
@@ -199,22 +206,23 @@ export class RetrievalEngine {
     }
     if (ranked.length === 0) return { result: this.abstain('low_confidence'), hits };
     const features = this.features(q, ranked);
-    // A question naming the article and its law has been answered by finding it.
-    const confidence = ranked[0].explicit ? Math.max(0.95, confidenceOf(features)) : confidenceOf(features);
+    let confidence = confidenceOf(features);
+    // A question naming the article and its law has been answered by finding it; so has one
+    // asked in the words of an approved FAQ.
+    if (ranked[0].explicit) confidence = Math.max(0.95, confidence);
+    if (ranked[0].faqMatch >= FAQ_MATCH) confidence = Math.max(0.9, confidence);
+    const weights = this.questionWeights(q);
     if (confidence < this.settings.abstainThreshold) {
-      return { result: this.abstain('low_confidence', confidence), hits, features };
+      const candidates = composeCitations({
+        corpus,
+        picks: ranked.slice(0, CANDIDATES).map((p) => ({ entry: p.entry, clause: p.clause, score: p.score })),
+        questionWeights: weights,
+        agencyName: this.settings.agencyName,
+      });
+      return { result: { ...this.abstain('low_confidence', confidence), candidates }, hits, features };
     }
     const picks = [ranked[0]];
     if (ranked[1] && ranked[1].score >= SECOND_CITATION * ranked[0].score) picks.push(ranked[1]);
-    const weights = new Map<string, number>();
-    const { vocab, articles } = this.parts.ranker.data;
-    for (const phrase of q.slots)
-      for (const s of phrase) {
-        if (s.folded < 0) continue;
-        const w = articles.idf(vocab.foldedTerm(s.folded)) * (isTopic(s) ? 1 : 0.5);
-        const key = fold(s.text);
-        weights.set(key, Math.max(weights.get(key) ?? 0, w));
-      }
     const composed = composeAnswer({
       corpus,
       picks: picks.map((p) => ({ entry: p.entry, clause: p.clause, score: p.score })),
@@ -233,6 +241,20 @@ export class RetrievalEngine {
       abstained: false,
     };
     return { result, hits, features };
+  }
+
+  /** The question's syllables (folded) with their weights (idf; expansions count half), for choosing what to quote. */
+  private questionWeights(q: AnalyzedQuery): Map<string, number> {
+    const weights = new Map<string, number>();
+    const { vocab, articles } = this.parts.ranker.data;
+    for (const phrase of q.slots)
+      for (const s of phrase) {
+        if (s.folded < 0) continue;
+        const w = articles.idf(vocab.foldedTerm(s.folded)) * (isTopic(s) ? 1 : 0.5);
+        const key = fold(s.text);
+        weights.set(key, Math.max(weights.get(key) ?? 0, w));
+      }
+    return weights;
   }
 
   async ask(question: string, options: AskOptions = {}): Promise<AskResult> {

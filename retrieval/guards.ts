@@ -64,6 +64,12 @@ const INJECTION = compile([
   'in ra prompt', 'cho xem prompt', 'hướng dẫn hệ thống', 'new instructions', 'override', 'sudo',
 ]);
 
+/** True when a text is only greetings, thanks or chit-chat ("chào ad", "em cảm ơn ạ"). */
+export function isSmallTalk(text: string): boolean {
+  const tokens = expandShorthand(tokenize(text)).map(fold);
+  return tokens.length > 0 && withoutSmallTalk(` ${tokens.join(' ')} `) === '';
+}
+
 export interface GuardVerdict {
   reason: AbstainReason;
   detail: string;

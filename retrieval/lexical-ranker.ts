@@ -4,13 +4,20 @@
  *     its own score and its best clause's), a boost for documents and articles the question
  *     names, a small preference for law in force;
  *  2. a rerank of the top entries by wording overlap (heading asked verbatim, shared
- *     bigrams/trigrams), agreement with the other top entries' law, and vector similarity.
- * Weights were tuned on ALQAC 2023 and checked on ALQAC 2022 (bench/retrieval.ts).
+ *     bigrams/trigrams), agreement with the other top entries' law, vector similarity, a
+ *     heading that answers the kind of question asked (place, time, amount…), and an
+ *     approved FAQ asked in nearly the same words.
+ * Weights were tuned on ALQAC 2023 and checked on ALQAC 2022 (bench/retrieval.ts) and on
+ * the sample summaries' dev questions (bench/sample-kb.ts).
  */
-import { indexTitle, type Corpus } from './corpus.ts';
+import { CONTENT_KINDS, evidenceKinds, headingKinds } from './answer-type.ts';
+import { indexBody, indexTitle, type Corpus } from './corpus.ts';
 import { DEFAULT_LEXICAL, forEachTerm, LexicalIndex, type FieldTokens, type LexicalParams } from './lexical-index.ts';
 import { isTopic, type AnalyzedQuery } from './query.ts';
-import { tokenizePhrases } from './vietnamese.ts';
+import { expandShorthand } from './shorthand.ts';
+import { removeStopPhrases } from './stop-phrases.ts';
+import { faqParts } from './unit-text.ts';
+import { fold, tokenizePhrases } from './vietnamese.ts';
 import { Vocabulary } from './vocabulary.ts';
 
 export interface RankParams {
@@ -44,6 +51,10 @@ export interface RankParams {
    * statements copy the body.
    */
   shortQuestion: number;
+  /** Bonus for an entry whose heading answers the kind of question asked ("… ở đâu", "Lệ phí …"). */
+  kindWeight: number;
+  /** Bonus for an approved FAQ × how closely one of its question variants matches the question (0..1). */
+  faqWeight: number;
 }
 
 export const DEFAULT_RANK: RankParams = {
@@ -58,8 +69,10 @@ export const DEFAULT_RANK: RankParams = {
   trigramCoverWeight: 0.1,
   docShareWeight: 0.3,
   vectorWeight: 0.1,
-  headingSyllableWeight: 1,
+  headingSyllableWeight: 0.4,
   shortQuestion: 16,
+  kindWeight: 0.45,
+  faqWeight: 0.6,
 };
 
 export interface RankedEntry {
@@ -85,6 +98,12 @@ export interface RankedEntry {
   trigramCover: number;
   docShare: number;
   vectorSim: number;
+  /** 1 when the entry's heading answers the kind of question asked. */
+  kindMatch: number;
+  /** 1 when the question asks for a kind of content (a place, a time, an amount…) the entry does not contain. */
+  kindMissing: number;
+  /** For an approved FAQ: overlap (Jaccard) of the question's words with its closest question variant (0..1). */
+  faqMatch: number;
 }
 
 /** Tokens of a text as syllable ids with -1 at phrase boundaries. */
@@ -112,8 +131,16 @@ export interface LexicalRankerData {
   entryArticle: (string | undefined)[];
   /** Folded bigram term ids of each entry's heading. */
   headingBigrams: Int32Array[];
-  /** Distinct folded syllable ids of each entry's heading. */
+  /** Distinct folded syllable ids of each entry's heading (for passages: those not naming the document's topic). */
   headingSyllables: Int32Array[];
+  /** Kinds of question each entry's heading answers (bits of ANSWER). */
+  headingKinds: Uint8Array;
+  /** Kinds of content each entry contains (bits of ANSWER). */
+  evidenceKinds: Uint8Array;
+  /** For approved FAQs: the folded syllable ids of each question variant (stop phrases removed). */
+  faqVariants: (Int32Array[] | undefined)[];
+  /** For passages: the folded syllables of their document's topic and aliases (shared per document). */
+  contextSyllables: (Set<number> | undefined)[];
   /** Folded syllable ids of every entry (heading, -1, body), concatenated. */
   entryTokens: Int32Array;
   entryTokenOffsets: Uint32Array;
@@ -150,7 +177,7 @@ export class LexicalRanker {
     };
     const entryFields: FieldTokens[] = corpus.entries.map((e) => {
       tick();
-      return { title: toIds(vocab, indexTitle(e), true, freq), body: toIds(vocab, e.text, true, freq) };
+      return { title: toIds(vocab, indexTitle(e), true, freq), body: toIds(vocab, indexBody(e), true, freq) };
     });
     const clauseFields: FieldTokens[] = corpus.clauses.map((c) => {
       tick();
@@ -404,9 +431,52 @@ export class LexicalRanker {
     return { bigram: qt.bigrams.size ? hb / qt.bigrams.size : 0, trigram: qt.trigrams.size ? ht / qt.trigrams.size : 0 };
   }
 
+  /**
+   * How closely an approved FAQ's nearest question variant matches the question: Jaccard
+   * overlap of folded content syllables (0 for entries that are not FAQs). An agency's own
+   * answer to the very question asked beats any passage that merely discusses it.
+   */
+  faqMatch(entry: number, q: Pick<AnalyzedQuery, 'slots'>): number {
+    const variants = this.data.faqVariants[entry];
+    if (!variants || variants.length === 0) return 0;
+    const own = new Set<number>();
+    for (const phrase of q.slots) for (const s of phrase) if (isTopic(s) && s.folded >= 0) own.add(s.folded);
+    let best = 0;
+    for (const v of variants) {
+      if (v.length === 0) continue;
+      let hit = 0;
+      for (const f of v) if (own.has(f)) hit++;
+      const union = own.size + v.length - hit;
+      if (union > 0) best = Math.max(best, hit / union);
+    }
+    return best;
+  }
+
+  /**
+   * Share of the question's topic (idf mass of its own syllables) that a passage's document
+   * title and aliases name; undefined for entries without such a context (articles).
+   */
+  contextCoverage(entry: number, q: Pick<AnalyzedQuery, 'slots'>): number | undefined {
+    const context = this.data.contextSyllables[entry];
+    if (!context) return undefined;
+    const { vocab, articles } = this.data;
+    let total = 0;
+    let hit = 0;
+    const seen = new Set<number>();
+    for (const phrase of q.slots)
+      for (const s of phrase) {
+        if (!isTopic(s) || s.folded < 0 || seen.has(s.folded)) continue;
+        seen.add(s.folded);
+        const w = articles.idf(vocab.foldedTerm(s.folded));
+        total += w;
+        if (context.has(s.folded)) hit += w;
+      }
+    return total > 0 ? hit / total : 0;
+  }
+
   /** Best `k` entries for an analysed query. `vectorSim` gives question-entry cosine when vectors exist. */
   rank(
-    q: Pick<AnalyzedQuery, 'terms' | 'weights' | 'steer' | 'slots' | 'articleRefs' | 'contentLength' | 'concepts'>,
+    q: Pick<AnalyzedQuery, 'terms' | 'weights' | 'steer' | 'slots' | 'articleRefs' | 'contentLength' | 'concepts'> & { kinds?: number },
     k: number,
     params: RankParams = DEFAULT_RANK,
     similarity?: (entry: number) => number,
@@ -442,6 +512,16 @@ export class LexicalRanker {
     }
     const half = params.shortQuestion / 2;
     const shortness = half > 0 ? Math.max(0, Math.min(1, (params.shortQuestion - q.contentLength) / half)) : 0;
+    // Passages: a heading can only choose among the sections of documents about what was
+    // asked ("Hồ sơ …" of the summary on khai sinh, not of the one on kết hôn).
+    const topicFit = new Map<number, number>();
+    let bestFit = 0;
+    for (const e of top) {
+      const c = this.contextCoverage(e, q);
+      if (c === undefined) continue;
+      topicFit.set(e, c);
+      bestFit = Math.max(bestFit, c);
+    }
     const ranked = top.map((e): RankedEntry => {
       const cov = this.coverage(e, qt);
       const headingCoverage = this.headingCoverage(e, qt);
@@ -449,7 +529,15 @@ export class LexicalRanker {
       const cover = this.ngramCover(e, qt);
       const docShare = mass > 0 ? (docMass.get(this.data.entryDoc[e]) ?? 0) / mass : 0;
       const vectorSim = similarity ? similarity(e) : 0;
+      const kinds = q.kinds ?? 0;
+      const kindMatch = kinds & this.data.headingKinds[e] ? 1 : 0;
+      const kindMissing = kinds & CONTENT_KINDS & ~this.data.evidenceKinds[e] ? 1 : 0;
+      const faqMatch = this.faqMatch(e, q);
       let score = scores[e];
+      // Heading bonuses choose among entries the words already support: a heading that
+      // matches the question cannot lift an entry whose text barely does.
+      const fit = topicFit.get(e);
+      const rel = Math.min(1, scores[e] / best) * (fit === undefined || bestFit === 0 ? 1 : fit / bestFit);
       if (params.rerankDepth > 0) {
         score =
           (scores[e] / best) * (1 + params.headingBonus * headingCoverage * headingCoverage) +
@@ -457,7 +545,8 @@ export class LexicalRanker {
           params.trigramCoverWeight * cover.trigram +
           params.docShareWeight * docShare +
           params.vectorWeight * vectorSim +
-          shortness * params.headingSyllableWeight * headingUni * headingUni;
+          rel * shortness * (params.headingSyllableWeight * headingUni * headingUni + params.kindWeight * kindMatch) +
+          params.faqWeight * faqMatch;
         // "Điều 20" alone is ambiguous across laws; with the law named it is decisive.
         if (named(e)) score += steer.size === 0 ? params.articleRefBonus / 5 : steer.has(entryDoc[e]) ? params.articleRefBonus : 0;
         if (this.data.inactiveDocs[entryDoc[e]]) score *= params.inactivePenalty;
@@ -479,6 +568,9 @@ export class LexicalRanker {
         trigramCover: cover.trigram,
         docShare,
         vectorSim,
+        kindMatch,
+        kindMissing,
+        faqMatch,
       };
     });
     ranked.sort((a, b) => b.score - a.score);
@@ -504,31 +596,72 @@ export interface QuestionTerms {
 export function corpusFacts(
   vocab: Vocabulary,
   corpus: Corpus,
-): Pick<LexicalRankerData, 'entryDoc' | 'inactiveDocs' | 'entryArticle' | 'headingBigrams' | 'headingSyllables'> {
+): Pick<LexicalRankerData, 'entryDoc' | 'inactiveDocs' | 'entryArticle' | 'headingBigrams' | 'headingSyllables' | 'headingKinds' | 'evidenceKinds' | 'faqVariants' | 'contextSyllables'> {
   const headingBigrams: Int32Array[] = [];
   const headingSyllables: Int32Array[] = [];
-  for (const e of corpus.entries) {
+  const headingKindBits = new Uint8Array(corpus.entries.length);
+  const evidence = new Uint8Array(corpus.entries.length);
+  const faqVariants: (Int32Array[] | undefined)[] = [];
+  const contextSyllables: (Set<number> | undefined)[] = [];
+  const contextCache = new Map<string, Set<number>>();
+  const contextOf = (context: string) => {
+    let set = contextCache.get(context);
+    if (!set) {
+      set = new Set<number>();
+      for (const id of toIds(vocab, context, false)) if (id >= 0) set.add(vocab.foldOf[id]);
+      contextCache.set(context, set);
+    }
+    return set;
+  };
+  corpus.entries.forEach((e, i) => {
     // Heading features use the unit's own heading: a long document title would dilute them.
+    // A passage heading's words that name its document's topic ("Lệ phí đăng ký thường trú" in
+    // the summary on đăng ký thường trú) say nothing about which section answers.
     const ids = toIds(vocab, e.heading ?? '', false);
+    const topic = e.context ? contextOf(e.context) : undefined;
+    const own = (id: number) => id >= 0 && !topic?.has(vocab.foldOf[id]);
+    const anyOwn = ids.some(own);
+    const keep = (id: number) => id >= 0 && (!anyOwn || own(id));
     const bigrams: number[] = [];
     const syllables = new Set<number>();
-    for (let i = 0; i < ids.length; i++) {
-      if (ids[i] < 0) continue;
-      syllables.add(vocab.foldOf[ids[i]]);
-      if (i + 1 >= ids.length || ids[i + 1] < 0) continue;
-      const b = vocab.foldedBigramTerm(vocab.foldOf[ids[i]], vocab.foldOf[ids[i + 1]]);
+    for (let j = 0; j < ids.length; j++) {
+      if (ids[j] < 0) continue;
+      if (keep(ids[j])) syllables.add(vocab.foldOf[ids[j]]);
+      if (j + 1 >= ids.length || ids[j + 1] < 0) continue;
+      if (!keep(ids[j]) && !keep(ids[j + 1])) continue;
+      const b = vocab.foldedBigramTerm(vocab.foldOf[ids[j]], vocab.foldOf[ids[j + 1]]);
       if (b >= 0) bigrams.push(b);
     }
     headingBigrams.push(Int32Array.from(new Set(bigrams)));
     headingSyllables.push(Int32Array.from(syllables));
-  }
+    const title = e.kind === 'faq' ? indexTitle(e) : e.heading;
+    headingKindBits[i] = headingKinds(title);
+    evidence[i] = evidenceKinds(`${e.heading ?? ''}\n${indexBody(e)}`);
+    faqVariants.push(e.kind === 'faq' ? faqParts(e.text).questions.map((v) => variantSyllables(vocab, v)) : undefined);
+    contextSyllables.push(topic);
+  });
   return {
     entryDoc: Int32Array.from(corpus.entries.map((e) => e.doc)),
     inactiveDocs: Uint8Array.from(corpus.docs.map((d) => (d.status === 'superseded' || d.status === 'expired' ? 1 : 0))),
     entryArticle: corpus.entries.map((e) => e.articleNo?.toLowerCase()),
     headingBigrams,
     headingSyllables,
+    headingKinds: headingKindBits,
+    evidenceKinds: evidence,
+    faqVariants,
+    contextSyllables,
   };
+}
+
+/** Distinct folded syllable ids of an FAQ question variant, without question scaffolding ("là gì", "bao nhiêu"). */
+function variantSyllables(vocab: Vocabulary, variant: string): Int32Array {
+  const ids = new Set<number>();
+  for (const phrase of removeStopPhrases(tokenizePhrases(variant).map((p) => expandShorthand(p))))
+    for (const t of phrase) {
+      const f = vocab.foldId(fold(t));
+      if (f >= 0) ids.add(f);
+    }
+  return Int32Array.from(ids);
 }
 
 /** Folded syllable ids of each entry (heading, boundary, body), concatenated. */

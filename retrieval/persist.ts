@@ -23,7 +23,7 @@ import { Vocabulary } from './vocabulary.ts';
 import type { Embeddings } from '@langchain/core/embeddings';
 
 /** Bump when anything saved changes shape or meaning: older indexes are then rebuilt. */
-export const INDEX_FORMAT_VERSION = 6;
+export const INDEX_FORMAT_VERSION = 7;
 
 const manifestSchema = z.object({
   format: z.literal('loa-retrieval'),

@@ -3,6 +3,8 @@
  * everyday→legal lexicon, stop-phrase removal, typo repair, and a choice between the
  * accented and the folded term space depending on how the question was typed.
  */
+import { questionKinds } from './answer-type.ts';
+import { isSmallTalk } from './guards.ts';
 import type { LawNames } from './law-names.ts';
 import type { LexiconMatcher } from './lexicon.ts';
 import { expandShorthand } from './shorthand.ts';
@@ -100,6 +102,8 @@ export interface AnalyzedQuery {
   articleRefs: string[];
   /** Everyday phrases with their legal equivalents. */
   concepts: Concept[];
+  /** Kinds of answer the question asks for (bits of ANSWER in answer-type.ts). */
+  kinds: number;
 }
 
 /** Weight of the context sentences of a long message, relative to its question sentence. */
@@ -107,8 +111,22 @@ const CONTEXT_WEIGHT = 0.5;
 /** A message needs this many content syllables before its last sentence is taken as the question. */
 const LONG_MESSAGE = 20;
 
-/** First-person and address words that mark a citizen telling their own story (folded). */
-const FIRST_PERSON = new Set(['toi', 'em', 'minh', 'chau', 'tui', 'tao']);
+/** First-person and address words that mark a citizen telling their own story. */
+const FIRST_PERSON_ACCENTED = new Set(['tôi', 'em', 'mình', 'cháu', 'tui', 'tao']);
+const FIRST_PERSON = new Set([...FIRST_PERSON_ACCENTED].map(fold));
+
+/** True for "tôi", "em", "mình"…; a word typed with diacritics must match them exactly ("tạo" is not "tao"). */
+export function isFirstPerson(token: string): boolean {
+  return hasDiacritics(token) ? FIRST_PERSON_ACCENTED.has(token) : FIRST_PERSON.has(token);
+}
+
+/** Words that make a clause a question (folded): "… được không", "… ở đâu", "bao nhiêu …". */
+const QUESTION_WORDS = new Set(['khong', 'chua', 'gi', 'sao', 'nao', 'dau', 'ai', 'bao', 'may', 'j', 'ko', 'hok', 'k']);
+
+/** True when a clause asks something (a question word, not only a story). */
+function asksSomething(raw: readonly Phrase[]): boolean {
+  return raw.some((p) => p.some((t) => QUESTION_WORDS.has(fold(t))));
+}
 
 /** Largest weight mass of the previous question relative to the follow-up's own words. */
 const HISTORY_SHARE = 0.6;
@@ -151,38 +169,53 @@ export class QueryAnalyzer {
 
   /**
    * Splits a long message into context and question: citizens tell their story first and
-   * ask last. Returns, per content phrase, whether it belongs to the context.
+   * ask last. Returns, per content phrase, whether it belongs to the context, and the text
+   * of the question itself.
    */
-  private split(question: string): { raw: Phrase[]; content: Phrase[]; context: boolean[] } {
-    const sentences = question
+  private split(question: string): { raw: Phrase[]; content: Phrase[]; context: boolean[]; asked: string } {
+    const unit = (s: string) => ({ text: s, ...this.prepare(s) });
+    let units = question
       .split(/(?<=[.?!…])\s+|\n+/u)
       .map((s) => s.trim())
       .filter(Boolean)
-      .map((s) => ({ text: s, ...this.prepare(s) }));
-    const raw = sentences.flatMap((s) => s.raw);
-    const content = sentences.flatMap((s) => s.content);
-    const length = (list: typeof sentences) => list.reduce((n, s) => n + s.content.reduce((m, p) => m + p.length, 0), 0);
-    const context = content.map(() => false);
-    if (sentences.length < 2 || length(sentences) < LONG_MESSAGE) return { raw, content, context };
-    // The question: the last sentence with a question mark (else the last), grown backwards to 4+ syllables.
-    let q = sentences.map((s) => s.text.includes('?')).lastIndexOf(true);
-    if (q < 0) q = sentences.length - 1;
+      .map(unit);
+    const length = (list: typeof units) => list.reduce((n, s) => n + s.content.reduce((m, p) => m + p.length, 0), 0);
+    const whole = () => {
+      const content = units.flatMap((s) => s.content);
+      return { raw: units.flatMap((s) => s.raw), content, context: content.map(() => false), asked: question };
+    };
+    if (length(units) < LONG_MESSAGE) return whole();
+    const personal = (list: Phrase[]) => list.some((p) => p.some(isFirstPerson));
+    // A long personal message typed as one run of clauses ("chào ad, em vào công ty được 5
+    // tháng, …, giờ em có được hưởng … không ạ, em cảm ơn"): its clauses are what to tell apart.
+    const clauses = personal(units.flatMap((u) => u.raw));
+    if (clauses) units = units.flatMap((u) => u.text.split(/(?<=[,;])\s+/u).map((c) => c.trim()).filter(Boolean).map(unit));
+    if (units.length < 2) return whole();
+    const chat = units.map((u) => isSmallTalk(u.text));
+    // The question: the last unit with a question mark, else the last with a question word,
+    // else the last that is not a greeting or thanks; grown backwards to 4+ syllables.
+    let q = units.map((u) => u.text.includes('?')).lastIndexOf(true);
+    if (q < 0) q = units.map((u, i) => !chat[i] && asksSomething(u.raw)).lastIndexOf(true);
+    if (q < 0) q = chat.lastIndexOf(false);
+    if (q < 0) q = units.length - 1;
     let start = q;
-    while (start > 0 && length(sentences.slice(start, q + 1)) < 4) start--;
+    while (start > 0 && length(units.slice(start, q + 1)) < 4) start--;
     // Only a personal story is context ("tôi", "em", "nhà mình"…): a statement of law before a
     // question ("Anh C là công dân. … Đúng hay sai?") is part of what is asked.
-    const personal = (list: Phrase[]) => list.some((p) => p.some((t) => FIRST_PERSON.has(fold(t))));
-    let i = 0;
-    sentences.forEach((s, si) => {
-      const isContext = (si < start || si > q) && personal(s.raw);
-      for (let k = 0; k < s.content.length; k++) context[i++] = isContext;
+    const raw = units.flatMap((s) => s.raw);
+    const content = units.flatMap((s) => s.content);
+    const context: boolean[] = [];
+    units.forEach((s, si) => {
+      const isContext = (si < start || si > q) && (clauses || chat[si] || personal(s.raw));
+      for (let k = 0; k < s.content.length; k++) context.push(isContext);
     });
-    return { raw, content, context };
+    const asked = units.slice(start, q + 1).map((s) => s.text).join(' ');
+    return { raw, content, context, asked };
   }
 
   analyze(question: string, history: readonly string[] = []): AnalyzedQuery {
     const { vocab } = this.ctx;
-    const { raw, content, context } = this.split(question);
+    const { raw, content, context, asked } = this.split(question);
     const ratio = diacriticRatio(raw);
     const accentedMode = ratio >= 0.25;
     const trustPlain = ratio >= 0.6;
@@ -261,6 +294,7 @@ export class QueryAnalyzer {
         if (fold(t) === 'dieu' && i + 1 < p.length && /^\d+[a-z]?$/.test(p[i + 1])) articleRefs.push(p[i + 1]);
       });
     return {
+      kinds: questionKinds(asked),
       concepts,
       articleRefs,
       phrases: content,

@@ -38,6 +38,12 @@ export interface AskResult {
   confidence: number;
   abstained: boolean;
   reason?: AbstainReason;
+  /**
+   * On an abstention for weak evidence (`low_confidence`): the passages retrieval found
+   * nearest, best first (up to 5, with quotes), for the spokesperson the question goes to.
+   * Never shown to the citizen: `citations` stays empty when Loa abstains.
+   */
+  candidates?: Citation[];
 }
 
 /** A ranked unit from search, before answer composition. */

@@ -75,13 +75,34 @@ export function normalizeSyllable(syllable: string): string {
   return chars.join('');
 }
 
+/** Onsets after which a lone final i and y are two spellings of one syllable (kí/ký, lí/lý, mĩ/mỹ, hi/hy, tỉ/tỷ, sĩ/sỹ). */
+const IY_ONSETS = new Set(['h', 'k', 'l', 'm', 's', 't']);
+
+/**
+ * One spelling for syllables written with a final i or y alike: "đăng kí" and "đăng ký",
+ * "lí do" and "lý do", "qui định" and "quy định" become one token (the y form, which
+ * legal texts use). Only a lone vowel after a one-letter onset varies this way: "khi",
+ * "thi", "ai", "gì" and every syllable with a coda are left alone.
+ */
+export function canonicalIY(syllable: string): string {
+  const last = syllable.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  if (last.length < 2 || last.length > 3) return syllable;
+  const decomposed = syllable.normalize('NFD');
+  let tone = '';
+  for (const ch of decomposed) if (TONE_MARKS.has(ch)) tone = ch;
+  let base: string | undefined;
+  if (last.length === 2 && last[1] === 'i' && IY_ONSETS.has(last[0]) && !/[\u0302\u0306\u031b]/.test(decomposed)) base = `${last[0]}y`;
+  else if (last === 'qui' && !/[\u0302\u0306\u031b]/.test(decomposed)) base = 'quy';
+  return base ? `${base}${tone}`.normalize('NFC') : syllable;
+}
+
 // Corpora repeat a few thousand syllables millions of times: memoise their normal form.
 const syllableCache = new Map<string, string>();
 
 function normalizeWord(w: string): string {
   let n = syllableCache.get(w);
   if (n === undefined) {
-    n = hasDiacritics(w) ? normalizeSyllable(w) : w;
+    n = canonicalIY(hasDiacritics(w) ? normalizeSyllable(w) : w);
     if (syllableCache.size > 200_000) syllableCache.clear();
     syllableCache.set(w, n);
   }

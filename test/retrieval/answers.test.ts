@@ -5,29 +5,30 @@ import { buildRetriever, type Retriever } from '../../retrieval/index.ts';
 import { ABSTAIN_REASONS, type AskResult } from '../../retrieval/types.ts';
 import { testDocuments } from './fixtures.ts';
 
+const citationSchema = z
+  .object({
+    id: z.string().min(1),
+    title: z.string().min(1),
+    section: z.string().min(1),
+    number: z.string().optional(),
+    url: z.string().optional(),
+    status: z.enum(DOCUMENT_STATUSES),
+    quote: z.string().min(1),
+    score: z.number(),
+    isSummary: z.boolean().optional(),
+    kind: z.enum(['document', 'faq']).optional(),
+  })
+  .strict();
+
 /** The JSON contract of `loa ask --json` and `POST /api/ask`. */
 const askResultSchema = z
   .object({
     answer: z.string().min(1),
-    citations: z.array(
-      z
-        .object({
-          id: z.string().min(1),
-          title: z.string().min(1),
-          section: z.string().min(1),
-          number: z.string().optional(),
-          url: z.string().optional(),
-          status: z.enum(DOCUMENT_STATUSES),
-          quote: z.string().min(1),
-          score: z.number(),
-          isSummary: z.boolean().optional(),
-          kind: z.enum(['document', 'faq']).optional(),
-        })
-        .strict(),
-    ),
+    citations: z.array(citationSchema),
     confidence: z.number().min(0).max(1),
     abstained: z.boolean(),
     reason: z.enum(ABSTAIN_REASONS).optional(),
+    candidates: z.array(citationSchema).optional(),
   })
   .strict();
 
@@ -83,10 +84,20 @@ describe('answers with citations', () => {
     expect(r.answer).toContain('căn cứ: Điều 55 Luật Hôn nhân và gia đình');
   });
 
-  it('labels an approved spokesperson answer as an FAQ citation', async () => {
+  it('answers from an approved FAQ with the agency\'s answer and its legal basis, not its question lines', async () => {
     const r = await ask('làm thẻ căn cước lần đầu có mất lệ phí không');
+    expect(r.abstained).toBe(false);
     expect(r.citations[0]).toMatchObject({ id: 'faq:1', kind: 'faq', isSummary: true });
-    expect(r.answer).toContain('câu trả lời đã được UBND xã Thử Nghiệm phê duyệt');
+    const answer = 'Công dân làm thẻ căn cước lần đầu không phải nộp lệ phí. Lệ phí chỉ thu khi cấp đổi hoặc cấp lại thẻ căn cước.';
+    expect(r.citations[0].quote).toBe(answer);
+    expect(r.answer.startsWith(`Câu trả lời của UBND xã Thử Nghiệm [1]:\n“${answer}”\nCăn cứ: Luật Căn cước (26/2023/QH15), Điều 24.`)).toBe(true);
+    expect(r.answer).not.toContain('Cấp căn cước lần đầu có phải nộp tiền không?');
+  });
+
+  it('prefers an approved FAQ asked in other words over a passage on the same topic', async () => {
+    const r = await ask('cấp căn cước lần đầu có phải nộp tiền không');
+    expect(r.abstained).toBe(false);
+    expect(r.citations[0].id).toBe('faq:1');
   });
 });
 
@@ -115,6 +126,16 @@ describe('abstention', () => {
     expect(r.reason).toBe(reason);
     expect(r.citations).toEqual([]);
     expect(r.answer).toMatch(/cán bộ phát ngôn/);
+    if (reason === 'low_confidence') {
+      // Weak evidence: the officer gets the nearest passages, quoted from their units.
+      expect(r.candidates?.length).toBeGreaterThanOrEqual(3);
+      expect(r.candidates!.length).toBeLessThanOrEqual(5);
+      for (const c of r.candidates!) expect(quoteIsFromUnit(c.quote, c.id)).toBe(true);
+      expect(r.candidates!.map((c) => c.score)).toEqual([...r.candidates!.map((c) => c.score)].sort((a, b) => b - a));
+    } else {
+      // Greetings, injections, personal cases and empty messages found nothing worth showing.
+      expect(r.candidates).toBeUndefined();
+    }
   });
 
   const inScope = [

@@ -106,8 +106,16 @@ export function testDocuments(): KnowledgeDocument[] {
         docId: 'faq',
         kind: 'faq',
         section: 'Câu hỏi thường gặp',
-        heading: 'Lệ phí làm thẻ căn cước lần đầu',
-        text: 'Công dân làm thẻ căn cước lần đầu không phải nộp lệ phí. Lệ phí chỉ thu khi cấp đổi hoặc cấp lại thẻ căn cước.',
+        heading: 'Làm thẻ căn cước lần đầu có mất lệ phí không?',
+        // The layout admin/faqs/faq-knowledge.ts writes: variants, blank line, answer, blank line, basis.
+        text: [
+          'Làm thẻ căn cước lần đầu có mất lệ phí không?',
+          'Cấp căn cước lần đầu có phải nộp tiền không?',
+          '',
+          'Công dân làm thẻ căn cước lần đầu không phải nộp lệ phí. Lệ phí chỉ thu khi cấp đổi hoặc cấp lại thẻ căn cước.',
+          '',
+          'Căn cứ: Luật Căn cước (26/2023/QH15), Điều 24.',
+        ].join('\n'),
       },
     ],
     ingestedAt: new Date(0).toISOString(),

@@ -30,6 +30,32 @@ describe('Vietnamese normalisation', () => {
     expect(normalizeText('Hoà giải THUÝ')).toBe('hòa giải thúy');
   });
 
+  it('treats every old/new tone placement of oa, oe and uy alike, with every tone mark', () => {
+    const tones = ['\u0300', '\u0301', '\u0303', '\u0309', '\u0323'];
+    const mark = (v: string, t: string) => (v + t).normalize('NFC');
+    for (const [onset, first, second] of [['h', 'o', 'a'], ['kh', 'o', 'e'], ['th', 'u', 'y'], ['t', 'u', 'y'], ['x', 'o', 'a'], ['', 'u', 'y']]) {
+      for (const t of tones) {
+        const oldStyle = `${onset}${first}${mark(second, t)}`; // hoà, khoẻ, thuỷ
+        const newStyle = `${onset}${mark(first, t)}${second}`; // hòa, khỏe, thủy
+        expect(tokenize(oldStyle)).toEqual(tokenize(newStyle));
+        expect(tokenize(oldStyle.toUpperCase())).toEqual(tokenize(newStyle));
+      }
+    }
+    // "qu" is an onset: quỳ and quý keep the mark on y; "gi" likewise (giữa).
+    expect(tokenize('quỳ quý giữa')).toEqual(['quỳ', 'quý', 'giữa']);
+    expect(tokenize('Hoà giải ở Toà án, uỷ quyền, sức khoẻ, ma tuý, văn hoá')).toEqual(
+      tokenize('Hòa giải ở Tòa án, ủy quyền, sức khỏe, ma túy, văn hóa'),
+    );
+  });
+
+  it('spells syllables that end in a lone i or y one way (kí/ký, lí/lý, qui/quy), with or without diacritics', () => {
+    expect(tokenize('đăng kí lí do qui định mĩ thuật kĩ sư tỉ lệ hi vọng')).toEqual(tokenize('đăng ký lý do quy định mỹ thuật kỹ sư tỷ lệ hy vọng'));
+    expect(tokenize('dang ki')).toEqual(tokenize('dang ky'));
+    expect(tokenize('Đăng kí')).toEqual(['đăng', 'ký']);
+    // Other onsets, syllables with a coda and vowel clusters are not spelling variants.
+    expect(tokenize('khi thi chi đi gì ai kín tin')).toEqual(['khi', 'thi', 'chi', 'đi', 'gì', 'ai', 'kín', 'tin']);
+  });
+
   it('folds diacritics including đ and ỹ (which remove-accents misses)', () => {
     expect(fold('Đăng ký tạm trú ở Mỹ Tho, kỹ sư')).toBe('Dang ky tam tru o My Tho, ky su');
     expect(fold('ỹ Ỹ đ Đ')).toBe('y Y d D');

@@ -29,7 +29,8 @@ export async function answerQuestion(ctx: PipelineContext, item: InboxItem, ques
       question,
       reason: 'abstained',
       abstainReason: result.reason,
-      candidates: result.citations,
+      // What retrieval found but did not trust: the officer's starting point (older answerers put it in citations).
+      candidates: result.candidates ?? result.citations,
       confidence: result.confidence,
       recent,
     });

@@ -101,7 +101,7 @@ export class TestAnswerer implements Answerer {
       return { answer: 'Người chưa thành niên được đăng ký thường trú tại nơi cư trú của cha, mẹ.', citations: [MINORS], confidence: 0.74, abstained: false };
     }
     if (q.includes('dat dai')) {
-      return { answer: '', citations: [LAND_CANDIDATE], confidence: 0.21, abstained: true, reason: 'low_confidence' };
+      return { answer: '', citations: [], candidates: [LAND_CANDIDATE], confidence: 0.21, abstained: true, reason: 'low_confidence' };
     }
     return { answer: '', citations: [], confidence: 0, abstained: true, reason: 'no_knowledge' };
   }
