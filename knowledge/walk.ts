@@ -14,10 +14,16 @@ export interface WalkResult {
   missing: { source: string; reason: string }[];
 }
 
+/** "README.md", "readme.txt" …: notes about a folder of documents, not one of them. */
+export function isFolderReadme(name: string): boolean {
+  return /^readme(\.[a-z]+)?$/iu.test(name);
+}
+
 /**
  * Expands files and folders into the files to ingest. Folders are walked recursively in a
- * stable order; hidden files and folders (".git", ".DS_Store") and sidecar metadata files are
- * left out because they are not documents.
+ * stable order; hidden files and folders (".git", ".DS_Store"), sidecar metadata files and a
+ * folder's README (which describes the folder) are left out because they are not documents.
+ * A README named explicitly is still ingested.
  */
 export async function collectFiles(paths: string[]): Promise<WalkResult> {
   const files: FoundFile[] = [];
@@ -37,7 +43,7 @@ export async function collectFiles(paths: string[]): Promise<WalkResult> {
       const full = join(dir, e.name);
       // Symlinked folders are not followed: they can loop.
       if (e.isDirectory()) await walk(full, root);
-      else if ((e.isFile() || e.isSymbolicLink()) && !isSidecar(e.name)) {
+      else if ((e.isFile() || e.isSymbolicLink()) && !isSidecar(e.name) && !isFolderReadme(e.name)) {
         if (e.isSymbolicLink() && !(await stat(full).catch(() => undefined))?.isFile()) continue;
         add(full, root);
       }

@@ -104,6 +104,7 @@ describe('ingestPaths over a folder of every format', () => {
     write('bang.xlsx', 'PK');
     write('.DS_Store', 'junk');
     write('.git/config', 'junk');
+    write('README.md', '# Văn bản của Sở\n\nThư mục này chứa các văn bản đã tải lên.');
 
     const progress: IngestProgress[] = [];
     const summary = await ingestPaths([docs, join(dir, 'missing')], store, { maxFileBytes: 5 * MB, onProgress: (p) => progress.push(p) });
@@ -122,7 +123,7 @@ describe('ingestPaths over a folder of every format', () => {
       ]),
     );
     expect(summary.skipped).toHaveLength(8);
-    // Sidecars and hidden files are not documents: no progress, no skip entry.
+    // Sidecars, hidden files and the folder's README are not documents: no progress, no skip entry.
     expect(progress.map((p) => p.source).sort()).toEqual(
       ['bang.xlsx', 'blank.txt', 'corpus.jsonl', 'empty.txt', 'huong-dan/thuong-tru.md', 'quet.pdf', 'luat/luat-cu-tru.txt', 'nghi-dinh-62.pdf', 'scan.pdf', 'thong-tu.docx', 'web/thong-bao.html'].sort(),
     );
