@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseJsonlCorpus } from '../knowledge/parse/jsonl.ts';
 import type { KnowledgeDocument } from '../knowledge/types.ts';
+import { rng } from '../retrieval/lsa.ts';
 
 interface Line {
   id: string;
@@ -15,16 +16,6 @@ interface Line {
   text: string;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Builds about `target` article-level entries (each with its clauses) from the given JSONL corpora. */
 export function syntheticCorpus(files: string[], target: number, swapRate = 0.15): { documents: KnowledgeDocument[]; entries: number; units: number } {

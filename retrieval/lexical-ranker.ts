@@ -386,8 +386,12 @@ export class LexicalRanker {
 
   /** Share of the question's own idf mass (its syllables) found in the entry's heading. */
   questionInHeading(entry: number, q: Pick<AnalyzedQuery, 'slots'>): number {
-    const { vocab, articles, headingSyllables } = this.data;
-    const head = new Set(headingSyllables[entry] ?? []);
+    return this.idfShareIn(new Set(this.data.headingSyllables[entry] ?? []), q);
+  }
+
+  /** Share of the question's topic syllables (by idf mass, folded) that `syllables` contains. */
+  private idfShareIn(syllables: { has(folded: number): boolean }, q: Pick<AnalyzedQuery, 'slots'>): number {
+    const { vocab, articles } = this.data;
     let total = 0;
     let hit = 0;
     const seen = new Set<number>();
@@ -397,7 +401,7 @@ export class LexicalRanker {
         seen.add(s.folded);
         const w = articles.idf(vocab.foldedTerm(s.folded));
         total += w;
-        if (head.has(s.folded)) hit += w;
+        if (syllables.has(s.folded)) hit += w;
       }
     return total > 0 ? hit / total : 0;
   }
@@ -458,20 +462,7 @@ export class LexicalRanker {
    */
   contextCoverage(entry: number, q: Pick<AnalyzedQuery, 'slots'>): number | undefined {
     const context = this.data.contextSyllables[entry];
-    if (!context) return undefined;
-    const { vocab, articles } = this.data;
-    let total = 0;
-    let hit = 0;
-    const seen = new Set<number>();
-    for (const phrase of q.slots)
-      for (const s of phrase) {
-        if (!isTopic(s) || s.folded < 0 || seen.has(s.folded)) continue;
-        seen.add(s.folded);
-        const w = articles.idf(vocab.foldedTerm(s.folded));
-        total += w;
-        if (context.has(s.folded)) hit += w;
-      }
-    return total > 0 ? hit / total : 0;
+    return context ? this.idfShareIn(context, q) : undefined;
   }
 
   /** Best `k` entries for an analysed query. `vectorSim` gives question-entry cosine when vectors exist. */

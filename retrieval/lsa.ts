@@ -20,7 +20,7 @@ export interface SparseColumns {
 }
 
 /** Deterministic PRNG (mulberry32) so the same corpus always gives the same vectors. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
