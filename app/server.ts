@@ -63,7 +63,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       channels: Object.keys(channels),
     });
   });
-  app.use(askRouter(runtime.answerer));
+  app.use(askRouter(runtime.answerer, { limiter: coordination.rateLimiter({ keyPrefix: 'ask', points: 120, duration: 60 }) }));
 
   const ctx: ChannelSetupContext = {
     app,
@@ -74,7 +74,11 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     loopbackOnly: LOOPBACK.has(config.HOST),
   };
   const channels: Record<string, ChannelHandle> = {};
-  channels.webchat = setupWebchat({ ...ctx, logger: logger.child({ channel: 'webchat' }) }, { store: storage.webchat, hub: coordination.webchatHub });
+  channels.webchat = setupWebchat({ ...ctx, logger: logger.child({ channel: 'webchat' }) }, {
+    store: storage.webchat,
+    hub: coordination.webchatHub,
+    rateLimiter: (o) => coordination.rateLimiter(o),
+  });
   const optional: [string, (c: ChannelSetupContext) => ChannelHandle | undefined][] = [
     ['zalo', setupZalo],
     ['telegram', setupTelegram],

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Answerer } from '../../retrieval/types.ts';
 import { HttpError } from './errors.ts';
 
@@ -13,8 +13,9 @@ const askBody = z.object({
  * `POST /api/ask` `{question, history?}` → the same JSON as `loa ask --json`. Rate limited per
  * client address, because every call runs retrieval.
  */
-export function askRouter(answerer: Answerer, opts: { perMinute?: number } = {}): Router {
-  const limiter = new RateLimiterMemory({ points: opts.perMinute ?? 120, duration: 60 });
+export function askRouter(answerer: Answerer, opts: { perMinute?: number; limiter?: RateLimiterAbstract } = {}): Router {
+  // A shared (Redis) limiter holds across instances; the in-memory one per instance.
+  const limiter = opts.limiter ?? new RateLimiterMemory({ points: opts.perMinute ?? 120, duration: 60 });
   const router = express.Router();
   router.post('/api/ask', express.json({ limit: '32kb' }), async (req, res) => {
     try {

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { fileURLToPath } from 'node:url';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { ChannelHandle, ChannelSetupContext } from '../core/types.ts';
 import type { WebchatStore } from '../../storage/webchat-store.ts';
 import { parseAllowedOrigins } from './cors.ts';
@@ -15,6 +15,8 @@ export interface WebchatOptions {
   hub?: WebchatHub;
   /** Serve the demo page at `/` (default true). */
   demoPage?: boolean;
+  /** Builds the session and message limiters; in process memory unless given (e.g. Redis for several instances). */
+  rateLimiter?: (opts: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract;
   /** Per session; default 30. */
   messagesPerMinute?: number;
   /** Default 25 000 ms. */
@@ -37,6 +39,7 @@ export const WEBCHAT_PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta
  */
 export function setupWebchat(ctx: ChannelSetupContext, options: WebchatOptions): ChannelHandle {
   const store = options.store;
+  const limiter = options.rateLimiter ?? ((o: { keyPrefix: string; points: number; duration: number }) => new RateLimiterMemory(o));
   const hub = options.hub ?? createMemoryHub();
   const openStreams = new Set<Response>();
 
@@ -48,8 +51,8 @@ export function setupWebchat(ctx: ChannelSetupContext, options: WebchatOptions):
       receiver: ctx.receiver,
       logger: ctx.logger,
       allowedOrigins: parseAllowedOrigins(ctx.config.LOA_WEBCHAT_ORIGINS),
-      sessionLimiter: new RateLimiterMemory({ keyPrefix: 'webchat-session', points: ctx.config.LOA_WEBCHAT_SESSIONS_PER_HOUR, duration: 3600 }),
-      messageLimiter: new RateLimiterMemory({ keyPrefix: 'webchat-message', points: options.messagesPerMinute ?? 30, duration: 60 }),
+      sessionLimiter: limiter({ keyPrefix: 'webchat-session', points: ctx.config.LOA_WEBCHAT_SESSIONS_PER_HOUR, duration: 3600 }),
+      messageLimiter: limiter({ keyPrefix: 'webchat-message', points: options.messagesPerMinute ?? 30, duration: 60 }),
       stream: { heartbeatMs: options.heartbeatMs ?? 25_000, retryMs: 3000, pageSize: 200 },
       maxStreamsPerSession: options.maxStreamsPerSession ?? 5,
       openStreams,
