@@ -88,7 +88,10 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; onPro
       logger,
       storage,
       retriever: () => current,
-      answerer: { ask: (q: string, o?: AskOptions): Promise<AskResult> => current.ask(q, o) },
+      answerer: {
+        ask: (q: string, o?: AskOptions): Promise<AskResult> => current.ask(q, o),
+        answerFrom: (q: string, id: string): Promise<AskResult> => current.answerFrom(q, id),
+      },
       refreshKnowledge,
       close: () => storage.close(),
     };

@@ -19,7 +19,7 @@ import { DEFAULT_QUERY, isTopic, QueryAnalyzer, type AnalyzedQuery, type QueryPa
 import { rewriteAnswer, type LlmOptions } from './rewrite.ts';
 import { TypoRepairer } from './typo.ts';
 import { typoModelFor } from './typo-model.ts';
-import type { AbstainReason, AskOptions, AskResult, SearchHit } from './types.ts';
+import type { AbstainReason, AskOptions, AskResult, Outcome, SearchHit } from './types.ts';
 import type { VectorIndex } from './vector-index.ts';
 import { fold } from './vietnamese.ts';
 
@@ -186,7 +186,23 @@ export class RetrievalEngine {
       detail === 'small talk'
         ? `Xin chào! Tôi là trợ lý trả lời câu hỏi về chính sách, pháp luật dựa trên văn bản chính thức của ${agency ?? 'cơ quan'}. Bạn hãy đặt câu hỏi cụ thể (ví dụ: “Đăng ký tạm trú cần giấy tờ gì?”). Câu hỏi tôi không trả lời được sẽ được chuyển tới cán bộ phát ngôn.`
         : abstainMessage(reason, agency);
-    return { answer, citations: [], confidence: Math.round(confidence * 1000) / 1000, abstained: true, reason };
+    return { outcome: outcomeOf(reason), answer, citations: [], confidence: Math.round(confidence * 1000) / 1000, abstained: true, reason };
+  }
+
+  /** Answers from the unit a citizen chose among clarify options. */
+  async answerFrom(question: string, unitId: string): Promise<AskResult> {
+    const { corpus } = this.parts;
+    const entry = corpus.entries.findIndex((e) => e.id === unitId);
+    if (entry < 0) return this.abstain('low_confidence');
+    const q = this.analyzer.analyze(question);
+    const ranked = this.parts.ranker.rank(q, 1, this.rankParams, undefined, [entry]).find((r) => r.entry === entry);
+    const composed = composeAnswer({
+      corpus,
+      picks: [{ entry, clause: ranked?.clause ?? -1, score: ranked?.score ?? 1 }],
+      questionWeights: this.questionWeights(q),
+      agencyName: this.settings.agencyName,
+    });
+    return { outcome: 'answer', answer: composed.answer, citations: composed.citations, confidence: 1, abstained: false };
   }
 
   /** The answer plus the ranking behind it. */
@@ -235,6 +251,7 @@ export class RetrievalEngine {
       if (rewritten) answer = withStatusNotes(rewritten, composed.answer);
     }
     const result: AskResult = {
+      outcome: 'answer',
       answer,
       citations: composed.citations,
       confidence: Math.round(confidence * 1000) / 1000,
@@ -260,6 +277,11 @@ export class RetrievalEngine {
   async ask(question: string, options: AskOptions = {}): Promise<AskResult> {
     return (await this.askDetailed(question, options)).result;
   }
+}
+
+/** Weak evidence goes to a person; everything else Loa declines politely without an escalation. */
+function outcomeOf(reason: AbstainReason): Outcome {
+  return reason === 'low_confidence' || reason === 'no_knowledge' ? 'handoff' : 'decline';
 }
 
 /** Keeps the fixed "(Lưu ý: …)" status notes of the extractive answer in a rewritten one. */

@@ -81,6 +81,9 @@ class LoaRetriever implements Retriever {
   askDetailed(question: string, options?: AskOptions, k = 10): Promise<DetailedAnswer> {
     return this.engine.askDetailed(question, options, k);
   }
+  answerFrom(question: string, unitId: string) {
+    return this.engine.answerFrom(question, unitId);
+  }
   save(dir: string): Promise<void> {
     return saveIndex(dir, this.parts);
   }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DOCUMENT_STATUSES } from '../../knowledge/types.ts';
 import { buildRetriever, type Retriever } from '../../retrieval/index.ts';
-import { ABSTAIN_REASONS, type AskResult } from '../../retrieval/types.ts';
+import { ABSTAIN_REASONS, OUTCOMES, type AskResult } from '../../retrieval/types.ts';
 import { testDocuments } from './fixtures.ts';
 
 const citationSchema = z
@@ -23,7 +23,10 @@ const citationSchema = z
 /** The JSON contract of `loa ask --json` and `POST /api/ask`. */
 const askResultSchema = z
   .object({
+    outcome: z.enum(OUTCOMES),
     answer: z.string().min(1),
+    more: z.string().min(1).optional(),
+    options: z.array(z.object({ id: z.string().min(1), label: z.string().min(1).max(60) }).strict()).optional(),
     citations: z.array(citationSchema),
     confidence: z.number().min(0).max(1),
     abstained: z.boolean(),

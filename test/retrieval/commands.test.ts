@@ -111,6 +111,7 @@ describe('loa ask', () => {
 
   it('formats citations for people: title, section, status, quote, confidence', () => {
     const text = formatAnswer({
+      outcome: 'answer',
       answer: 'Theo Điều 20 Luật Cư trú [1]: “…”',
       citations: [
         { id: 'a', title: 'Luật Cư trú', section: 'Điều 20', number: '68/2020/QH14', url: 'https://example.vn', status: 'in_force', quote: 'Công dân\ncó chỗ ở', score: 1 },

@@ -95,15 +95,21 @@ export class TestAnswerer implements Answerer {
     if (this.failWith) throw this.failWith;
     const q = normalizeForMatching(question);
     if (q.includes('thuong tru')) {
-      return { answer: 'Bạn được đăng ký thường trú tại chỗ ở hợp pháp thuộc quyền sở hữu của mình.', citations: [RESIDENCE], confidence: 0.82, abstained: false };
+      return { outcome: 'answer', answer: 'Bạn được đăng ký thường trú tại chỗ ở hợp pháp thuộc quyền sở hữu của mình.', citations: [RESIDENCE], confidence: 0.82, abstained: false };
     }
     if (q.includes('duoi 18') && history.some((h) => normalizeForMatching(h).includes('thuong tru'))) {
-      return { answer: 'Người chưa thành niên được đăng ký thường trú tại nơi cư trú của cha, mẹ.', citations: [MINORS], confidence: 0.74, abstained: false };
+      return { outcome: 'answer', answer: 'Người chưa thành niên được đăng ký thường trú tại nơi cư trú của cha, mẹ.', citations: [MINORS], confidence: 0.74, abstained: false };
     }
     if (q.includes('dat dai')) {
-      return { answer: '', citations: [], candidates: [LAND_CANDIDATE], confidence: 0.21, abstained: true, reason: 'low_confidence' };
+      return { outcome: 'handoff', answer: '', citations: [], candidates: [LAND_CANDIDATE], confidence: 0.21, abstained: true, reason: 'low_confidence' };
     }
-    return { answer: '', citations: [], confidence: 0, abstained: true, reason: 'no_knowledge' };
+    return { outcome: 'handoff', answer: '', citations: [], confidence: 0, abstained: true, reason: 'no_knowledge' };
+  }
+
+  async answerFrom(question: string, unitId: string): Promise<AskResult> {
+    const known = [RESIDENCE, MINORS].find((c) => c.id === unitId);
+    if (!known) return { outcome: 'handoff', answer: '', citations: [], confidence: 0, abstained: true, reason: 'low_confidence' };
+    return { outcome: 'answer', answer: known.quote, citations: [known], confidence: 1, abstained: false };
   }
 }
 
