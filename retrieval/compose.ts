@@ -25,6 +25,8 @@ export interface ComposeInput {
 
 export interface Composed {
   answer: string;
+  /** The rest ("Xem thêm"): the fuller passage and a second source; absent when the answer is whole. */
+  more?: string;
   citations: Citation[];
 }
 
@@ -43,15 +45,33 @@ function locator(e: CorpusEntry): string {
 
 /** Sentences (and list lines: "a) …") of a passage, as exact substrings in order. */
 export function splitSentences(text: string): string[] {
-  const out: string[] = [];
+  return sentenceParts(text).map((p) => p.text);
+}
+
+/** A bare list marker ("1.", "a)") the segmenter cuts off its sentence. */
+const MARKER_ONLY = /^(\d+[a-z]?\.|[a-zđ]\))$/iu;
+
+/** Sentences with whether each starts a new line (so a quote keeps the passage's line breaks). */
+function sentenceParts(text: string): { text: string; newLine: boolean }[] {
+  const out: { text: string; newLine: boolean }[] = [];
   const seg = new Intl.Segmenter('vi', { granularity: 'sentence' });
   for (const line of text.split(/\n+/)) {
     const l = line.trim();
     if (!l) continue;
+    let first = true;
+    let marker = '';
     for (const s of seg.segment(l)) {
       const t = s.segment.trim();
-      if (t) out.push(t);
+      if (!t) continue;
+      if (MARKER_ONLY.test(t) && first) {
+        marker = `${t} `;
+        continue;
+      }
+      out.push({ text: `${marker}${t}`, newLine: first });
+      marker = '';
+      first = false;
     }
+    if (marker) out.push({ text: marker.trim(), newLine: first });
   }
   return out;
 }
@@ -73,11 +93,12 @@ function sentenceScore(sentence: string, weights: Map<string, number>): { score:
  * The passage to quote from a unit: all of it when short, otherwise the best sentences
  * (kept in document order, gaps marked with "…").
  */
-export function selectQuote(text: string, weights: Map<string, number>, max = MAX_QUOTE): string {
+export function selectQuote(text: string, weights: Map<string, number>, max = MAX_QUOTE, maxSentences = Infinity): string {
   // Blank lines between clauses/points carry no meaning in a quote.
   const clean = text.trim().replace(/\n\s*\n+/g, '\n');
-  if (clean.length <= max) return clean;
-  const sentences = splitSentences(clean);
+  if (clean.length <= max && splitSentences(clean).length <= maxSentences) return clean;
+  const parts = sentenceParts(clean);
+  const sentences = parts.map((p) => p.text);
   const scored = sentences.map((s, i) => ({ i, s, ...sentenceScore(s, weights) }));
   const chosen = new Set<number>();
   const covered = new Set<string>();
@@ -87,6 +108,7 @@ export function selectQuote(text: string, weights: Map<string, number>, max = MA
     let best = -1;
     let gain = 0;
     for (const c of scored) {
+      if (chosen.size >= maxSentences) break;
       if (chosen.has(c.i) || length + c.s.length > max) continue;
       let g = 0;
       for (const t of c.covered) if (!covered.has(t)) g += weights.get(t) ?? 0;
@@ -108,7 +130,7 @@ export function selectQuote(text: string, weights: Map<string, number>, max = MA
   let quote = '';
   order.forEach((i, k) => {
     if (k === 0 && i > 0) quote += '… ';
-    else if (k > 0) quote += order[k - 1] === i - 1 ? ' ' : ' … ';
+    else if (k > 0) quote += order[k - 1] === i - 1 ? (parts[i].newLine ? '\n' : ' ') : ' … ';
     quote += sentences[i];
   });
   if (order[order.length - 1] < sentences.length - 1) quote += ' …';
@@ -172,41 +194,76 @@ export function composeCitations(input: ComposeInput): Citation[] {
   });
 }
 
-/** Builds the answer text and citations from the chosen entries. */
+/** Characters of quoted text in the short answer: with the "Căn cứ" line it stays near 600. */
+const SHORT_QUOTE = 420;
+/** Sentences of the best passage in the short answer. */
+const SHORT_SENTENCES = 3;
+/** Characters of each passage in the "Xem thêm" continuation. */
+const MORE_QUOTE = 1500;
+
+/** "khoản 1 Điều 28 Luật Cư trú (68/2020/QH14)", "mục “Hồ sơ” của …", or the summary and its legal basis. */
+function basisLine(doc: CorpusDoc, unit: CorpusEntry, title: string): string {
+  if (doc.isSummary) {
+    const list = doc.legalBasis ?? [];
+    const basis = list.length ? `; căn cứ: ${list.slice(0, 2).join('; ')}${list.length > 2 ? '; …' : ''}` : '';
+    const topic = title.replace(/^\s*tóm tắt\s*[:：\-–—]\s*/iu, '');
+    return `bản tóm tắt “${topic}” (tài liệu tóm tắt, không phải văn bản quy phạm chính thức${basis})`;
+  }
+  const where = unit.kind === 'passage' ? `mục “${unit.heading ?? unit.section}” của` : locator(unit);
+  const number = doc.number && !title.includes(doc.number) ? ` (${doc.number})` : '';
+  return `${where} ${title}${number}`;
+}
+
+/** Share of the question's weight that a text covers. */
+function weightCovered(text: string, weights: Map<string, number>): Set<string> {
+  return sentenceScore(text, weights).covered;
+}
+
+/**
+ * Builds the answer from the chosen entries: the answer first (the one to three sentences of
+ * the best passage that answer the question), then "Căn cứ: …" naming document, article and
+ * clause, about 600 characters in all; the fuller passage and a second source, when it adds
+ * question words the first lacks, go to `more` ("Xem thêm"). A superseded or expired second
+ * source is never quoted next to a current first one.
+ */
 export function composeAnswer(input: ComposeInput): Composed {
   const { corpus, picks, questionWeights } = input;
   const agency = input.agencyName ?? 'cơ quan';
   const citations: Citation[] = [];
-  const parts: string[] = [];
+  const main: string[] = [];
+  const more: string[] = [];
+  let firstCovered = new Set<string>();
+  let firstActive = true;
   picks.forEach((p, i) => {
     const entry = corpus.entries[p.entry];
     const doc = corpus.docs[entry.doc];
-    const { unit, quote, faq } = cited(corpus, p, questionWeights);
-    const citation = citationOf(corpus, p, unit, quote);
+    const active = doc.status !== 'superseded' && doc.status !== 'expired';
+    if (i > 0 && firstActive && !active) return;
+    const { unit, faq } = cited(corpus, p, questionWeights);
+    const source = faq ? faq.answer || entry.text : unit.text;
+    const short = selectQuote(source, questionWeights, SHORT_QUOTE, SHORT_SENTENCES);
+    const long = selectQuote(source, questionWeights, MORE_QUOTE);
+    const covered = weightCovered(long, questionWeights);
+    if (i > 0 && ![...covered].some((t) => !firstCovered.has(t))) return; // adds nothing the first did not say
+    const n = citations.length + 1;
+    const citation = citationOf(corpus, p, unit, i === 0 ? short : long);
     citations.push(citation);
-    const n = i + 1;
-    if (faq) {
-      // An approved answer speaks for the agency; its legal basis line says where it comes from.
-      const lead = `${i === 0 ? 'Câu trả lời' : 'Ngoài ra, câu trả lời'} của ${agency} [${n}]:`;
-      const basis = faq.basis ? `\n${faq.basis}` : '';
-      parts.push(`${lead}\n“${quote}”${basis}${statusNote(doc)}`);
+    if (i === 0) {
+      firstCovered = covered;
+      firstActive = active;
+      if (faq) {
+        // An approved answer speaks for the agency; its legal basis line says where it comes from.
+        main.push(`Câu trả lời của ${agency} [${n}]:\n“${short}”${faq.basis ? `\n${faq.basis}` : ''}${statusNote(doc)}`);
+      } else {
+        main.push(`“${short}” [${n}]\nCăn cứ: ${basisLine(doc, unit, citation.title)}.${statusNote(doc)}`);
+      }
+      if (long.length > short.length + 40) {
+        more.push(faq ? `Toàn văn câu trả lời của ${agency} [${n}]:\n“${long}”` : `Toàn văn ${basisLine(doc, unit, citation.title)} [${n}]:\n“${long}”`);
+      }
       return;
     }
-    const title = citation.title;
-    const connective = i === 0 ? 'Theo' : 'Ngoài ra, theo';
-    let lead: string;
-    if (doc.isSummary) {
-      // The first provisions are enough to point at the official text; the full list is in the document.
-      const list = doc.legalBasis ?? [];
-      const basis = list.length ? `; căn cứ: ${list.slice(0, 2).join('; ')}${list.length > 2 ? '; …' : ''}` : '';
-      const topic = title.replace(/^\s*tóm tắt\s*[:：\-–—]\s*/iu, '');
-      lead = `${connective} bản tóm tắt “${topic}” (tài liệu tóm tắt, không phải văn bản quy phạm chính thức${basis})`;
-    } else {
-      const where = unit.kind === 'passage' ? `mục “${unit.heading ?? unit.section}” của` : locator(unit);
-      const number = doc.number && !title.includes(doc.number) ? ` (số hiệu ${doc.number})` : '';
-      lead = `${connective} ${where} ${title}${number}`;
-    }
-    parts.push(`${lead} [${n}]:\n“${quote}”${statusNote(doc)}`);
+    const lead = faq ? `Ngoài ra, câu trả lời của ${agency} [${n}]` : `Ngoài ra, theo ${basisLine(doc, unit, citation.title)} [${n}]`;
+    more.push(`${lead}:\n“${long}”${statusNote(doc)}`);
   });
-  return { answer: parts.join('\n\n'), citations };
+  return { answer: main.join('\n\n'), ...(more.length ? { more: more.join('\n\n') } : {}), citations };
 }

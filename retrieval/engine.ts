@@ -4,7 +4,7 @@
  */
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Logger } from 'pino';
-import { composeAnswer, composeCitations } from './compose.ts';
+import { composeAnswer, composeCitations, displayTitle } from './compose.ts';
 import { confidenceOf, type ConfidenceFeatures } from './confidence.ts';
 import type { Corpus } from './corpus.ts';
 import type { CorpusEmbeddings } from './corpus-embeddings.ts';
@@ -19,7 +19,7 @@ import { DEFAULT_QUERY, isTopic, QueryAnalyzer, type AnalyzedQuery, type QueryPa
 import { rewriteAnswer, type LlmOptions } from './rewrite.ts';
 import { TypoRepairer } from './typo.ts';
 import { typoModelFor } from './typo-model.ts';
-import type { AbstainReason, AskOptions, AskResult, Outcome, SearchHit } from './types.ts';
+import type { AbstainReason, AskOptions, AskResult, ClarifyOption, Outcome, SearchHit } from './types.ts';
 import type { VectorIndex } from './vector-index.ts';
 import { fold } from './vietnamese.ts';
 
@@ -41,6 +41,11 @@ export interface EngineParts {
 
 export interface EngineSettings {
   abstainThreshold: number;
+  /**
+   * Confidence under which nothing fits and the question goes to a person; between it and
+   * `abstainThreshold` Loa asks which of the close candidates the citizen means. Default 0.1.
+   */
+  clarifyFloor?: number;
   agencyName?: string;
   logger?: Logger;
   llm?: LlmOptions;
@@ -64,6 +69,13 @@ const SECOND_CITATION = 0.92;
 const CANDIDATES = 5;
 /** An approved FAQ whose question variant overlaps the question this much (Jaccard) answers it. */
 const FAQ_MATCH = 0.6;
+/** Default confidence under which Loa hands over instead of asking which candidate was meant. */
+export const DEFAULT_CLARIFY_FLOOR = 0.1;
+/** Candidates offered in a clarifying question: at most this many, each within this share of the top score. */
+const CLARIFY_OPTIONS = 3;
+const CLARIFY_SHARE = 0.8;
+/** Longest option label (Telegram buttons and Zalo lines stay on one line of a phone). */
+const LABEL_MAX = 60;
 
 export class RetrievalEngine {
   readonly analyzer: QueryAnalyzer;
@@ -202,7 +214,7 @@ export class RetrievalEngine {
       questionWeights: this.questionWeights(q),
       agencyName: this.settings.agencyName,
     });
-    return { outcome: 'answer', answer: composed.answer, citations: composed.citations, confidence: 1, abstained: false };
+    return { outcome: 'answer', answer: composed.answer, ...(composed.more ? { more: composed.more } : {}), citations: composed.citations, confidence: 1, abstained: false };
   }
 
   /** The answer plus the ranking behind it. */
@@ -228,13 +240,28 @@ export class RetrievalEngine {
     if (ranked[0].explicit) confidence = Math.max(0.95, confidence);
     if (ranked[0].faqMatch >= FAQ_MATCH) confidence = Math.max(0.9, confidence);
     const weights = this.questionWeights(q);
-    if (confidence < this.settings.abstainThreshold) {
+    const tied = this.sameHeadingElsewhere(q, ranked);
+    if (confidence < this.settings.abstainThreshold || tied) {
       const candidates = composeCitations({
         corpus,
         picks: ranked.slice(0, CANDIDATES).map((p) => ({ entry: p.entry, clause: p.clause, score: p.score })),
         questionWeights: weights,
         agencyName: this.settings.agencyName,
       });
+      const options = confidence >= (this.settings.clarifyFloor ?? DEFAULT_CLARIFY_FLOOR) || tied ? this.clarifyOptions(ranked) : [];
+      if (options.length > 0) {
+        const result: AskResult = {
+          outcome: 'clarify',
+          answer: clarifyText(options),
+          options,
+          citations: [],
+          confidence: Math.round(confidence * 1000) / 1000,
+          abstained: true,
+          reason: 'low_confidence',
+          candidates,
+        };
+        return { result, hits, features };
+      }
       return { result: { ...this.abstain('low_confidence', confidence), candidates }, hits, features };
     }
     const picks = [ranked[0]];
@@ -253,11 +280,45 @@ export class RetrievalEngine {
     const result: AskResult = {
       outcome: 'answer',
       answer,
+      ...(composed.more ? { more: composed.more } : {}),
       citations: composed.citations,
       confidence: Math.round(confidence * 1000) / 1000,
       abstained: false,
     };
     return { result, hits, features };
+  }
+
+  /**
+   * The top two entries carry the same heading in different documents ("Nội quy phiên tòa"
+   * in civil and in criminal procedure) with nearly the same score, and the question names
+   * neither document: only the citizen knows which one is meant.
+   */
+  private sameHeadingElsewhere(q: AnalyzedQuery, ranked: readonly RankedEntry[]): boolean {
+    const [a, b] = ranked;
+    if (!a || !b || q.steer.length > 0 || b.score < 0.97 * a.score) return false;
+    const { entries } = this.parts.corpus;
+    const ea = entries[a.entry];
+    const eb = entries[b.entry];
+    if (ea.doc === eb.doc || !ea.heading || !eb.heading) return false;
+    const bare = (h: string) => fold(h.replace(/^\s*Điều\s+\d+[a-z]?\s*[.:]\s*/iu, '')).toLowerCase().trim();
+    return bare(ea.heading) === bare(eb.heading);
+  }
+
+  /** Close candidates as short labels: "Tặng cho tài sản có điều kiện – Bộ luật Dân sự". */
+  private clarifyOptions(ranked: readonly RankedEntry[]): ClarifyOption[] {
+    const { corpus } = this.parts;
+    const top = ranked[0]?.score ?? 0;
+    const out: ClarifyOption[] = [];
+    const seen = new Set<string>();
+    for (const r of ranked) {
+      if (out.length >= CLARIFY_OPTIONS || r.score < CLARIFY_SHARE * top) break;
+      const e = corpus.entries[r.entry];
+      const label = optionLabel(e.heading ?? e.section, displayTitle(corpus.docs[e.doc]));
+      if (seen.has(label)) continue;
+      seen.add(label);
+      out.push({ id: e.id, label });
+    }
+    return out;
   }
 
   /** The question's syllables (folded) with their weights (idf; expansions count half), for choosing what to quote. */
@@ -277,6 +338,22 @@ export class RetrievalEngine {
   async ask(question: string, options: AskOptions = {}): Promise<AskResult> {
     return (await this.askDetailed(question, options)).result;
   }
+}
+
+/** "Tặng cho tài sản có điều kiện – Bộ luật Dân sự", cut to fit a button. */
+export function optionLabel(heading: string, docTitle: string): string {
+  const topic = heading.replace(/^\s*Điều\s+\d+[a-z]?\s*[.:]\s*/iu, '').trim() || heading;
+  const doc = docTitle.replace(/\s*\([^)]*\)\s*$/u, '').trim();
+  const full = `${topic} – ${doc}`;
+  if (full.length <= LABEL_MAX) return full;
+  if (topic.length <= LABEL_MAX) return topic;
+  return `${topic.slice(0, LABEL_MAX - 1).replace(/\s+\S*$/u, '')}…`;
+}
+
+/** The clarifying question as plain text (channels without buttons show it as it is). */
+export function clarifyText(options: readonly ClarifyOption[]): string {
+  const lines = options.map((o, i) => `${i + 1}. ${o.label}`);
+  return `Có phải bạn hỏi về:\n${lines.join('\n')}\nBạn chọn một mục (hoặc gõ số thứ tự); nếu không phải, chọn “Không phải — gặp cán bộ”.`;
 }
 
 /** Weak evidence goes to a person; everything else Loa declines politely without an escalation. */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ConfidenceFeatures } from './confidence.ts';
 import { percentile, quality, type QualityMetrics } from './metrics.ts';
-import type { AskResult, SearchHit } from './types.ts';
+import type { AskResult, Outcome, SearchHit } from './types.ts';
 
 export const evalQuestionSchema = z.object({
   id: z.string().min(1),
@@ -45,6 +45,10 @@ export interface Evaluable {
 export interface QuestionOutcome {
   id: string;
   ranked: string[];
+  /** What Loa did: answer, clarify, handoff or decline. */
+  outcome: Outcome;
+  /** Citation ids the answer shows (for a clarify: the options' ids). */
+  cited: string[];
   abstained: boolean;
   reason?: string;
   confidence: number;
@@ -65,6 +69,30 @@ export interface EvalSummary {
     byGroup: Record<string, { n: number; rate: number }>;
   };
   latencyMs: { p50: number; p95: number; p99: number; mean: number };
+  /** In-scope questions with gold ids: share of each outcome, and how often what was shown holds a gold unit. */
+  decisions: {
+    n: number;
+    share: Record<Outcome, number>;
+    /** Of answers: share citing a gold article (or a clause of it). */
+    answersCitingGold: number;
+    /** Of clarifying questions: share offering a gold article among the options. */
+    clarifyWithGold: number;
+  };
+}
+
+/** True when a cited unit is a gold article or one of its clauses ("…::8.1" for "…::8"). */
+export function citesGold(cited: readonly string[], relevant: readonly string[]): boolean {
+  return cited.some((c) => relevant.some((g) => c === g || c.startsWith(`${g}.`)));
+}
+
+function decisionsOf(list: readonly QuestionOutcome[]): EvalSummary['decisions'] {
+  const share = { answer: 0, clarify: 0, handoff: 0, decline: 0 } as Record<Outcome, number>;
+  for (const o of list) share[o.outcome] += list.length ? 1 / list.length : 0;
+  const ratio = (kind: Outcome) => {
+    const of = list.filter((o) => o.outcome === kind);
+    return of.length ? of.filter((o) => citesGold(o.cited, o.relevant)).length / of.length : 0;
+  };
+  return { n: list.length, share, answersCitingGold: ratio('answer'), clarifyWithGold: ratio('clarify') };
 }
 
 /** The question text to send: the stem, or stem + options when `withChoices`. */
@@ -87,6 +115,8 @@ export async function runEvaluation(
     out.push({
       id: q.id,
       ranked: d.hits.map((h) => h.id),
+      outcome: d.result.outcome,
+      cited: d.result.outcome === 'clarify' ? (d.result.options ?? []).map((o) => o.id) : d.result.citations.map((c) => c.id),
       abstained: d.result.abstained,
       reason: d.result.reason,
       confidence: d.result.confidence,
@@ -122,6 +152,7 @@ export function summarize(outcomes: readonly QuestionOutcome[]): EvalSummary {
   for (const o of outcomes) if (o.group) grouped.set(o.group, [...(grouped.get(o.group) ?? []), o]);
   for (const [g, list] of [...grouped].sort(([a], [b]) => a.localeCompare(b))) abstentionByGroup[g] = { n: list.length, rate: rate(list) };
   return {
+    decisions: decisionsOf(ranked),
     overall: quality(ranked),
     groups,
     abstention: { inScope: { n: ins.length, rate: rate(ins) }, outOfScope: { n: outs.length, rate: rate(outs) }, byGroup: abstentionByGroup },
@@ -146,6 +177,11 @@ export function formatSummary(s: EvalSummary, title = 'all'): string {
   for (const [g, a] of Object.entries(s.abstention.byGroup)) if (!s.groups[g]) lines.push(`  ${g.padEnd(28)} ${String(a.n).padStart(5)}  ${'-'.padEnd(29)}${f3(a.rate)}`);
   lines.push(
     `abstained: in-scope ${f3(s.abstention.inScope.rate)} of ${s.abstention.inScope.n}; out-of-scope ${f3(s.abstention.outOfScope.rate)} of ${s.abstention.outOfScope.n}`,
+  );
+  const d = s.decisions;
+  lines.push(
+    `outcomes (in scope, ${d.n}): answer ${f3(d.share.answer)}  clarify ${f3(d.share.clarify)}  handoff ${f3(d.share.handoff)}  decline ${f3(d.share.decline)}; ` +
+      `answers citing gold ${f3(d.answersCitingGold)}; clarify offering gold ${f3(d.clarifyWithGold)}`,
   );
   lines.push(`latency ms: p50 ${s.latencyMs.p50.toFixed(2)}  p95 ${s.latencyMs.p95.toFixed(2)}  p99 ${s.latencyMs.p99.toFixed(2)}`);
   return lines.join('\n');

@@ -23,6 +23,8 @@ export type { DetailedAnswer } from './engine.ts';
 export interface RetrieverOptions {
   /** Config LOA_ABSTAIN_THRESHOLD (default 0.5). */
   abstainThreshold: number;
+  /** Confidence under which Loa hands over rather than asking which candidate was meant (default 0.1). */
+  clarifyFloor?: number;
   /** Knowledge store revision the index is built from. */
   revision?: number;
   agencyName?: string;
@@ -53,6 +55,7 @@ const EMBED_CHARS = 2000;
 function settingsFrom(options: RetrieverOptions): EngineSettings {
   return {
     abstainThreshold: options.abstainThreshold,
+    clarifyFloor: options.clarifyFloor,
     agencyName: options.agencyName,
     logger: options.logger,
     llm: options.llm,

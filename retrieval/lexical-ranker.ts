@@ -12,6 +12,7 @@
  */
 import { CONTENT_KINDS, evidenceKinds, headingKinds } from './answer-type.ts';
 import { indexBody, indexTitle, type Corpus } from './corpus.ts';
+import { definedTerm, isDefinitionsHeading } from './definitions.ts';
 import { DEFAULT_LEXICAL, forEachTerm, LexicalIndex, type FieldTokens, type LexicalParams } from './lexical-index.ts';
 import { isTopic, type AnalyzedQuery } from './query.ts';
 import { expandShorthand } from './shorthand.ts';
@@ -55,6 +56,8 @@ export interface RankParams {
   kindWeight: number;
   /** Bonus for an approved FAQ × how closely one of its question variants matches the question (0..1). */
   faqWeight: number;
+  /** Bonus for a definitions article whose clause defines the term a "… là gì?" question asks about (× the term's share of the question). */
+  definitionWeight: number;
 }
 
 export const DEFAULT_RANK: RankParams = {
@@ -73,6 +76,7 @@ export const DEFAULT_RANK: RankParams = {
   shortQuestion: 16,
   kindWeight: 0.45,
   faqWeight: 0.6,
+  definitionWeight: 1,
 };
 
 export interface RankedEntry {
@@ -104,6 +108,8 @@ export interface RankedEntry {
   kindMissing: number;
   /** For an approved FAQ: overlap (Jaccard) of the question's words with its closest question variant (0..1). */
   faqMatch: number;
+  /** For a definition question: the share of the question's topic that a clause of this definitions article defines (0..1). */
+  definitionMatch: number;
 }
 
 /** Tokens of a text as syllable ids with -1 at phrase boundaries. */
@@ -141,6 +147,8 @@ export interface LexicalRankerData {
   faqVariants: (Int32Array[] | undefined)[];
   /** For passages: the folded syllables of their document's topic and aliases (shared per document). */
   contextSyllables: (Set<number> | undefined)[];
+  /** For "Giải thích từ ngữ" articles: the term each clause defines (folded ids) and the clause. */
+  definitions: ({ clause: number; term: Int32Array }[] | undefined)[];
   /** Folded syllable ids of every entry (heading, -1, body), concatenated. */
   entryTokens: Int32Array;
   entryTokenOffsets: Uint32Array;
@@ -465,9 +473,48 @@ export class LexicalRanker {
     return context ? this.idfShareIn(context, q) : undefined;
   }
 
+  /**
+   * Definitions articles with a clause defining a term the question is about: every syllable
+   * of the term is in the question's topic. The share is the term's idf mass over the topic's,
+   * so "đạo đức nghề nghiệp" defined fits "Đạo đức nghề nghiệp của viên chức là gì" well.
+   */
+  definitionFits(q: Pick<AnalyzedQuery, 'slots'>): Map<number, { share: number; clause: number }> {
+    const { vocab, articles, definitions } = this.data;
+    const idf = new Map<number, number>();
+    let total = 0;
+    for (const phrase of q.slots)
+      for (const s of phrase) {
+        if (!isTopic(s) || s.folded < 0 || idf.has(s.folded)) continue;
+        const w = articles.idf(vocab.foldedTerm(s.folded));
+        idf.set(s.folded, w);
+        total += w;
+      }
+    const fits = new Map<number, { share: number; clause: number }>();
+    if (total === 0) return fits;
+    definitions.forEach((terms, entry) => {
+      if (!terms) return;
+      for (const { clause, term } of terms) {
+        let mass = 0;
+        let all = term.length > 0;
+        for (const f of term) {
+          const w = idf.get(f);
+          if (w === undefined) {
+            all = false;
+            break;
+          }
+          mass += w;
+        }
+        if (!all) continue;
+        const share = mass / total;
+        if (share > (fits.get(entry)?.share ?? 0)) fits.set(entry, { share, clause });
+      }
+    });
+    return fits;
+  }
+
   /** Best `k` entries for an analysed query. `vectorSim` gives question-entry cosine when vectors exist. */
   rank(
-    q: Pick<AnalyzedQuery, 'terms' | 'weights' | 'steer' | 'slots' | 'articleRefs' | 'contentLength' | 'concepts'> & { kinds?: number },
+    q: Pick<AnalyzedQuery, 'terms' | 'weights' | 'steer' | 'slots' | 'articleRefs' | 'contentLength' | 'concepts'> & { kinds?: number; definition?: boolean },
     k: number,
     params: RankParams = DEFAULT_RANK,
     similarity?: (entry: number) => number,
@@ -484,6 +531,8 @@ export class LexicalRanker {
     const extra = [...extraCandidates];
     // An article named with its law is a candidate even when its wording matches nothing.
     if (refs.size > 0 && steer.size > 0) for (let e = 0; e < entryDoc.length; e++) if (named(e) && steer.has(entryDoc[e])) extra.push(e);
+    const definitionFits = q.definition ? this.definitionFits(q) : new Map<number, { share: number; clause: number }>();
+    extra.push(...definitionFits.keys());
     for (const e of extra) {
       if (!inTop.has(e)) {
         inTop.add(e);
@@ -524,6 +573,8 @@ export class LexicalRanker {
       const kindMatch = kinds & this.data.headingKinds[e] ? 1 : 0;
       const kindMissing = kinds & CONTENT_KINDS & ~this.data.evidenceKinds[e] ? 1 : 0;
       const faqMatch = this.faqMatch(e, q);
+      const definition = definitionFits.get(e);
+      const definitionMatch = definition?.share ?? 0;
       let score = scores[e];
       // Heading bonuses choose among entries the words already support: a heading that
       // matches the question cannot lift an entry whose text barely does.
@@ -537,7 +588,8 @@ export class LexicalRanker {
           params.docShareWeight * docShare +
           params.vectorWeight * vectorSim +
           rel * shortness * (params.headingSyllableWeight * headingUni * headingUni + params.kindWeight * kindMatch) +
-          params.faqWeight * faqMatch;
+          params.faqWeight * faqMatch +
+          params.definitionWeight * definitionMatch;
         // "Điều 20" alone is ambiguous across laws; with the law named it is decisive.
         if (named(e)) score += steer.size === 0 ? params.articleRefBonus / 5 : steer.has(entryDoc[e]) ? params.articleRefBonus : 0;
         if (this.data.inactiveDocs[entryDoc[e]]) score *= params.inactivePenalty;
@@ -546,7 +598,7 @@ export class LexicalRanker {
       return {
         entry: e,
         score,
-        clause: bestClause[e],
+        clause: definition ? definition.clause : bestClause[e],
         lexicalScore: scores[e],
         articleScore: articleScores[e],
         clauseScore: bestClause[e] >= 0 ? clauseScores[bestClause[e]] : 0,
@@ -562,6 +614,7 @@ export class LexicalRanker {
         kindMatch,
         kindMissing,
         faqMatch,
+        definitionMatch,
       };
     });
     ranked.sort((a, b) => b.score - a.score);
@@ -587,7 +640,10 @@ export interface QuestionTerms {
 export function corpusFacts(
   vocab: Vocabulary,
   corpus: Corpus,
-): Pick<LexicalRankerData, 'entryDoc' | 'inactiveDocs' | 'entryArticle' | 'headingBigrams' | 'headingSyllables' | 'headingKinds' | 'evidenceKinds' | 'faqVariants' | 'contextSyllables'> {
+): Pick<
+  LexicalRankerData,
+  'entryDoc' | 'inactiveDocs' | 'entryArticle' | 'headingBigrams' | 'headingSyllables' | 'headingKinds' | 'evidenceKinds' | 'faqVariants' | 'contextSyllables' | 'definitions'
+> {
   const headingBigrams: Int32Array[] = [];
   const headingSyllables: Int32Array[] = [];
   const headingKindBits = new Uint8Array(corpus.entries.length);
@@ -631,7 +687,17 @@ export function corpusFacts(
     faqVariants.push(e.kind === 'faq' ? faqParts(e.text).questions.map((v) => variantSyllables(vocab, v)) : undefined);
     contextSyllables.push(topic);
   });
+  const definitions: ({ clause: number; term: Int32Array }[] | undefined)[] = corpus.entries.map(() => undefined);
+  corpus.clauses.forEach((c, ci) => {
+    if (!isDefinitionsHeading(corpus.entries[c.parent].heading)) return;
+    const term = definedTerm(c.text);
+    if (!term) return;
+    const ids = term.map((t) => vocab.foldId(fold(t)));
+    if (ids.some((id) => id < 0)) return;
+    (definitions[c.parent] ??= []).push({ clause: ci, term: Int32Array.from(new Set(ids)) });
+  });
   return {
+    definitions,
     entryDoc: Int32Array.from(corpus.entries.map((e) => e.doc)),
     inactiveDocs: Uint8Array.from(corpus.docs.map((d) => (d.status === 'superseded' || d.status === 'expired' ? 1 : 0))),
     entryArticle: corpus.entries.map((e) => e.articleNo?.toLowerCase()),

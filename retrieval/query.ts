@@ -4,6 +4,7 @@
  * accented and the folded term space depending on how the question was typed.
  */
 import { questionKinds } from './answer-type.ts';
+import { asksDefinition } from './definitions.ts';
 import { isSmallTalk } from './guards.ts';
 import type { LawNames } from './law-names.ts';
 import type { LexiconMatcher } from './lexicon.ts';
@@ -104,6 +105,8 @@ export interface AnalyzedQuery {
   concepts: Concept[];
   /** Kinds of answer the question asks for (bits of ANSWER in answer-type.ts). */
   kinds: number;
+  /** True when the question asks what a term means ("… là gì", "khái niệm …"). */
+  definition: boolean;
 }
 
 /** Weight of the context sentences of a long message, relative to its question sentence. */
@@ -295,6 +298,7 @@ export class QueryAnalyzer {
       });
     return {
       kinds: questionKinds(asked),
+      definition: asksDefinition(asked),
       concepts,
       articleRefs,
       phrases: content,

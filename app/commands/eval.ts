@@ -25,7 +25,7 @@ export function registerEval(program: Command): void {
     .description('Evaluate retrieval on a JSONL corpus and questions file: Recall@k, MRR@10, abstention, latency')
     .requiredOption('--corpus <file>', 'JSONL corpus: {id, title, text, law_id?, article_id?} per line')
     .requiredOption('--questions <file>', 'JSONL questions: {id, question, relevant: [ids], split?, style?, in_scope?, choices?} per line')
-    .option('--out <file>', 'write per-question results (JSONL: {id, ranked, abstained, confidence})')
+    .option('--out <file>', 'write per-question results (JSONL: {id, ranked, cited, outcome, abstained, confidence})')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--with-choices', 'append multiple-choice options to the question text')
     .action(async (opts: EvalCliOptions) => {
@@ -67,7 +67,9 @@ export function registerEval(program: Command): void {
       const summary = summarize(outcomes);
 
       if (opts.out) {
-        const lines = outcomes.map((o) => JSON.stringify({ id: o.id, ranked: o.ranked, abstained: o.abstained, confidence: o.confidence }));
+        const lines = outcomes.map((o) =>
+          JSON.stringify({ id: o.id, ranked: o.ranked, cited: o.cited, outcome: o.outcome, abstained: o.abstained, confidence: o.confidence }),
+        );
         await writeFile(opts.out, `${lines.join('\n')}\n`);
       }
       if (opts.json) {

@@ -56,19 +56,31 @@ function quoteIsFromUnit(quote: string, id: string): boolean {
 }
 
 describe('answers with citations', () => {
-  it('answers in Vietnamese with a lead, the quoted passage and a numbered marker', async () => {
+  it('answers first, then names its basis (document, article, clause), short enough for a phone', async () => {
     const r = await ask('Nam bao nhiêu tuổi thì được kết hôn?');
     expect(r.abstained).toBe(false);
     expect(r.confidence).toBeGreaterThanOrEqual(0.5);
     expect(r.citations[0].id).toMatch(/^Luật Hôn nhân và gia đình::8(\.1)?$/);
-    expect(r.answer).toMatch(/^Theo (khoản 1 )?Điều 8 Luật Hôn nhân và gia đình \(số hiệu 52\/2014\/QH13\) \[1\]:/);
-    expect(r.answer).toContain('Nam từ đủ 20 tuổi trở lên');
+    expect(r.answer).toMatch(/^“[^”]*Nam từ đủ 20 tuổi trở lên[^”]*” \[1\]\nCăn cứ: (khoản 1 )?Điều 8 Luật Hôn nhân và gia đình \(52\/2014\/QH13\)\./);
+    expect(r.answer.length).toBeLessThanOrEqual(650);
     expect(r.citations[0]).toMatchObject({ title: 'Luật Hôn nhân và gia đình', number: '52/2014/QH13', status: 'in_force', kind: 'document' });
     expect(r.citations[0].url).toContain('vbpl.vn');
+    expect(r.answer).toContain(r.citations[0].quote);
     for (const c of r.citations) {
       expect(quoteIsFromUnit(c.quote, c.id)).toBe(true);
-      expect(r.answer).toContain(c.quote);
+      expect(`${r.answer}\n${r.more ?? ''}`).toContain(c.quote);
     }
+  });
+
+  it('keeps the rest of the passage for "Xem thêm", and gives a short passage whole without it', async () => {
+    const long = await ask('Nam bao nhiêu tuổi thì được kết hôn?');
+    expect(long.answer).not.toContain('Nhà nước không thừa nhận hôn nhân giữa những người cùng giới tính');
+    expect(long.more).toMatch(/^Toàn văn (khoản 1 )?Điều 8 Luật Hôn nhân và gia đình/);
+    expect(long.more).toContain('Nhà nước không thừa nhận hôn nhân giữa những người cùng giới tính');
+    const whole = await ask('Hồ sơ đăng ký thường trú gồm những gì?');
+    expect(whole.outcome).toBe('answer');
+    expect(whole.answer).toContain('b) Giấy tờ, tài liệu chứng minh việc sở hữu chỗ ở hợp pháp.');
+    expect(whole.more).toBeUndefined();
   });
 
   it('says when the cited document is superseded', async () => {
