@@ -16,6 +16,7 @@ import { LexiconMatcher, type LexiconEntry } from './lexicon.ts';
 import { LEXICON } from './lexicon-data.ts';
 import { abstainMessage } from './messages.ts';
 import { DEFAULT_QUERY, isTopic, QueryAnalyzer, type AnalyzedQuery, type QueryParams } from './query.ts';
+import type { RerankVector } from './rerank-model.ts';
 import { rewriteAnswer, type LlmOptions } from './rewrite.ts';
 import { TypoRepairer } from './typo.ts';
 import { typoModelFor } from './typo-model.ts';
@@ -124,6 +125,16 @@ export class RetrievalEngine {
       score: Math.round(r.score * 1e4) / 1e4,
       ...(r.clause >= 0 ? { bestClauseId: clauses[r.clause].id } : {}),
     }));
+  }
+
+  /** The candidate pool of a question with each candidate's signals (for training the learned rerank). */
+  candidates(question: string, k = 40): { id: string; features: RerankVector }[] {
+    if (this.parts.corpus.entries.length === 0 || !question.trim()) return [];
+    const q = this.analyzer.analyze(question);
+    const ce = this.parts.corpusEmbeddings;
+    const qv = ce ? ce.embedSync(RetrievalEngine.queryText(q)) : undefined;
+    const { entries } = this.parts.corpus;
+    return this.rankWith(q, k, qv).map((r) => ({ id: entries[r.entry].id, features: r.features }));
   }
 
   /** Synchronous ranking (lexical + corpus vectors when available). */

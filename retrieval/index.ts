@@ -12,6 +12,7 @@ import { DEFAULT_LEXICAL, type LexicalParams } from './lexical-index.ts';
 import { DEFAULT_RANK, LexicalRanker, type RankParams } from './lexical-ranker.ts';
 import { OpenAICompatibleEmbeddings } from './openai-embeddings.ts';
 import { INDEX_FORMAT_VERSION, loadIndexParts, readManifest, saveIndex } from './persist.ts';
+import type { RerankVector } from './rerank-model.ts';
 import { DEFAULT_QUERY, type QueryParams } from './query.ts';
 import type { Answerer, AskOptions, SearchHit } from './types.ts';
 import { VectorIndex } from './vector-index.ts';
@@ -43,6 +44,8 @@ export interface Retriever extends Answerer {
   /** Article-level ids, best first. */
   search(query: string, k?: number, options?: AskOptions): SearchHit[];
   save(dir: string): Promise<void>;
+  /** The candidate pool of a question with its rerank signals (training the learned rerank). */
+  candidates(question: string, k?: number): { id: string; features: RerankVector }[];
   /** The answer plus the ranking behind it, in one pass (used by `loa eval`). */
   askDetailed(question: string, options?: AskOptions, k?: number): Promise<DetailedAnswer>;
 }
@@ -86,6 +89,9 @@ class LoaRetriever implements Retriever {
   }
   answerFrom(question: string, unitId: string) {
     return this.engine.answerFrom(question, unitId);
+  }
+  candidates(question: string, k?: number) {
+    return this.engine.candidates(question, k);
   }
   save(dir: string): Promise<void> {
     return saveIndex(dir, this.parts);

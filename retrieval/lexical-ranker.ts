@@ -13,6 +13,7 @@
 import { CONTENT_KINDS, evidenceKinds, headingKinds } from './answer-type.ts';
 import { indexBody, indexTitle, type Corpus } from './corpus.ts';
 import { definedTerm, isDefinitionsHeading } from './definitions.ts';
+import { DEFAULT_RERANK_MODEL, rerankScore, type RerankModel, type RerankVector } from './rerank-model.ts';
 import { DEFAULT_LEXICAL, forEachTerm, LexicalIndex, type FieldTokens, type LexicalParams } from './lexical-index.ts';
 import { isTopic, type AnalyzedQuery } from './query.ts';
 import { expandShorthand } from './shorthand.ts';
@@ -58,6 +59,8 @@ export interface RankParams {
   faqWeight: number;
   /** Bonus for a definitions article whose clause defines the term a "… là gì?" question asks about (× the term's share of the question). */
   definitionWeight: number;
+  /** The learned second stage over the candidates' signals; null keeps the hand-weighted rerank. */
+  learned: RerankModel | null;
 }
 
 export const DEFAULT_RANK: RankParams = {
@@ -77,6 +80,7 @@ export const DEFAULT_RANK: RankParams = {
   kindWeight: 0.45,
   faqWeight: 0.6,
   definitionWeight: 1,
+  learned: DEFAULT_RERANK_MODEL ?? null,
 };
 
 export interface RankedEntry {
@@ -110,6 +114,8 @@ export interface RankedEntry {
   faqMatch: number;
   /** For a definition question: the share of the question's topic that a clause of this definitions article defines (0..1). */
   definitionMatch: number;
+  /** The signals the learned second stage weighs (see rerank-model.ts). */
+  features: RerankVector;
 }
 
 /** Tokens of a text as syllable ids with -1 at phrase boundaries. */
@@ -147,6 +153,10 @@ export interface LexicalRankerData {
   faqVariants: (Int32Array[] | undefined)[];
   /** For passages: the folded syllables of their document's topic and aliases (shared per document). */
   contextSyllables: (Set<number> | undefined)[];
+  /** 1 for documents that implement a law (decrees, circulars, decisions). */
+  implementingDocs: Uint8Array;
+  /** Each entry's position in its document, 0 (first) … 1 (last). */
+  entryPosition: Float32Array;
   /** For "Giải thích từ ngữ" articles: the term each clause defines (folded ids) and the clause. */
   definitions: ({ clause: number; term: Int32Array }[] | undefined)[];
   /** Folded syllable ids of every entry (heading, -1, body), concatenated. */
@@ -512,9 +522,65 @@ export class LexicalRanker {
     return fits;
   }
 
+  /** Fills each candidate's signals for the learned second stage (`ranked` in hand order). */
+  private describe(
+    ranked: RankedEntry[],
+    q: Pick<AnalyzedQuery, 'slots'>,
+    steer: ReadonlySet<number>,
+    scores: Float32Array,
+    articleScores: Float32Array,
+    clauseScores: Float32Array,
+  ): void {
+    const { entryDoc, inactiveDocs, implementingDocs, entryPosition, entryTokenOffsets: off } = this.data;
+    const max = (f: (r: RankedEntry) => number) => Math.max(1e-9, ...ranked.map(f));
+    const hand = max((r) => r.score);
+    const lexical = max((r) => scores[r.entry]);
+    const article = max((r) => articleScores[r.entry]);
+    const clause = max((r) => (r.clause >= 0 ? clauseScores[r.clause] : 0));
+    const docMass = new Map<number, number>();
+    let mass = 0;
+    for (const r of ranked) {
+      const d = entryDoc[r.entry];
+      docMass.set(d, (docMass.get(d) ?? 0) + scores[r.entry]);
+      mass += scores[r.entry];
+    }
+    ranked.forEach((r, i) => {
+      const d = entryDoc[r.entry];
+      r.features = {
+        hand: r.score / hand,
+        lexical: scores[r.entry] / lexical,
+        article: articleScores[r.entry] / article,
+        clause: r.clause >= 0 ? clauseScores[r.clause] / clause : 0,
+        coverage: r.coverage,
+        missingIdf: r.missingIdf,
+        headingCoverage: r.headingCoverage,
+        headingUni: r.headingUni,
+        questionInHeading: this.questionInHeading(r.entry, q),
+        bigramCover: r.bigramCover,
+        trigramCover: r.trigramCover,
+        docShare: r.docShare,
+        docMass: mass > 0 ? (docMass.get(d) ?? 0) / mass : 0,
+        vectorSim: r.vectorSim,
+        kindMatch: r.kindMatch,
+        kindMissing: r.kindMissing,
+        faqMatch: r.faqMatch,
+        definitionMatch: r.definitionMatch,
+        inactive: inactiveDocs[d],
+        implementing: implementingDocs[d],
+        named: steer.has(d) ? 1 : 0,
+        reciprocalRank: 1 / (1 + i),
+        position: entryPosition[r.entry],
+        length: Math.log1p(off[r.entry + 1] - off[r.entry]) / 10,
+      };
+    });
+  }
+
   /** Best `k` entries for an analysed query. `vectorSim` gives question-entry cosine when vectors exist. */
   rank(
-    q: Pick<AnalyzedQuery, 'terms' | 'weights' | 'steer' | 'slots' | 'articleRefs' | 'contentLength' | 'concepts'> & { kinds?: number; definition?: boolean },
+    q: Pick<AnalyzedQuery, 'terms' | 'weights' | 'steer' | 'slots' | 'articleRefs' | 'contentLength' | 'concepts'> & {
+      kinds?: number;
+      definition?: boolean;
+    },
     k: number,
     params: RankParams = DEFAULT_RANK,
     similarity?: (entry: number) => number,
@@ -615,9 +681,16 @@ export class LexicalRanker {
         kindMissing,
         faqMatch,
         definitionMatch,
+        features: undefined as unknown as RerankVector,
       };
     });
     ranked.sort((a, b) => b.score - a.score);
+    this.describe(ranked, q, steer, scores, articleScores, clauseScores);
+    const model = params.learned;
+    if (model && params.rerankDepth > 0) {
+      for (const r of ranked) r.score = rerankScore(model, r.features);
+      ranked.sort((a, b) => b.score - a.score);
+    }
     return ranked.slice(0, k);
   }
 }
@@ -642,7 +715,18 @@ export function corpusFacts(
   corpus: Corpus,
 ): Pick<
   LexicalRankerData,
-  'entryDoc' | 'inactiveDocs' | 'entryArticle' | 'headingBigrams' | 'headingSyllables' | 'headingKinds' | 'evidenceKinds' | 'faqVariants' | 'contextSyllables' | 'definitions'
+  | 'entryDoc'
+  | 'inactiveDocs'
+  | 'implementingDocs'
+  | 'entryPosition'
+  | 'entryArticle'
+  | 'headingBigrams'
+  | 'headingSyllables'
+  | 'headingKinds'
+  | 'evidenceKinds'
+  | 'faqVariants'
+  | 'contextSyllables'
+  | 'definitions'
 > {
   const headingBigrams: Int32Array[] = [];
   const headingSyllables: Int32Array[] = [];
@@ -696,8 +780,16 @@ export function corpusFacts(
     if (ids.some((id) => id < 0)) return;
     (definitions[c.parent] ??= []).push({ clause: ci, term: Int32Array.from(new Set(ids)) });
   });
+  const perDoc = new Map<number, number>();
+  const ordinal = corpus.entries.map((e) => {
+    const n = perDoc.get(e.doc) ?? 0;
+    perDoc.set(e.doc, n + 1);
+    return n;
+  });
   return {
     definitions,
+    implementingDocs: Uint8Array.from(corpus.docs.map((d) => (IMPLEMENTING.test(fold(`${d.docType ?? ''} ${d.title}`).trim()) ? 1 : 0))),
+    entryPosition: Float32Array.from(corpus.entries.map((e, i) => ordinal[i] / Math.max(1, (perDoc.get(e.doc) ?? 1) - 1))),
     entryDoc: Int32Array.from(corpus.entries.map((e) => e.doc)),
     inactiveDocs: Uint8Array.from(corpus.docs.map((d) => (d.status === 'superseded' || d.status === 'expired' ? 1 : 0))),
     entryArticle: corpus.entries.map((e) => e.articleNo?.toLowerCase()),
@@ -709,6 +801,9 @@ export function corpusFacts(
     contextSyllables,
   };
 }
+
+/** Titles or types of texts that implement a law (folded). */
+const IMPLEMENTING = /^(nghi dinh|thong tu|quyet dinh|chi thi|cong van|van ban hop nhat)\b/i;
 
 /** Distinct folded syllable ids of an FAQ question variant, without question scaffolding ("là gì", "bao nhiêu"). */
 function variantSyllables(vocab: Vocabulary, variant: string): Int32Array {
