@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { markOlderVersions } from '../succession.ts';
 import { z } from 'zod';
 import { DOCUMENT_STATUSES, type DocumentStatus, type KnowledgeDocument, type KnowledgeUnit } from '../types.ts';
 import { splitArticleBody } from './clauses.ts';
@@ -41,6 +42,7 @@ export function parseJsonlCorpus(text: string, source: string): JsonlParseResult
   const byDoc = new Map<string, KnowledgeDocument>();
   const errors: JsonlParseResult['errors'] = [];
   const seen = new Set<string>();
+  const statusStated = new Set<string>();
   const now = new Date().toISOString();
   text.split(/\r?\n/).forEach((raw, i) => {
     if (!raw.trim()) return;
@@ -64,6 +66,7 @@ export function parseJsonlCorpus(text: string, source: string): JsonlParseResult
     seen.add(id);
     const lawId = nfc(parsed.law_id ?? source);
     let doc = byDoc.get(lawId);
+    if (isStatus(parsed.status)) statusStated.add(lawId);
     if (!doc) {
       doc = {
         id: lawId,
@@ -102,6 +105,8 @@ export function parseJsonlCorpus(text: string, source: string): JsonlParseResult
       });
     }
   });
+  // A corpus that states no status holds old and new versions side by side (Labour Code 2012 and 2019).
+  markOlderVersions([...byDoc.values()], (d) => statusStated.has(d.id));
   for (const doc of byDoc.values()) {
     doc.contentHash = createHash('sha256')
       .update(doc.units.map((u) => `${u.id}\u0000${u.text}`).join('\u0001'))
