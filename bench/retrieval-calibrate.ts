@@ -22,9 +22,11 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfidenceFeatures, ConfidenceModel } from '../retrieval/confidence.ts';
 import { confidenceOf } from '../retrieval/confidence.ts';
-import { runEvaluation, type EvalQuestion, type QuestionOutcome } from '../retrieval/evaluate.ts';
+import { citesGold, runEvaluation, type EvalQuestion, type QuestionOutcome } from '../retrieval/evaluate.ts';
+import { fold } from '../retrieval/vietnamese.ts';
+import { hoidapQuestions } from './hoidap-labels.ts';
 import { buildRetriever } from '../retrieval/index.ts';
-import { dataPath, haveData, loadQuestions, loadSet } from './retrieval-data.ts';
+import { dataPath, haveData, loadCorpus, loadQuestions, loadSet } from './retrieval-data.ts';
 import { buildSampleRetriever, loadSampleQuestions, SAMPLE_DEV, toEvalQuestions } from './sample-kb.ts';
 
 const ALL_FEATURES: (keyof ConfidenceFeatures)[] = [
@@ -118,9 +120,19 @@ async function main(): Promise<void> {
   const docOf = (id: string) => id.split('::')[0];
   /** A sample in-scope question counts as positive when the right summary is on top. */
   const sampleLabel = (o: QuestionOutcome) => (o.ranked[0] !== undefined && o.relevant.some((g) => docOf(g) === docOf(o.ranked[0])) ? 1 : 0);
+  // In scope, the label is whether the top hit is a gold article: confidence must say "this
+  // answer is right", not "the corpus covers this topic" (a wrong article stated as the law is
+  // the failure that matters most).
+  const topIsGold = (o: QuestionOutcome) => (o.ranked[0] !== undefined && citesGold([o.ranked[0]], o.relevant) ? 1 : 0);
+  const zdocs = loadCorpus(dataPath('zalo2021', 'corpus.jsonl'));
+  const zalo = await buildRetriever(zdocs, { abstainThreshold: 0 });
+  const zdev = loadQuestions(dataPath('zalo2021', 'questions-dev.jsonl'));
   const sets: [string, typeof retriever, EvalQuestion[], (o: QuestionOutcome) => number][] = [
-    ['alqac23', retriever, a23.questions, () => 1],
-    ['dev-in', retriever, dev.filter((q) => q.in_scope !== false), () => 1],
+    ['alqac23', retriever, a23.questions, topIsGold],
+    ['dev-in', retriever, dev.filter((q) => q.in_scope !== false), topIsGold],
+    ['zalo-dev', zalo, zdev, topIsGold],
+    ['zalo-dev-folded', zalo, zdev.map((q) => ({ ...q, question: fold(q.question) })), topIsGold],
+    ['hoidap', zalo, hoidapQuestions(zdocs), topIsGold],
     ['alqac22-uncovered', retriever, a22.filter(outside).map((q) => ({ ...q, in_scope: false })), () => 0],
     ['dev-out', retriever, dev.filter((q) => q.in_scope === false), () => 0],
     ['sample-in', sample.retriever, sampleDev.filter((q) => q.in_scope !== false), sampleLabel],
@@ -147,6 +159,15 @@ async function main(): Promise<void> {
       byGroup.set(s.group, list);
     }
     console.log(`held-out fold ${fold} abstained:`, [...byGroup].map(([g, l]) => `${g} ${(l.reduce((a, b) => a + b, 0) / l.length).toFixed(3)}`).join('  '));
+    for (const t of [0.5, 0.6, 0.7, 0.8]) {
+      const rows = [...new Set(test.map((x) => x.group))].map((g) => {
+        const list = test.filter((x) => x.group === g);
+        const answered = list.filter((x) => confidenceOf(asFeatures(x.x), held) >= t);
+        const right = answered.filter((x) => x.y === 1).length;
+        return `${g} ans ${(answered.length / list.length).toFixed(2)} right ${(answered.length ? right / answered.length : 0).toFixed(2)}`;
+      });
+      console.log(`  threshold ${t}: ${rows.join(' | ')}`);
+    }
   }
   const { bias: fitted, w } = fit(samples);
   // The threshold's job is to decline what the documents do not answer: take the bias that
