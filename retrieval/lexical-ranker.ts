@@ -67,7 +67,7 @@ export const DEFAULT_RANK: RankParams = {
   clauseWeight: 0.85,
   clauseMode: 'max',
   steerBoost: 1.3,
-  inactivePenalty: 0.9,
+  inactivePenalty: 0.8,
   articleRefBonus: 1,
   rerankDepth: 40,
   headingBonus: 0.2,
