@@ -10,6 +10,7 @@ import type { BotStorage } from '../../../storage/index.ts';
 import { SqliteConversationStore } from '../../../storage/sqlite/conversation-store.ts';
 import { openSqlite, type SqliteDatabase } from '../../../storage/sqlite/database.ts';
 import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
+import { SqliteLabelledExampleStore } from '../../../storage/sqlite/example-store.ts';
 import { SqliteInboxStore } from '../../../storage/sqlite/inbox-store.ts';
 import { SqliteOutboxStore } from '../../../storage/sqlite/outbox-store.ts';
 
@@ -130,6 +131,7 @@ export class TestDatabase {
         outbox: new SqliteOutboxStore(db),
         conversations: new SqliteConversationStore(db),
         escalations: new SqliteEscalationStore(db),
+        examples: new SqliteLabelledExampleStore(db),
       },
     };
   }

@@ -16,6 +16,7 @@ async function instance(db: Awaited<ReturnType<typeof postgresTestDatabase>>) {
     outbox: await stores.outbox(),
     conversations: await stores.conversations(),
     escalations: await stores.escalations(),
+    examples: await stores.examples(),
   };
   const answerer = new TestAnswerer();
   const channel = new TestChannel('telegram');
