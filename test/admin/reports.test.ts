@@ -211,7 +211,9 @@ describe('GET /reports/summary', () => {
     expect(zalo?.satisfaction).toMatchObject({ replies: 5, up: 3, down: 0 });
 
     expect(s.satisfaction).toMatchObject({ replies: 11, up: 4, down: 2, rated: 6, satisfaction: 0.6667 });
-    expect(s.satisfaction.bot).toEqual({ replies: 8, up: 3, down: 1, rated: 4, satisfaction: 0.75, ratedShare: 0.5 });
+    expect(s.satisfaction.bot).toEqual({
+      replies: 8, up: 3, down: 1, rated: 4, satisfaction: 0.75, ratedShare: 0.5, downReasons: { wrong: 0, incomplete: 0, unclear: 0 },
+    });
     expect(s.satisfaction.spokesperson).toMatchObject({ replies: 3, up: 1, down: 1 });
 
     expect(s.escalations).toEqual({ total: 6, byReason: { abstained: 5, requested: 1, error: 0 }, open: 2 });
