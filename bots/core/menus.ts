@@ -113,6 +113,13 @@ export function typedChoice(text: string, turn: ConversationTurn): number | unde
   return index >= 0 ? index + 1 : undefined;
 }
 
+/** The number of the menu's "Gặp cán bộ" action (a clarify or a decline), for a typed "gặp cán bộ" right after it. */
+export function humanChoice(turn: ConversationTurn): number | undefined {
+  if (turn.menu?.type !== 'clarify' && turn.menu?.type !== 'human') return undefined;
+  const index = choices(turn.menu).findIndex((c) => c.kind === 'human');
+  return index >= 0 ? index + 1 : undefined;
+}
+
 /** True while a clarify menu may still be used: recent, and no other question asked since. */
 export function clarifyStillOpen(turn: ConversationTurn, later: ConversationTurn[], now: Date): boolean {
   if (now.getTime() - Date.parse(turn.createdAt) > CLARIFY_TTL_MS) return false;

@@ -6,7 +6,7 @@ import { NON_TEXT_TEXT, helpText, welcomeText } from '../messages.ts';
 import { answerQuestion } from './answer-question.ts';
 import { escalate } from './escalate.ts';
 import { recordFeedback } from './record-feedback.ts';
-import { pressedAction, takeAction, typedAction } from './take-action.ts';
+import { pressedAction, takeAction, typedAction, typedHuman } from './take-action.ts';
 
 /** Step 4: decides the reply for what the message is. */
 export async function respond(ctx: PipelineContext, item: InboxItem, intent: Intent): Promise<TurnDraft> {
@@ -30,8 +30,8 @@ export async function respond(ctx: PipelineContext, item: InboxItem, intent: Int
       return typed ? takeAction(ctx, item, typed) : answerQuestion(ctx, item, intent.text);
     }
     case 'human': {
-      // "Gặp cán bộ" typed under a clarifying question is its "Không phải — gặp cán bộ".
-      const pending = intent.question ? undefined : await typedAction(ctx, item, 'không phải');
+      // "Gặp cán bộ" typed under a clarifying question (or a decline) is that reply's button.
+      const pending = intent.question ? undefined : await typedHuman(ctx, item);
       return pending ? takeAction(ctx, item, pending) : requestPerson(ctx, item, intent.question);
     }
   }

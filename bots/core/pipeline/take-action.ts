@@ -3,7 +3,7 @@ import type { ConversationTurn } from '../../../storage/conversation-store.ts';
 import type { InboxItem } from '../../../storage/inbox-store.ts';
 import type { PipelineContext, TurnDraft } from '../context.ts';
 import { RECENT_TURNS } from '../history.ts';
-import { clarifyStillOpen, menuChoice, parseActionId, typedChoice } from '../menus.ts';
+import { clarifyStillOpen, humanChoice, menuChoice, parseActionId, typedChoice } from '../menus.ts';
 import { ALREADY_CHOSEN_TEXT, CHOICE_EXPIRED_TEXT, FEEDBACK_REASON_THANKS_TEXT } from '../messages.ts';
 import { answerDraft } from './answer-question.ts';
 import { escalate } from './escalate.ts';
@@ -15,10 +15,22 @@ const notice = (replyText: string): TurnDraft => ({ intent: 'choice', replyKind:
  * the action number it means, or undefined when the text is simply a new message.
  */
 export async function typedAction(ctx: PipelineContext, item: InboxItem, text: string): Promise<{ turn: ConversationTurn; n: number } | undefined> {
-  const [latest] = (await ctx.stores.conversations.recentTurns(item.channel, item.userId, 1)).filter((t) => t.menu && t.menuUsedBy === undefined);
-  if (!latest) return undefined;
-  const n = typedChoice(text, latest);
-  return n === undefined ? undefined : { turn: latest, n };
+  const latest = await pendingMenu(ctx, item);
+  const n = latest && typedChoice(text, latest);
+  return latest && n !== undefined ? { turn: latest, n } : undefined;
+}
+
+/** A bare "gặp cán bộ" right after a clarifying question or a decline: that reply's "Gặp cán bộ". */
+export async function typedHuman(ctx: PipelineContext, item: InboxItem): Promise<{ turn: ConversationTurn; n: number } | undefined> {
+  const latest = await pendingMenu(ctx, item);
+  const n = latest && humanChoice(latest);
+  return latest && n !== undefined ? { turn: latest, n } : undefined;
+}
+
+/** The citizen's latest turn, when its menu is still unused: what a typed reply refers to. */
+async function pendingMenu(ctx: PipelineContext, item: InboxItem): Promise<ConversationTurn | undefined> {
+  const [latest] = await ctx.stores.conversations.recentTurns(item.channel, item.userId, 1);
+  return latest?.menu && latest.menuUsedBy === undefined ? latest : undefined;
 }
 
 /** A button press (`choice` event): the turn and action its id names, when it is the citizen's own. */

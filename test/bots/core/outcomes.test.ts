@@ -94,6 +94,12 @@ describe('decline', () => {
     expect(last()).toMatchObject({ kind: 'escalated', text: ESCALATED_TEXT });
   });
 
+  it('typing "gặp cán bộ" right after a decline hands that message to a person', async () => {
+    await say({ text: 'Giá vàng hôm nay bao nhiêu?' });
+    await say({ text: 'cho tôi gặp cán bộ' });
+    expect((await stores.escalations.list()).map((e) => e.question)).toEqual(['Giá vàng hôm nay bao nhiêu?']);
+  });
+
   it('a decline is no topic for the next question', async () => {
     await say({ text: 'cảm ơn' });
     await say({ text: PASSPORT_Q });
