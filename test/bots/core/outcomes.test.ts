@@ -161,6 +161,17 @@ describe('clarify', () => {
     expect(escalation.candidates.map((c) => c.id)).toEqual([RETIREMENT_AGE.id, EARLY_RETIREMENT.id]);
   });
 
+  it('an option whose unit is gone goes to a person, with that option as the candidate', async () => {
+    await say({ text: 'thủ tục ly hôn' });
+    await press('Quyền yêu cầu ly hôn');
+    const [escalation] = await stores.escalations.list();
+    expect(escalation).toMatchObject({ question: 'thủ tục ly hôn', reason: 'abstained' });
+    expect(escalation.candidates.map((c) => [c.id, c.title])).toEqual([['luat-hon-nhan::51', 'Quyền yêu cầu ly hôn']]);
+    expect(last()?.kind).toBe('escalated');
+    // The citizen's choice is still a label.
+    expect((await stores.examples.list()).map((e) => e.unitId)).toEqual(['luat-hon-nhan::51']);
+  });
+
   it('expires after the next question: a typed number is then a message, a button a short note', async () => {
     await say({ text: RETIREMENT_Q });
     await say({ text: PASSPORT_Q });

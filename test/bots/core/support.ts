@@ -152,6 +152,13 @@ export class TestAnswerer implements Answerer {
         confidence: 0.5, abstained: true, reason: 'low_confidence',
       };
     }
+    if (q.includes('ly hon')) {
+      // An option whose unit is gone by the time it is chosen (the document was deleted since).
+      return {
+        outcome: 'clarify', answer: '', options: [{ id: 'luat-hon-nhan::51', label: 'Quyền yêu cầu ly hôn' }, RETIREMENT_OPTIONS[0]], citations: [],
+        confidence: 0.4, abstained: true, reason: 'low_confidence',
+      };
+    }
     if (q.includes('ho chieu')) {
       return { outcome: 'answer', answer: PASSPORT_SHORT, more: PASSPORT_MORE, citations: [PASSPORT], confidence: 0.88, abstained: false };
     }
