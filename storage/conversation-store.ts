@@ -1,5 +1,5 @@
 import type { ChannelName, OutgoingKind } from '../bots/core/types.ts';
-import type { AbstainReason, Citation } from '../retrieval/types.ts';
+import type { AbstainReason, Citation, ClarifyOption, Outcome } from '../retrieval/types.ts';
 
 /**
  * What one turn was about. Every handled inbox event makes exactly one turn, so reports
@@ -16,10 +16,31 @@ export const TURN_INTENTS = [
   'rate_limited',
   'spokesperson_reply',
   'proactive',
+  /** A button press or a typed "1" / "xem thêm" on an earlier reply's menu (see `TurnMenu`). */
+  'choice',
 ] as const;
 export type TurnIntent = (typeof TURN_INTENTS)[number];
 
 export type FeedbackValue = 'up' | 'down';
+
+/** Why a citizen gave 👎: the answer is wrong, incomplete or hard to understand. */
+export const FEEDBACK_REASONS = ['wrong', 'incomplete', 'unclear'] as const;
+export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
+
+/**
+ * What the citizen can do next with a reply, kept with its turn so that a button press (or a
+ * typed "2") works after a restart. The conversation core turns it into the reply's actions.
+ * - `clarify`: "Có phải bạn hỏi về: …" — choose one of `options`, or "Không phải — gặp cán bộ"
+ *   (`candidates`, what retrieval found, go to the officer);
+ * - `more`: the rest of an answer ("Xem thêm");
+ * - `human`: a polite decline that offers "Gặp cán bộ" for `question`;
+ * - `reason`: after 👎, why (sai / chưa đủ / khó hiểu) for the answer `answerId`.
+ */
+export type TurnMenu =
+  | { type: 'clarify'; question: string; options: ClarifyOption[]; candidates: Citation[] }
+  | { type: 'more'; text: string }
+  | { type: 'human'; question: string }
+  | { type: 'reason'; answerId: string };
 
 /** One exchange: what the citizen sent (if anything) and what Loa replied (if anything). */
 export interface ConversationTurn {
@@ -43,12 +64,22 @@ export interface ConversationTurn {
   escalationId?: string;
   feedback?: FeedbackValue;
   feedbackAt?: string;
+  feedbackReason?: FeedbackReason;
   /** Why the reply could not be delivered, when it could not. */
   deliveryError?: string;
+  /** What retrieval decided for a question (`answer` | `clarify` | `handoff` | `decline`). */
+  outcome?: Outcome;
+  /** What the citizen can do next with this reply (buttons, numbered choices). */
+  menu?: TurnMenu;
+  /** The inbox event that used the menu, once one did (a menu is used once). */
+  menuUsedBy?: number;
   createdAt: string;
 }
 
-export type NewConversationTurn = Omit<ConversationTurn, 'id' | 'feedback' | 'feedbackAt' | 'deliveryError' | 'citations' | 'abstained' | 'escalated'> & {
+export type NewConversationTurn = Omit<
+  ConversationTurn,
+  'id' | 'feedback' | 'feedbackAt' | 'feedbackReason' | 'deliveryError' | 'citations' | 'abstained' | 'escalated' | 'menuUsedBy'
+> & {
   citations?: Citation[];
   abstained?: boolean;
   escalated?: boolean;
@@ -74,4 +105,13 @@ export interface ConversationStore {
   /** Records 👍/👎 on an answer (the last value wins); false when the answer id is unknown. */
   recordFeedback(answerId: string, value: FeedbackValue, at: Date): Promise<boolean>;
   recordDeliveryError(turnId: string, error: string): Promise<void>;
+  getTurn(id: string): Promise<ConversationTurn | undefined>;
+  /** Records why a 👎 was given (the feedback becomes 👎 if it was not); false when the answer id is unknown. */
+  recordFeedbackReason(answerId: string, reason: FeedbackReason, at: Date): Promise<boolean>;
+  /**
+   * Marks the turn's menu used by inbox event `inboxId`, atomically: true for the first event
+   * (and for the same event handled again after a crash), false for any other. Two presses of
+   * the same button, on two instances at once, so answer once.
+   */
+  claimMenu(turnId: string, inboxId: number): Promise<boolean>;
 }

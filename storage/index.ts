@@ -11,6 +11,7 @@ import type { SessionStore } from './session-store.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { FaqStore } from './faq-store.ts';
 import type { ReportStore } from './report-store.ts';
+import type { LabelledExampleStore } from './example-store.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import { openPostgresStorage } from './postgres/index.ts';
 import { SqliteConversationStore } from './sqlite/conversation-store.ts';
@@ -26,6 +27,7 @@ import { SqliteSessionStore } from './sqlite/session-store.ts';
 import { SqliteAuditStore } from './sqlite/audit-store.ts';
 import { SqliteFaqStore } from './sqlite/faq-store.ts';
 import { SqliteReportStore } from './sqlite/report-store.ts';
+import { SqliteLabelledExampleStore } from './sqlite/example-store.ts';
 
 /** All of Loa's persistent state, behind interfaces. Nothing outside `storage/` knows the backend. */
 export interface Storage {
@@ -52,11 +54,13 @@ export interface Storage {
   faqs: FaqStore;
   /** Read-only report queries over turns and escalations. */
   reports: ReportStore;
+  /** Citizens' questions labelled with the unit they chose (clarify choices). */
+  examples: LabelledExampleStore;
   close(): Promise<void>;
 }
 
 /** The stores the conversation core works with. */
-export type BotStorage = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'escalations'>;
+export type BotStorage = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'escalations' | 'examples'>;
 
 /**
  * Opens the configured backend: SQLite under the data directory, or PostgreSQL when
@@ -85,6 +89,7 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     faqs: new SqliteFaqStore(db),
     // Reads the turns and escalations tables: created after their stores.
     reports: new SqliteReportStore(db),
+    examples: new SqliteLabelledExampleStore(db),
     close: async () => {
       db.close();
     },

@@ -1,7 +1,7 @@
 import type { ChannelName } from '../bots/core/types.ts';
-import type { AbstainReason } from '../retrieval/types.ts';
+import type { AbstainReason, Outcome } from '../retrieval/types.ts';
 import type { EscalationReason, EscalationStatus } from './escalation-store.ts';
-import type { FeedbackValue } from './conversation-store.ts';
+import type { FeedbackReason, FeedbackValue } from './conversation-store.ts';
 
 /**
  * A report period: instants `[from, to)` (ISO, UTC) and the agency's offset from UTC, so
@@ -44,6 +44,10 @@ export interface FeedbackCount {
   replies: number;
   up: number;
   down: number;
+  /** 👎 by the reason the citizen gave (the rest gave none). */
+  wrong: number;
+  incomplete: number;
+  unclear: number;
 }
 
 /** Seconds from an escalation's creation to the delivery of the spokesperson's reply. */
@@ -88,6 +92,10 @@ export interface QuestionRecord {
   escalationId?: string;
   escalationStatus?: EscalationStatus;
   feedback?: FeedbackValue;
+  /** Why 👎 (sai / chưa đủ / khó hiểu), when the citizen said. */
+  feedbackReason?: FeedbackReason;
+  /** What retrieval decided: answer, clarify, handoff or decline. */
+  outcome?: Outcome;
   /** The spokesperson's reply feedback, for escalated questions. */
   replyFeedback?: FeedbackValue;
 }

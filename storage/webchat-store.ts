@@ -1,4 +1,4 @@
-import type { OutgoingKind } from '../bots/core/types.ts';
+import type { OutgoingAction, OutgoingKind } from '../bots/core/types.ts';
 
 /** Who wrote a web chat message: the citizen ('user') or Loa (one of the outgoing kinds). */
 export type WebchatMessageKind = 'user' | OutgoingKind;
@@ -25,6 +25,8 @@ export interface WebchatMessage {
   text: string;
   citations: WebchatCitation[];
   answerId?: string;
+  /** Loa's buttons under the message (clarify options, "Xem thêm" …); stored so a reload shows them. */
+  actions?: OutgoingAction[];
   /** The browser's id for a message it sent, so it can match its optimistic copy. */
   clientMessageId?: string;
   createdAt: string;

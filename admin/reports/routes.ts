@@ -2,6 +2,7 @@ import express, { type Response } from 'express';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { QuestionRecord } from '../../storage/report-store.ts';
+import { REASON_LABELS } from '../../bots/core/menus.ts';
 import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
 import { parseOr400, sendError } from '../http.ts';
 import { errorSchema, operation } from '../openapi.ts';
@@ -62,6 +63,9 @@ function outcome(q: QuestionRecord): string {
 }
 
 const feedbackLabel = (v: string | undefined) => (v === 'up' ? '👍' : v === 'down' ? '👎' : '');
+/** "👎 (Chưa đủ)": the reason the citizen gave with a 👎. */
+const feedbackWithReason = (q: QuestionRecord) =>
+  q.escalated ? feedbackLabel(q.replyFeedback) : `${feedbackLabel(q.feedback)}${q.feedbackReason ? ` (${REASON_LABELS[q.feedbackReason]})` : ''}`;
 
 const rangeJson = (r: ResolvedRange) => ({ from: r.from, to: r.to, days: r.days.length, timezone: r.timezone, ...(r.channel ? { channel: r.channel } : {}) });
 
@@ -139,7 +143,7 @@ export function reportModule(deps: AdminDeps): AdminModule {
           outcome(q),
           q.confidence === undefined ? '' : Math.round(q.confidence * 100) / 100,
           (q.escalated ? [] : q.citations).map((c) => [c.title, c.section].filter(Boolean).join(', ')).join('; '),
-          feedbackLabel(q.escalated ? q.replyFeedback : q.feedback),
+          feedbackWithReason(q),
           q.escalationId,
           labels.get(topicOf.get(q.turnId) ?? ''),
         ]),

@@ -32,6 +32,9 @@ const feedbackStats = z.object({
   rated: z.number().int(),
   satisfaction: ratio.describe('up / (up + down)'),
   ratedShare: ratio.describe('(up + down) / replies'),
+  downReasons: z
+    .object({ wrong: z.number().int(), incomplete: z.number().int(), unclear: z.number().int() })
+    .describe('👎 by the reason given: sai / chưa đủ / khó hiểu'),
 });
 
 const timeStats = z.object({
@@ -98,7 +101,9 @@ function feedbackOf(rows: readonly FeedbackCount[]): FeedbackStats {
   const replies = rows.reduce((n, r) => n + r.replies, 0);
   const up = rows.reduce((n, r) => n + r.up, 0);
   const down = rows.reduce((n, r) => n + r.down, 0);
-  return { replies, up, down, rated: up + down, satisfaction: share(up, up + down), ratedShare: share(up + down, replies) };
+  const sum = (k: 'wrong' | 'incomplete' | 'unclear') => rows.reduce((n, r) => n + r[k], 0);
+  const downReasons = { wrong: sum('wrong'), incomplete: sum('incomplete'), unclear: sum('unclear') };
+  return { replies, up, down, rated: up + down, satisfaction: share(up, up + down), ratedShare: share(up + down, replies), downReasons };
 }
 
 /** The same question asked by several citizens: by normalised text, most citizens first. */

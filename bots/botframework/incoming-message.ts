@@ -6,7 +6,8 @@ import type { IncomingKind, IncomingMessage, Recipient } from '../core/types.ts'
  * Bot Framework activity → `IncomingMessage`. Pure translation: no I/O.
  *
  * - `message` → 'text' (or the kind of its attachment when it has no text); a message whose
- *   `value` is `{fb, v}` (a 👍/👎 card button, `messageBack`) → 'feedback'.
+ *   `value` is `{fb, v}` (a 👍/👎 card button, `messageBack`) → 'feedback'; `{a}` (a suggested
+ *   action: clarify option, "Xem thêm" …) → 'choice'.
  * - `conversationUpdate` with members added other than the bot → one 'follow' per member.
  * - Anything else (typing, invoke, event …) → nothing.
  *
@@ -29,6 +30,9 @@ const activitySchema = z.object({
   attachments: z.array(z.object({ contentType: z.string() })).optional(),
   membersAdded: z.array(accountSchema).optional(),
 });
+
+/** The `value` of an action button (suggested action): `{a: actionId}`. */
+export const actionValueSchema = z.object({ a: z.string().min(1).max(256) });
 
 /** The `value` of a feedback button: `{fb: answerId, v: 'up' | 'down'}`. */
 export const feedbackValueSchema = z.object({ fb: z.string().min(1), v: z.enum(['up', 'down']) });
@@ -72,6 +76,8 @@ export function toIncomingMessages(activity: Activity, now: Date = new Date()): 
     if (feedback.success) {
       return [{ ...base, kind: 'feedback', feedback: { answerId: feedback.data.fb, value: feedback.data.v } }];
     }
+    const action = actionValueSchema.safeParse(a.value);
+    if (action.success) return [{ ...base, kind: 'choice', choice: { id: action.data.a } }];
     // Strips "<at>Loa</at>" when the bot is @mentioned in a Teams group chat (on a copy: the SDK edits in place).
     const text = ((a.recipient ? TurnContext.removeRecipientMention({ ...activity }) : a.text) ?? '').trim();
     if (text) return [{ ...base, kind: 'text', text }];

@@ -1,7 +1,7 @@
 import { ActionTypes, CardFactory, type Activity, type Attachment, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import { z } from 'zod';
-import { renderMessage } from '../core/format.ts';
-import { ChannelSendError, type ChannelSender, type OutgoingMessage, type Recipient } from '../core/types.ts';
+import { actionsAsTyped, renderMessage } from '../core/format.ts';
+import { ChannelSendError, type ChannelSender, type OutgoingAction, type OutgoingMessage, type Recipient } from '../core/types.ts';
 
 /** Stays under the 4096 characters Teams and Web Chat handle comfortably in one message. */
 export const BOTFRAMEWORK_MAX_CHARS = 4000;
@@ -34,15 +34,31 @@ export function feedbackCard(answerId: string): Attachment {
 }
 
 /**
+ * A message's actions as suggested actions (buttons above the composer that go away once one
+ * is pressed). `messageBack` brings `{a: id}` back as the activity's `value`; a channel that
+ * downgrades it to `imBack` sends the typed form instead ("2", "xem thêm"), which the core
+ * reads the same way.
+ */
+export function suggestedActions(actions: readonly OutgoingAction[], userId: string): Activity['suggestedActions'] | undefined {
+  if (!actions.length) return undefined;
+  const { typed } = actionsAsTyped(actions);
+  return {
+    to: [userId],
+    actions: actions.map((a, i) => ({ type: ActionTypes.MessageBack, title: a.label, value: { a: a.id }, text: typed[i], displayText: a.label })),
+  };
+}
+
+/**
  * One rendered part as an activity. Sent as markdown so that links in the footnotes are
  * clickable; a line break needs two trailing spaces there, or the footnotes run together.
  */
-function messageActivity(text: string, attachment: Attachment | undefined): Partial<Activity> {
+function messageActivity(text: string, attachment: Attachment | undefined, suggested?: Activity['suggestedActions']): Partial<Activity> {
   return {
     type: 'message',
     textFormat: 'markdown',
     text: text.replace(/\n/g, '  \n'),
     ...(attachment ? { attachments: [attachment] } : {}),
+    ...(suggested ? { suggestedActions: suggested } : {}),
   };
 }
 
@@ -72,8 +88,8 @@ export function toChannelSendError(err: unknown): ChannelSendError {
 /**
  * The Bot Framework `ChannelSender`: writes to a conversation proactively
  * (`continueConversationAsync`) from the stored conversation reference. Plain text split
- * at sentence boundaries into messages of at most 4000 characters; the feedback card goes
- * with the last part of an answer.
+ * at sentence boundaries into messages of at most 4000 characters; the feedback card (on
+ * answers) and the suggested actions go with the last part.
  */
 export function createBotFrameworkSender(adapter: CloudAdapter, appId: string): ChannelSender {
   return {
@@ -86,11 +102,13 @@ export function createBotFrameworkSender(adapter: CloudAdapter, appId: string): 
       const parts = renderMessage(message, { maxChars: BOTFRAMEWORK_MAX_CHARS, markup: 'plain' });
       if (parts.length === 0) throw new ChannelSendError('botframework: empty message', false, 'empty');
       const card = message.kind === 'answer' && message.answerId ? feedbackCard(message.answerId) : undefined;
+      const suggested = suggestedActions(message.actions ?? [], to.userId);
       const ids: string[] = [];
       try {
         await adapter.continueConversationAsync(appId, reference.data, async (turn) => {
           for (const [i, part] of parts.entries()) {
-            const sent = await turn.sendActivity(messageActivity(part, i === parts.length - 1 ? card : undefined));
+            const last = i === parts.length - 1;
+            const sent = await turn.sendActivity(messageActivity(part, last ? card : undefined, last ? suggested : undefined));
             ids.push(sent?.id ?? '');
           }
         });

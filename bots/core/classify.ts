@@ -9,6 +9,8 @@ export type Intent =
   | { type: 'human'; question?: string }
   /** `answerId` is absent for keyword feedback: it applies to the citizen's latest answer. */
   | { type: 'feedback'; value: 'up' | 'down'; answerId?: string }
+  /** A press of one of Loa's buttons: `id` names the action (see `menus.ts`). */
+  | { type: 'choice'; id: string }
   | { type: 'non_text' }
   | { type: 'unfollow' }
   | { type: 'question'; text: string };
@@ -109,6 +111,7 @@ function withoutLeadingRequest(text: string): string {
  * (commands, feedback buttons, event kinds) before reading the text.
  */
 export function classify(msg: IncomingMessage): Intent {
+  if (msg.choice) return { type: 'choice', id: msg.choice.id };
   if (msg.feedback) return { type: 'feedback', value: msg.feedback.value, answerId: msg.feedback.answerId };
   if (msg.command === 'start') return { type: 'welcome' };
   if (msg.command === 'help') return { type: 'help' };

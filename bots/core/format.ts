@@ -1,5 +1,5 @@
 import type { Citation } from '../../retrieval/types.ts';
-import type { OutgoingMessage } from './types.ts';
+import type { OutgoingAction, OutgoingMessage } from './types.ts';
 
 /** How a channel marks up text: Zalo and Bot Framework take plain text, Telegram takes its HTML subset. */
 export type Markup = 'plain' | 'html';
@@ -10,11 +10,42 @@ export interface RenderOptions {
   markup: Markup;
   /** For channels without buttons: append how to give feedback by keyword. */
   feedbackByKeyword?: boolean;
+  /** For channels without buttons: append the actions as numbered lines and keywords. */
+  actionsAsText?: boolean;
 }
 
 /** Keywords a citizen can reply with on channels without feedback buttons. */
 export const FEEDBACK_KEYWORDS = { up: ['👍', 'hữu ích', 'huu ich', 'có ích', 'co ich'], down: ['👎', 'không hữu ích', 'khong huu ich', 'chưa đúng', 'chua dung'] } as const;
 export const FEEDBACK_HINT = 'Câu trả lời có hữu ích không? Nhắn 👍 nếu có, 👎 nếu chưa.';
+
+/**
+ * Actions as text, for channels without buttons: `choose` and `reason` actions (and `human`
+ * next to them) numbered from 1 in order, as the core reads a typed number; "Xem thêm" and a
+ * lone "Gặp cán bộ" as keywords.
+ */
+export function actionsText(actions: readonly OutgoingAction[]): string[] {
+  return actionsAsTyped(actions).lines;
+}
+
+/**
+ * What a citizen types to use each action on a text channel (`typed[i]` for `actions[i]`),
+ * and the lines that say so. Also the fallback text of buttons on channels that may send
+ * the text instead of the button's value.
+ */
+export function actionsAsTyped(actions: readonly OutgoingAction[]): { typed: string[]; lines: string[] } {
+  const lines: string[] = [];
+  const numbered = actions.some((a) => a.kind === 'choose' || a.kind === 'reason');
+  let n = 0;
+  const typed = actions.map((a) => (a.kind === 'more' ? 'xem thêm' : numbered ? String(++n) : 'gặp cán bộ'));
+  if (numbered) {
+    actions.forEach((a, i) => a.kind !== 'more' && lines.push(`${typed[i]}. ${a.label}`));
+    lines.push(`Nhắn số (${typed.filter((t) => /^\d$/.test(t)).join(', ')}) để chọn.`);
+  } else if (actions.some((a) => a.kind === 'human')) {
+    lines.push('Nhắn “gặp cán bộ” nếu bạn cần cán bộ phát ngôn hỗ trợ.');
+  }
+  if (actions.some((a) => a.kind === 'more')) lines.push('Gõ “xem thêm” để đọc tiếp.');
+  return { typed, lines };
+}
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -105,6 +136,8 @@ export function renderMessage(message: OutgoingMessage, options: RenderOptions):
     pieces.push(options.markup === 'html' ? '\n\n<b>Nguồn:</b>' : '\n\nNguồn:');
     citations.forEach((c, i) => pieces.push(`\n${footnote(c, i + 1, options.markup)}`));
   }
+  const actionLines = options.actionsAsText ? actionsText(message.actions ?? []) : [];
+  actionLines.forEach((line, i) => pieces.push(`${i ? '\n' : '\n\n'}${esc(line)}`));
   if (options.feedbackByKeyword && message.kind === 'answer' && message.answerId) {
     pieces.push(`\n\n${esc(FEEDBACK_HINT)}`);
   }

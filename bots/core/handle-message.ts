@@ -13,8 +13,9 @@ import type { DeliveryOutcome } from './outbox-worker.ts';
  *
  * 2. `pipeline/rate-limit.ts`: too many messages? one notice, then silence;
  * 3. `classify.ts`: greeting, help, request for a person, feedback, non-text, question …;
- * 4. `pipeline/respond.ts`: the reply (`answer-question.ts`, `escalate.ts`, `record-feedback.ts`),
- *    recorded as a conversation turn;
+ * 4. `pipeline/respond.ts`: the reply (`answer-question.ts`, `escalate.ts`, `record-feedback.ts`,
+ *    `take-action.ts` for a button pressed or a typed "2" / "xem thêm"), recorded as a
+ *    conversation turn with its menu (what the citizen can press next);
  * 5. `pipeline/enqueue-reply.ts`: the reply written to the outbox;
  * 6. `outbox-worker.ts`: the reply sent, retried with backoff if the channel fails.
  *

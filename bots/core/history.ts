@@ -19,11 +19,11 @@ const CONTEXT_TURNS = 6;
 
 /**
  * The citizen's recent questions, newest last, so the answerer can read "còn trường hợp
- * con dưới 18 tuổi thì sao" as a follow-up.
+ * con dưới 18 tuổi thì sao" as a follow-up. Declined messages ("cảm ơn") are no topic.
  */
 export function recentQuestions(turns: ConversationTurn[], now: Date, policy: HistoryPolicy): string[] {
   return turns
-    .filter((t) => t.intent === 'question' && t.userText && now.getTime() - Date.parse(t.createdAt) <= policy.windowMs)
+    .filter((t) => t.intent === 'question' && t.outcome !== 'decline' && t.userText && now.getTime() - Date.parse(t.createdAt) <= policy.windowMs)
     .slice(-policy.maxQuestions)
     .map((t) => t.userText as string);
 }

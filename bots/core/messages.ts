@@ -44,6 +44,29 @@ export const FEEDBACK_THANKS_UP_TEXT = 'Cảm ơn bạn đã góp ý! Rất vui 
 export const FEEDBACK_THANKS_DOWN_TEXT =
   'Cảm ơn bạn đã góp ý. Nếu cần, bạn có thể nhắn "gặp cán bộ" để được cán bộ phát ngôn hỗ trợ.';
 
+/** After 👎 on an answer: the reasons come as buttons (numbered on Zalo). */
+export const FEEDBACK_WHY_TEXT = 'Cảm ơn bạn đã góp ý. Câu trả lời chưa tốt ở điểm nào?';
+
+export const FEEDBACK_REASON_THANKS_TEXT =
+  'Cảm ơn bạn! Loa đã ghi nhận để cải thiện câu trả lời. Nếu cần, bạn có thể nhắn "gặp cán bộ" để được cán bộ phát ngôn hỗ trợ.';
+
+/** A clarifying question; the options follow as buttons (numbered on Zalo). */
+export const CLARIFY_TEXT = 'Có phải bạn hỏi về:';
+
+/**
+ * A polite decline (greeting, thanks, small talk, out of scope …) when retrieval gave no text
+ * of its own: what Loa can do; "Gặp cán bộ" follows as a button.
+ */
+export function declineText(agencyName: string): string {
+  return `Loa trả lời câu hỏi về thủ tục, chính sách, pháp luật của ${agencyName}, kèm nguồn văn bản chính thức. Bạn cứ nhắn câu hỏi, hoặc chọn "Gặp cán bộ" nếu cần người hỗ trợ.`;
+}
+
+/** A button pressed again, or on a clarifying question that was already answered. */
+export const ALREADY_CHOSEN_TEXT = 'Loa đã trả lời lựa chọn này ở trên rồi ạ.';
+
+/** A clarify option pressed after 30 minutes or after another question. */
+export const CHOICE_EXPIRED_TEXT = 'Lựa chọn này đã cũ. Bạn vui lòng nhắn lại câu hỏi để Loa trả lời chính xác nhé.';
+
 /** Longest part of the original question quoted above a spokesperson's late reply. */
 const QUOTE_MAX_CHARS = 200;
 

@@ -9,6 +9,8 @@ export type IncomingKind =
   | 'text'
   | 'command'
   | 'feedback'
+  /** A press of one of Loa's buttons (`OutgoingAction.id`): a clarify option, "Xem thêm", "Gặp cán bộ", a 👎 reason. */
+  | 'choice'
   | 'follow'
   | 'unfollow'
   | 'image'
@@ -44,6 +46,8 @@ export interface IncomingMessage {
   text?: string;
   command?: CoreCommand;
   feedback?: { answerId: string; value: 'up' | 'down' };
+  /** For `choice`: the id of the action pressed, exactly as the outgoing message carried it. */
+  choice?: { id: string };
   /** ISO timestamp from the channel, or when received. */
   sentAt: string;
   /** The display name, when the channel gives one. */
@@ -52,6 +56,25 @@ export interface IncomingMessage {
 
 /** What kind of message Loa sends; adapters may render kinds differently (e.g. feedback buttons under answers). */
 export type OutgoingKind = 'answer' | 'notice' | 'escalated' | 'spokesperson_reply';
+
+/**
+ * Something the citizen can do with a message, decided by the core; each adapter renders it
+ * natively (Telegram inline keyboard, web chat button, Bot Framework suggested action, a
+ * numbered line or keyword on Zalo) and sends a press back as a `choice` with its `id`.
+ * - `choose`: one option of "Có phải bạn hỏi về: …";
+ * - `human`: "Gặp cán bộ" / "Không phải — gặp cán bộ";
+ * - `more`: "Xem thêm", the rest of an answer;
+ * - `reason`: why 👎 (Sai / Chưa đủ / Khó hiểu).
+ * Text-only channels number `choose` and `reason` actions (and `human` next to them) in order,
+ * from 1; a citizen who types that number means that action (the core reads it).
+ */
+export interface OutgoingAction {
+  kind: 'choose' | 'human' | 'more' | 'reason';
+  /** ASCII, at most 48 bytes (fits Telegram's 64-byte callback data with a prefix). */
+  id: string;
+  /** Vietnamese, at most 60 characters. */
+  label: string;
+}
 
 /** One message from Loa to a citizen, in channel-neutral form. Rendered by `bots/<channel>/send-message.ts`. */
 export interface OutgoingMessage {
@@ -63,6 +86,8 @@ export interface OutgoingMessage {
   answerId?: string;
   /** The channel message this replies to (Zalo replies by message id stay inside the free quota). */
   replyToChannelMessageId?: string;
+  /** What the citizen can do next, in order (absent: nothing but the usual feedback on answers). */
+  actions?: OutgoingAction[];
 }
 
 /** Thrown by adapters when a send fails; the outbox decides whether to retry. */

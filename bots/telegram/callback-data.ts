@@ -31,3 +31,19 @@ export function parseFeedbackCallbackData(data: string): { answerId: string; val
   if (!match) return undefined;
   return { answerId: match[1], value: match[2] === 'up' ? 'up' : 'down' };
 }
+
+const ACTION_PREFIX = 'a:';
+
+/**
+ * Callback data for one of Loa's action buttons (a clarify option, "Xem thêm" …): `a:<id>`.
+ * Undefined when the id would not fit in 64 bytes; the core's ids (`<uuid>:<n>`, 38 bytes) always fit.
+ */
+export function actionCallbackData(actionId: string): string | undefined {
+  const data = `${ACTION_PREFIX}${actionId}`;
+  return Buffer.byteLength(data, 'utf8') <= CALLBACK_DATA_MAX_BYTES ? data : undefined;
+}
+
+/** Reads `a:<id>`; anything else is not an action. */
+export function parseActionCallbackData(data: string): { id: string } | undefined {
+  return data.startsWith(ACTION_PREFIX) && data.length > ACTION_PREFIX.length ? { id: data.slice(ACTION_PREFIX.length) } : undefined;
+}

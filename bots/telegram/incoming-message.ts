@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CoreCommand, IncomingKind, IncomingMessage } from '../core/types.ts';
-import { parseFeedbackCallbackData } from './callback-data.ts';
+import { parseActionCallbackData, parseFeedbackCallbackData } from './callback-data.ts';
 
 /**
  * Telegram update → `IncomingMessage`. Pure translation: no I/O.
@@ -96,7 +96,8 @@ function messageKind(message: TelegramMessage): { kind: IncomingKind; command?: 
 
 /**
  * Translates one update. Returns undefined for updates Loa does not act on: edited
- * messages, channel posts, messages from bots, button presses that are not feedback.
+ * messages, channel posts, messages from bots, button presses that are neither feedback nor one of Loa's actions
+ * (`a:<id>` → a `choice`).
  * `channelMessageId` is the `update_id`, which the core deduplicates on.
  */
 export function toIncomingMessage(update: TelegramUpdate, now: Date = new Date()): IncomingMessage | undefined {
@@ -120,15 +121,15 @@ export function toIncomingMessage(update: TelegramUpdate, now: Date = new Date()
 
   if (query?.data) {
     const feedback = parseFeedbackCallbackData(query.data);
-    if (!feedback) return undefined;
+    const choice = feedback ? undefined : parseActionCallbackData(query.data);
+    if (!feedback && !choice) return undefined;
     // In a private chat the chat id equals the user id; the message is absent only when too old.
     const chatId = query.message?.chat.id ?? query.from.id;
     return {
       channel: 'telegram',
       channelMessageId,
       from: { channel: 'telegram', userId: String(query.from.id), address: { chatId } },
-      kind: 'feedback',
-      feedback,
+      ...(feedback ? { kind: 'feedback' as const, feedback } : { kind: 'choice' as const, choice }),
       sentAt: now.toISOString(),
       ...(query.from.first_name ? { userName: query.from.first_name } : {}),
     };

@@ -37,7 +37,8 @@ export function createUpdateHandler(deps: { telegram: Telegram; receiver: Messag
       return 'ignored';
     }
     const { duplicate } = await receiver.receive(message);
-    if (update.callback_query) await answerQuietly(telegram, update.callback_query.id, FEEDBACK_THANKS, logger);
+    // A choice is answered by the message that follows; only feedback gets a toast.
+    if (update.callback_query) await answerQuietly(telegram, update.callback_query.id, message.kind === 'feedback' ? FEEDBACK_THANKS : undefined, logger);
     return duplicate ? 'duplicate' : 'received';
   };
 }

@@ -3,7 +3,7 @@ import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { z } from 'zod';
 import { renderMessage } from '../core/format.ts';
 import { ChannelSendError, type ChannelSender, type OutgoingMessage, type Recipient } from '../core/types.ts';
-import { feedbackCallbackData } from './callback-data.ts';
+import { actionCallbackData, feedbackCallbackData } from './callback-data.ts';
 
 /** Telegram's limit for one text message. */
 export const TELEGRAM_MAX_CHARS = 4096;
@@ -13,17 +13,23 @@ export const FEEDBACK_BUTTONS = { up: '👍 Hữu ích', down: '👎 Chưa hữu
 
 const addressSchema = z.object({ chatId: z.union([z.number().int(), z.string().min(1)]) });
 
-/** The 👍/👎 keyboard for an answer; other kinds of message get none. */
-export function feedbackKeyboard(message: OutgoingMessage): InlineKeyboardMarkup | undefined {
-  if (message.kind !== 'answer' || !message.answerId) return undefined;
-  return {
-    inline_keyboard: [
-      [
-        { text: FEEDBACK_BUTTONS.up, callback_data: feedbackCallbackData(message.answerId, 'up') },
-        { text: FEEDBACK_BUTTONS.down, callback_data: feedbackCallbackData(message.answerId, 'down') },
-      ],
-    ],
-  };
+/**
+ * The inline keyboard of a message: its actions, one per row (clarify options are long), then
+ * 👍/👎 under an answer. Undefined when the message has neither.
+ */
+export function replyKeyboard(message: OutgoingMessage): InlineKeyboardMarkup | undefined {
+  const rows: InlineKeyboardMarkup['inline_keyboard'] = [];
+  for (const action of message.actions ?? []) {
+    const data = actionCallbackData(action.id);
+    if (data) rows.push([{ text: action.label, callback_data: data }]);
+  }
+  if (message.kind === 'answer' && message.answerId) {
+    rows.push([
+      { text: FEEDBACK_BUTTONS.up, callback_data: feedbackCallbackData(message.answerId, 'up') },
+      { text: FEEDBACK_BUTTONS.down, callback_data: feedbackCallbackData(message.answerId, 'down') },
+    ]);
+  }
+  return rows.length ? { inline_keyboard: rows } : undefined;
 }
 
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&amp;': '&' };
@@ -63,7 +69,7 @@ export function toChannelSendError(err: unknown): ChannelSendError {
 /**
  * The Telegram `ChannelSender`. Renders with Telegram's HTML subset (escaped text,
  * citations as links), split at sentence boundaries into messages of at most 4096
- * characters; the feedback keyboard goes under the last part of an answer only.
+ * characters; the keyboard (actions, and 👍/👎 on answers) goes under the last part only.
  *
  * Messages are not sent as replies (`reply_parameters`): Telegram needs the message_id,
  * while `replyToChannelMessageId` holds the update_id (what the core deduplicates on), and
@@ -111,7 +117,7 @@ export function createTelegramSender(telegram: Telegram): ChannelSender {
       }
       const parts = renderMessage(message, { maxChars: TELEGRAM_MAX_CHARS, markup: 'html' });
       if (parts.length === 0) throw new ChannelSendError('telegram: empty message', false, 'empty');
-      const keyboard = feedbackKeyboard(message);
+      const keyboard = replyKeyboard(message);
       const ids: string[] = [];
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1;

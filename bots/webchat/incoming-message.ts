@@ -10,7 +10,8 @@ const base = { sessionId: sessionIdSchema, clientMessageId };
 
 /**
  * The body of `POST /webchat/api/messages`: exactly one of a question (`text`), a rating of
- * an answer (`feedback`) or a button (`command`).
+ * an answer (`feedback`), a button (`command`) or a press of one of Loa's buttons under a
+ * message (`choice`: a clarify option, "Xem thêm" …).
  */
 export const webchatMessageBodySchema = z.union([
   z.strictObject({ ...base, text: z.string().trim().min(1).max(2000) }),
@@ -19,6 +20,11 @@ export const webchatMessageBodySchema = z.union([
     feedback: z.strictObject({ answerId: z.string().min(1).max(200), value: z.enum(['up', 'down']) }),
   }),
   z.strictObject({ ...base, command: z.enum(['start', 'help', 'human']) }),
+  // A press of one of Loa's buttons; the label is only echoed into the citizen's own transcript.
+  z.strictObject({
+    ...base,
+    choice: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/), label: z.string().trim().min(1).max(100).optional() }),
+  }),
 ]);
 export type WebchatMessageBody = z.infer<typeof webchatMessageBodySchema>;
 
@@ -41,5 +47,6 @@ export function toIncomingMessage(body: WebchatMessageBody, now: Date = new Date
   };
   if ('text' in body) return { ...common, kind: 'text', text: body.text };
   if ('feedback' in body) return { ...common, kind: 'feedback', feedback: body.feedback };
+  if ('choice' in body) return { ...common, kind: 'choice', choice: { id: body.choice.id } };
   return { ...common, kind: 'command', command: body.command };
 }

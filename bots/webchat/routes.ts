@@ -50,6 +50,7 @@ const COMMAND_ECHO: Record<string, string | undefined> = { human: 'Gặp cán b�
 function echoText(body: WebchatMessageBody): string | undefined {
   if ('text' in body) return body.text;
   if ('command' in body) return COMMAND_ECHO[body.command];
+  if ('choice' in body) return body.choice.label;
   return undefined;
 }
 

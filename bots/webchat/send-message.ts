@@ -42,6 +42,7 @@ export function createWebchatSender(store: WebchatStore, hub: WebchatHub): Chann
           text: message.text,
           citations: toWebchatCitations(message.citations),
           ...(message.answerId ? { answerId: message.answerId } : {}),
+          ...(message.actions?.length ? { actions: message.actions } : {}),
         }));
       } catch (err) {
         // A deleted session will never come back: retrying cannot help.

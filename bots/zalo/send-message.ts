@@ -12,7 +12,8 @@ const MAX_PARTIAL = 500;
 
 /**
  * The Zalo ChannelSender: renders an OutgoingMessage as plain text with numbered citation
- * footnotes and the feedback keyword hint, split on sentence boundaries into ≤ 2000-character
+ * footnotes, its actions as numbered lines and keywords ("Nhắn số (1, 2, 3) để chọn", "Gõ
+ * “xem thêm” để đọc tiếp"; the core reads the typed reply) and the feedback keyword hint, split on sentence boundaries into ≤ 2000-character
  * parts, and sends the parts in order.
  *
  * Every part is sent as a reply (`recipient: {message_id}`) when the message answers a
@@ -33,7 +34,7 @@ export class ZaloSender implements ChannelSender {
   ) {}
 
   async send(to: Recipient, message: OutgoingMessage): Promise<{ channelMessageIds: string[] }> {
-    const parts = renderMessage(message, { maxChars: ZALO_MAX_CHARS, markup: 'plain', feedbackByKeyword: true });
+    const parts = renderMessage(message, { maxChars: ZALO_MAX_CHARS, markup: 'plain', feedbackByKeyword: true, actionsAsText: true });
     const recipient = zaloRecipient(to, message);
     const key = partialKey(to, message);
     const ids = [...(this.partial.get(key) ?? [])];

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelName, OutgoingKind } from '../../bots/core/types.ts';
-import type { AbstainReason, Citation } from '../../retrieval/types.ts';
+import type { AbstainReason, Citation, Outcome } from '../../retrieval/types.ts';
 import type {
   ConversationStore,
   ConversationTurn,
+  FeedbackReason,
   FeedbackValue,
   NewConversationTurn,
   TurnIntent,
+  TurnMenu,
 } from '../conversation-store.ts';
 import { iso, isoOrUndefined, migrate, query, toJson, type PgPool } from './database.ts';
 
@@ -38,6 +40,11 @@ const MIGRATIONS = [
    CREATE INDEX conversation_turns_user ON conversation_turns (channel, user_id, seq);
    CREATE INDEX conversation_turns_created ON conversation_turns (created_at, channel, intent);
    CREATE INDEX conversation_turns_feedback ON conversation_turns (feedback_at) WHERE feedback IS NOT NULL;`,
+  // The four outcomes: what retrieval decided, the reply's menu (buttons) and who used it, why 👎.
+  `ALTER TABLE conversation_turns ADD COLUMN outcome text;
+   ALTER TABLE conversation_turns ADD COLUMN menu jsonb;
+   ALTER TABLE conversation_turns ADD COLUMN menu_used_by bigint;
+   ALTER TABLE conversation_turns ADD COLUMN feedback_reason text CHECK (feedback_reason IN ('wrong', 'incomplete', 'unclear'));`,
 ];
 
 interface TurnRow {
@@ -59,6 +66,10 @@ interface TurnRow {
   feedback: string | null;
   feedback_at: Date | null;
   delivery_error: string | null;
+  outcome: string | null;
+  menu: TurnMenu | null;
+  menu_used_by: string | null;
+  feedback_reason: string | null;
   created_at: Date;
 }
 
@@ -82,6 +93,10 @@ function toTurn(row: TurnRow): ConversationTurn {
     feedback: (row.feedback ?? undefined) as FeedbackValue | undefined,
     feedbackAt: isoOrUndefined(row.feedback_at),
     deliveryError: row.delivery_error ?? undefined,
+    ...(row.feedback_reason !== null ? { feedbackReason: row.feedback_reason as FeedbackReason } : {}),
+    ...(row.outcome !== null ? { outcome: row.outcome as Outcome } : {}),
+    ...(row.menu !== null ? { menu: row.menu } : {}),
+    ...(row.menu_used_by !== null ? { menuUsedBy: Number(row.menu_used_by) } : {}),
     createdAt: iso(row.created_at),
   };
 }
@@ -100,15 +115,15 @@ export class PostgresConversationStore implements ConversationStore {
     const inserted = await query<TurnRow>(
       this.pool,
       `INSERT INTO conversation_turns (id, inbox_id, channel, user_id, intent, user_text, reply_kind, reply_text, citations,
-         citation_count, answer_id, confidence, abstained, abstain_reason, escalated, escalation_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         citation_count, answer_id, confidence, abstained, abstain_reason, escalated, escalation_id, outcome, menu, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        ON CONFLICT (inbox_id) DO NOTHING
        RETURNING *`,
       [
         randomUUID(), turn.inboxId ?? null, turn.channel, turn.userId, turn.intent, turn.userText ?? null,
         turn.replyKind ?? null, turn.replyText ?? null, toJson(citations), citations.length, turn.answerId ?? null,
         turn.confidence ?? null, turn.abstained ?? false, turn.abstainReason ?? null, turn.escalated ?? false,
-        turn.escalationId ?? null, turn.createdAt,
+        turn.escalationId ?? null, turn.outcome ?? null, turn.menu ? toJson(turn.menu) : null, turn.createdAt,
       ],
     );
     if (inserted.rows[0]) return toTurn(inserted.rows[0]);
@@ -145,7 +160,7 @@ export class PostgresConversationStore implements ConversationStore {
   }
 
   async recordFeedback(answerId: string, value: FeedbackValue, at: Date): Promise<boolean> {
-    const { rowCount } = await query(this.pool, 'UPDATE conversation_turns SET feedback = $1, feedback_at = $2 WHERE answer_id = $3', [
+    const { rowCount } = await query(this.pool, 'UPDATE conversation_turns SET feedback = $1, feedback_reason = NULL, feedback_at = $2 WHERE answer_id = $3', [
       value,
       at,
       answerId,
@@ -155,5 +170,29 @@ export class PostgresConversationStore implements ConversationStore {
 
   async recordDeliveryError(turnId: string, error: string): Promise<void> {
     await query(this.pool, 'UPDATE conversation_turns SET delivery_error = $1 WHERE id = $2', [error, turnId]);
+  }
+
+  async getTurn(id: string): Promise<ConversationTurn | undefined> {
+    const { rows } = await query<TurnRow>(this.pool, 'SELECT * FROM conversation_turns WHERE id = $1', [id]);
+    return rows[0] && toTurn(rows[0]);
+  }
+
+  async recordFeedbackReason(answerId: string, reason: FeedbackReason, at: Date): Promise<boolean> {
+    const { rowCount } = await query(
+      this.pool,
+      "UPDATE conversation_turns SET feedback = 'down', feedback_reason = $1, feedback_at = $2 WHERE answer_id = $3",
+      [reason, at, answerId],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async claimMenu(turnId: string, inboxId: number): Promise<boolean> {
+    // One conditional update: the row lock makes a second press wait, then see the first one's mark.
+    const { rowCount } = await query(
+      this.pool,
+      'UPDATE conversation_turns SET menu_used_by = $2 WHERE id = $1 AND menu IS NOT NULL AND (menu_used_by IS NULL OR menu_used_by = $2)',
+      [turnId, inboxId],
+    );
+    return (rowCount ?? 0) > 0;
   }
 }

@@ -3,6 +3,7 @@ import { PostgresAuditStore } from './audit-store.ts';
 import { PostgresConversationStore } from './conversation-store.ts';
 import { openPostgresPool } from './database.ts';
 import { PostgresEscalationStore } from './escalation-store.ts';
+import { PostgresLabelledExampleStore } from './example-store.ts';
 import { PostgresFaqStore } from './faq-store.ts';
 import { PostgresInboxStore } from './inbox-store.ts';
 import { acquireInstanceLock, type InstanceLock } from './instance-lock.ts';
@@ -62,6 +63,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       faqs: await PostgresFaqStore.open(pool),
       // Reads the turns and escalations tables: opened after their stores.
       reports: await PostgresReportStore.open(pool),
+      examples: await PostgresLabelledExampleStore.open(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.

@@ -1,6 +1,6 @@
 import type { ChannelName } from '../../bots/core/types.ts';
-import type { AbstainReason, Citation } from '../../retrieval/types.ts';
-import type { FeedbackValue } from '../conversation-store.ts';
+import type { AbstainReason, Citation, Outcome } from '../../retrieval/types.ts';
+import type { FeedbackReason, FeedbackValue } from '../conversation-store.ts';
 import type { EscalationReason, EscalationStatus } from '../escalation-store.ts';
 import type {
   CitationUsage,
@@ -40,6 +40,8 @@ interface QuestionRow {
   citations: unknown;
   escalation_id: string | null;
   feedback: string | null;
+  feedback_reason: string | null;
+  outcome: string | null;
   escalation_status: string | null;
   candidates: unknown;
   reply_feedback: string | null;
@@ -79,6 +81,8 @@ function toQuestion(row: QuestionRow): QuestionRecord {
   if (row.escalation_id !== null) q.escalationId = row.escalation_id;
   if (row.escalation_status !== null) q.escalationStatus = row.escalation_status as EscalationStatus;
   if (row.feedback !== null) q.feedback = row.feedback as FeedbackValue;
+  if (row.feedback_reason !== null) q.feedbackReason = row.feedback_reason as FeedbackReason;
+  if (row.outcome !== null) q.outcome = row.outcome as Outcome;
   if (row.reply_feedback !== null) q.replyFeedback = row.reply_feedback as FeedbackValue;
   return q;
 }
@@ -137,10 +141,13 @@ export class PostgresReportStore implements ReportStore {
 
   async feedbackCounts(range: ReportRange): Promise<FeedbackCount[]> {
     const params: PgParam[] = [];
-    const { rows } = await query<{ channel: string; replyKind: string; replies: number; up: number; down: number }>(
+    const { rows } = await query<Omit<FeedbackCount, 'channel' | 'replyKind'> & { channel: string; replyKind: string }>(
       this.pool,
       `SELECT t.channel AS channel, t.reply_kind AS "replyKind", count(*)::int AS replies,
-         count(*) FILTER (WHERE t.feedback = 'up')::int AS up, count(*) FILTER (WHERE t.feedback = 'down')::int AS down
+         count(*) FILTER (WHERE t.feedback = 'up')::int AS up, count(*) FILTER (WHERE t.feedback = 'down')::int AS down,
+         count(*) FILTER (WHERE t.feedback_reason = 'wrong')::int AS wrong,
+         count(*) FILTER (WHERE t.feedback_reason = 'incomplete')::int AS incomplete,
+         count(*) FILTER (WHERE t.feedback_reason = 'unclear')::int AS unclear
        FROM conversation_turns t
        WHERE t.reply_kind IN ('answer', 'spokesperson_reply') AND t.answer_id IS NOT NULL AND ${inRange(range, 't', params)}
        GROUP BY 1, 2 ORDER BY t.channel COLLATE "C", t.reply_kind COLLATE "C"`,
@@ -197,7 +204,7 @@ export class PostgresReportStore implements ReportStore {
     const { rows } = await query<QuestionRow>(
       this.pool,
       `SELECT t.id, t.created_at, ${day} AS day, t.channel, t.user_id, t.user_text,
-         t.escalated, t.abstained, t.abstain_reason, t.confidence, t.citations, t.escalation_id, t.feedback,
+         t.escalated, t.abstained, t.abstain_reason, t.confidence, t.citations, t.escalation_id, t.feedback, t.feedback_reason, t.outcome,
          e.status AS escalation_status, e.candidates,
          (SELECT r.feedback FROM conversation_turns r
            WHERE r.escalation_id = t.escalation_id AND r.intent = 'spokesperson_reply' AND r.feedback IS NOT NULL

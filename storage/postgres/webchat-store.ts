@@ -1,3 +1,4 @@
+import type { OutgoingAction } from '../../bots/core/types.ts';
 import {
   UnknownWebchatSessionError,
   type NewWebchatMessage,
@@ -31,6 +32,7 @@ const MIGRATIONS = [
    );
    CREATE UNIQUE INDEX webchat_messages_client_id ON webchat_messages (session_id, client_message_id)
      WHERE client_message_id IS NOT NULL;`,
+  `ALTER TABLE webchat_messages ADD COLUMN actions jsonb;`,
 ];
 
 interface SessionRow {
@@ -47,6 +49,7 @@ interface MessageRow {
   citations: WebchatCitation[];
   answer_id: string | null;
   client_message_id: string | null;
+  actions: OutgoingAction[] | null;
   created_at: Date;
 }
 
@@ -60,10 +63,11 @@ function toMessage(row: MessageRow): WebchatMessage {
   };
   if (row.answer_id !== null) message.answerId = row.answer_id;
   if (row.client_message_id !== null) message.clientMessageId = row.client_message_id;
+  if (row.actions !== null) message.actions = row.actions;
   return message;
 }
 
-const MESSAGE_COLUMNS = 'seq, kind, text, citations, answer_id, client_message_id, created_at';
+const MESSAGE_COLUMNS = 'seq, kind, text, citations, answer_id, client_message_id, actions, created_at';
 
 /**
  * Web chat sessions and transcripts in PostgreSQL. Appending locks the session row first,
@@ -110,10 +114,10 @@ export class PostgresWebchatStore implements WebchatStore {
       await query(db, 'UPDATE webchat_sessions SET last_seq = $1, last_active_at = $2 WHERE id = $3', [seq, now, sessionId]);
       const { rows } = await query<MessageRow>(
         db,
-        `INSERT INTO webchat_messages (session_id, seq, kind, text, citations, answer_id, client_message_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO webchat_messages (session_id, seq, kind, text, citations, answer_id, client_message_id, actions, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          RETURNING ${MESSAGE_COLUMNS}`,
-        [sessionId, seq, m.kind, m.text, toJson(citations), m.answerId ?? null, m.clientMessageId ?? null, now],
+        [sessionId, seq, m.kind, m.text, toJson(citations), m.answerId ?? null, m.clientMessageId ?? null, m.actions?.length ? toJson(m.actions) : null, now],
       );
       // Built from the input (as in SQLite) so the caller gets back exactly the fields it gave.
       const message: WebchatMessage = { ...m, seq: rows[0].seq, citations, createdAt: iso(rows[0].created_at) };

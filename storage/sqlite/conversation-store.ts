@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelName, OutgoingKind } from '../../bots/core/types.ts';
-import type { AbstainReason, Citation } from '../../retrieval/types.ts';
+import type { AbstainReason, Citation, Outcome } from '../../retrieval/types.ts';
 import type {
   ConversationStore,
   ConversationTurn,
+  FeedbackReason,
   FeedbackValue,
   NewConversationTurn,
   TurnIntent,
+  TurnMenu,
 } from '../conversation-store.ts';
 import { migrate, type SqliteDatabase } from './database.ts';
 
@@ -37,6 +39,11 @@ const MIGRATIONS = [
    );
    CREATE INDEX conversation_turns_user ON conversation_turns (channel, user_id, seq);
    CREATE INDEX conversation_turns_created ON conversation_turns (created_at, channel, intent);`,
+  // The four outcomes: what retrieval decided, the reply's menu (buttons) and who used it, why 👎.
+  `ALTER TABLE conversation_turns ADD COLUMN outcome TEXT;
+   ALTER TABLE conversation_turns ADD COLUMN menu TEXT;
+   ALTER TABLE conversation_turns ADD COLUMN menu_used_by INTEGER;
+   ALTER TABLE conversation_turns ADD COLUMN feedback_reason TEXT CHECK (feedback_reason IN ('wrong', 'incomplete', 'unclear'));`,
 ];
 
 interface TurnRow {
@@ -58,6 +65,10 @@ interface TurnRow {
   feedback: string | null;
   feedback_at: string | null;
   delivery_error: string | null;
+  outcome: string | null;
+  menu: string | null;
+  menu_used_by: number | null;
+  feedback_reason: string | null;
   created_at: string;
 }
 
@@ -81,6 +92,10 @@ function toTurn(row: TurnRow): ConversationTurn {
     feedback: (row.feedback ?? undefined) as FeedbackValue | undefined,
     feedbackAt: row.feedback_at ?? undefined,
     deliveryError: row.delivery_error ?? undefined,
+    ...(row.feedback_reason !== null ? { feedbackReason: row.feedback_reason as FeedbackReason } : {}),
+    ...(row.outcome !== null ? { outcome: row.outcome as Outcome } : {}),
+    ...(row.menu !== null ? { menu: JSON.parse(row.menu) as TurnMenu } : {}),
+    ...(row.menu_used_by !== null ? { menuUsedBy: row.menu_used_by } : {}),
     createdAt: row.created_at,
   };
 }
@@ -95,14 +110,16 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly latestAnswered;
   private readonly feedback;
   private readonly deliveryError;
+  private readonly reason;
+  private readonly claim;
 
   constructor(db: SqliteDatabase) {
     migrate(db, 'conversations', MIGRATIONS);
     this.insert = db.prepare(
       `INSERT INTO conversation_turns (id, inbox_id, channel, user_id, intent, user_text, reply_kind, reply_text, citations,
-         citation_count, answer_id, confidence, abstained, abstain_reason, escalated, escalation_id, created_at)
+         citation_count, answer_id, confidence, abstained, abstain_reason, escalated, escalation_id, outcome, menu, created_at)
        VALUES (@id, @inboxId, @channel, @userId, @intent, @userText, @replyKind, @replyText, @citations,
-         @citationCount, @answerId, @confidence, @abstained, @abstainReason, @escalated, @escalationId, @createdAt)
+         @citationCount, @answerId, @confidence, @abstained, @abstainReason, @escalated, @escalationId, @outcome, @menu, @createdAt)
        ON CONFLICT (inbox_id) DO NOTHING`,
     );
     this.byId = db.prepare('SELECT * FROM conversation_turns WHERE id = ?');
@@ -112,8 +129,15 @@ export class SqliteConversationStore implements ConversationStore {
     this.latestAnswered = db.prepare(
       'SELECT * FROM conversation_turns WHERE channel = ? AND user_id = ? AND answer_id IS NOT NULL ORDER BY seq DESC LIMIT 1',
     );
-    this.feedback = db.prepare('UPDATE conversation_turns SET feedback = ?, feedback_at = ? WHERE answer_id = ?');
+    this.feedback = db.prepare('UPDATE conversation_turns SET feedback = ?, feedback_reason = NULL, feedback_at = ? WHERE answer_id = ?');
     this.deliveryError = db.prepare('UPDATE conversation_turns SET delivery_error = ? WHERE id = ?');
+    this.reason = db.prepare(
+      "UPDATE conversation_turns SET feedback = 'down', feedback_reason = ?, feedback_at = ? WHERE answer_id = ?",
+    );
+    // One statement: the check and the mark cannot interleave with another press.
+    this.claim = db.prepare(
+      'UPDATE conversation_turns SET menu_used_by = @inboxId WHERE id = @id AND menu IS NOT NULL AND (menu_used_by IS NULL OR menu_used_by = @inboxId)',
+    );
   }
 
   async recordTurn(turn: NewConversationTurn): Promise<ConversationTurn> {
@@ -136,6 +160,8 @@ export class SqliteConversationStore implements ConversationStore {
       abstainReason: turn.abstainReason ?? null,
       escalated: turn.escalated ? 1 : 0,
       escalationId: turn.escalationId ?? null,
+      outcome: turn.outcome ?? null,
+      menu: turn.menu ? JSON.stringify(turn.menu) : null,
       createdAt: turn.createdAt,
     });
     // Nothing inserted: this inbox event already has its turn.
@@ -168,5 +194,18 @@ export class SqliteConversationStore implements ConversationStore {
 
   async recordDeliveryError(turnId: string, error: string): Promise<void> {
     this.deliveryError.run(error, turnId);
+  }
+
+  async getTurn(id: string): Promise<ConversationTurn | undefined> {
+    const row = this.byId.get(id) as TurnRow | undefined;
+    return row && toTurn(row);
+  }
+
+  async recordFeedbackReason(answerId: string, reason: FeedbackReason, at: Date): Promise<boolean> {
+    return this.reason.run(reason, at.toISOString(), answerId).changes > 0;
+  }
+
+  async claimMenu(turnId: string, inboxId: number): Promise<boolean> {
+    return this.claim.run({ id: turnId, inboxId }).changes > 0;
   }
 }

@@ -1,6 +1,6 @@
 import type { ChannelName } from '../../bots/core/types.ts';
-import type { AbstainReason, Citation } from '../../retrieval/types.ts';
-import type { FeedbackValue } from '../conversation-store.ts';
+import type { AbstainReason, Citation, Outcome } from '../../retrieval/types.ts';
+import type { FeedbackReason, FeedbackValue } from '../conversation-store.ts';
 import type { EscalationReason, EscalationStatus } from '../escalation-store.ts';
 import type {
   CitationUsage,
@@ -38,6 +38,8 @@ interface QuestionRow {
   citations: string | null;
   escalation_id: string | null;
   feedback: string | null;
+  feedback_reason: string | null;
+  outcome: string | null;
   escalation_status: string | null;
   candidates: string | null;
   reply_feedback: string | null;
@@ -82,6 +84,8 @@ function toQuestion(row: QuestionRow, offsetMinutes: number): QuestionRecord {
   if (row.escalation_id !== null) q.escalationId = row.escalation_id;
   if (row.escalation_status !== null) q.escalationStatus = row.escalation_status as EscalationStatus;
   if (row.feedback !== null) q.feedback = row.feedback as FeedbackValue;
+  if (row.feedback_reason !== null) q.feedbackReason = row.feedback_reason as FeedbackReason;
+  if (row.outcome !== null) q.outcome = row.outcome as Outcome;
   if (row.reply_feedback !== null) q.replyFeedback = row.reply_feedback as FeedbackValue;
   return q;
 }
@@ -149,12 +153,14 @@ export class SqliteReportStore implements ReportStore {
     const rows = this.db
       .prepare(
         `SELECT t.channel AS channel, t.reply_kind AS replyKind, COUNT(*) AS replies,
-           SUM(t.feedback = 'up') AS up, SUM(t.feedback = 'down') AS down
+           SUM(t.feedback = 'up') AS up, SUM(t.feedback = 'down') AS down,
+           SUM(t.feedback_reason IS 'wrong') AS wrong, SUM(t.feedback_reason IS 'incomplete') AS incomplete,
+           SUM(t.feedback_reason IS 'unclear') AS unclear
          FROM conversation_turns t
          WHERE t.reply_kind IN ('answer', 'spokesperson_reply') AND t.answer_id IS NOT NULL AND ${sql}
          GROUP BY t.channel, t.reply_kind ORDER BY t.channel, t.reply_kind`,
       )
-      .all(params) as { channel: string; replyKind: string; replies: number; up: number; down: number }[];
+      .all(params) as (Omit<FeedbackCount, 'channel' | 'replyKind'> & { channel: string; replyKind: string })[];
     return rows.map((r) => ({ ...r, channel: r.channel as ChannelName, replyKind: r.replyKind as FeedbackCount['replyKind'] }));
   }
 
@@ -194,7 +200,7 @@ export class SqliteReportStore implements ReportStore {
     const rows = this.db
       .prepare(
         `SELECT t.id, t.created_at, t.channel, t.user_id, t.user_text,
-           t.escalated, t.abstained, t.abstain_reason, t.confidence, t.escalation_id, t.feedback,
+           t.escalated, t.abstained, t.abstain_reason, t.confidence, t.escalation_id, t.feedback, t.feedback_reason, t.outcome,
            CASE WHEN t.citation_count = 0 THEN NULL ELSE ${slimCitations('t.citations')} END AS citations,
            e.status AS escalation_status,
            CASE WHEN e.candidates IS NULL OR e.candidates = '[]' THEN NULL ELSE ${slimCitations('e.candidates')} END AS candidates,

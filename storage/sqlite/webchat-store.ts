@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from './database.ts';
 import { migrate } from './database.ts';
+import type { OutgoingAction } from '../../bots/core/types.ts';
 import {
   UnknownWebchatSessionError,
   type NewWebchatMessage,
@@ -32,6 +33,7 @@ const MIGRATIONS = [
    ) WITHOUT ROWID;
    CREATE UNIQUE INDEX webchat_messages_client_id ON webchat_messages (session_id, client_message_id)
      WHERE client_message_id IS NOT NULL;`,
+  `ALTER TABLE webchat_messages ADD COLUMN actions TEXT;`,
 ];
 
 interface SessionRow {
@@ -48,6 +50,7 @@ interface MessageRow {
   citations: string;
   answer_id: string | null;
   client_message_id: string | null;
+  actions: string | null;
   created_at: string;
 }
 
@@ -61,6 +64,7 @@ function toMessage(row: MessageRow): WebchatMessage {
   };
   if (row.answer_id !== null) message.answerId = row.answer_id;
   if (row.client_message_id !== null) message.clientMessageId = row.client_message_id;
+  if (row.actions !== null) message.actions = JSON.parse(row.actions) as OutgoingAction[];
   return message;
 }
 
@@ -87,8 +91,8 @@ class SqliteWebchatStore implements WebchatStore {
       'UPDATE webchat_sessions SET last_seq = last_seq + 1, last_active_at = ? WHERE id = ? RETURNING last_seq',
     );
     this.insertMessage = db.prepare(
-      `INSERT INTO webchat_messages (session_id, seq, kind, text, citations, answer_id, client_message_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO webchat_messages (session_id, seq, kind, text, citations, answer_id, client_message_id, actions, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.selectAfter = db.prepare(
       'SELECT * FROM webchat_messages WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?',
@@ -105,7 +109,7 @@ class SqliteWebchatStore implements WebchatStore {
       const citations = m.citations ?? [];
       this.insertMessage.run(
         sessionId, bumped.last_seq, m.kind, m.text, JSON.stringify(citations),
-        m.answerId ?? null, m.clientMessageId ?? null, createdAt,
+        m.answerId ?? null, m.clientMessageId ?? null, m.actions?.length ? JSON.stringify(m.actions) : null, createdAt,
       );
       const message: WebchatMessage = { ...m, seq: bumped.last_seq, citations, createdAt };
       return { message, created: true };

@@ -86,6 +86,8 @@ async function seed(storage: Storage): Promise<void> {
       createdAt: a.at,
     });
     if (a.feedback) await conversations.recordFeedback(answerId, a.feedback, new Date(a.at));
+    // The citizen who gave 👎 said why.
+    if (a.feedback === 'down') await conversations.recordFeedbackReason(answerId, 'wrong', new Date(a.at));
   }
   for (const e of ESCALATED) {
     const created = new Date(e.at);
@@ -211,7 +213,9 @@ describe('GET /reports/summary', () => {
     expect(zalo?.satisfaction).toMatchObject({ replies: 5, up: 3, down: 0 });
 
     expect(s.satisfaction).toMatchObject({ replies: 11, up: 4, down: 2, rated: 6, satisfaction: 0.6667 });
-    expect(s.satisfaction.bot).toEqual({ replies: 8, up: 3, down: 1, rated: 4, satisfaction: 0.75, ratedShare: 0.5 });
+    expect(s.satisfaction.bot).toEqual({
+      replies: 8, up: 3, down: 1, rated: 4, satisfaction: 0.75, ratedShare: 0.5, downReasons: { wrong: 1, incomplete: 0, unclear: 0 },
+    });
     expect(s.satisfaction.spokesperson).toMatchObject({ replies: 3, up: 1, down: 1 });
 
     expect(s.escalations).toEqual({ total: 6, byReason: { abstained: 5, requested: 1, error: 0 }, open: 2 });
@@ -325,6 +329,7 @@ describe('GET /reports/export.csv', () => {
     expect(first?.[col('Kênh')]).toBe('zalo');
     expect(first?.[col('Nguồn trích dẫn')]).toBe('Luật Cư trú, Điều 20, Khoản 1');
     expect(first?.[col('Đánh giá')]).toBe('👍');
+    expect(data.find((r) => r[col('Câu hỏi')] === 'dang ky thuong tru can giay to gi')?.[col('Đánh giá')]).toBe('👎 (Sai)');
     expect(first?.[col('Chủ đề')]).toContain('thường trú');
     // Citizens appear as a stable code, never their channel id.
     expect(first?.[col('Người hỏi (mã ẩn danh)')]).toMatch(/^[0-9a-f]{12}$/);

@@ -87,13 +87,21 @@ describe('Zalo end to end', () => {
     expect(await t.runtime.storage.conversations.recentTurns('zalo', userId, 5)).toHaveLength(1);
   });
 
-  it('escalates a question it must not answer; the officer’s reply reaches the citizen', async () => {
-    const { userId, msgId } = ids('gold');
-    expect(await deliver(event(userId, msgId, goldPriceQuestion()))).toBe(200);
+  it('declines a question it must not answer without an escalation; "gặp cán bộ" then escalates it and the officer’s reply reaches the citizen', async () => {
+    const { userId, msgId: goldMsgId } = ids('gold');
+    expect(await deliver(event(userId, goldMsgId, goldPriceQuestion()))).toBe(200);
 
+    const [decline] = await waitFor(() => repliesTo(goldMsgId).length > 0 && repliesTo(goldMsgId), 'the polite decline');
+    expect(decline.text).toContain('Nhắn “gặp cán bộ”');
+    expect(decline.text).not.toContain('Nguồn:');
+    const before = await officer.get<{ items: { recipient: { userId: string } }[] }>('/escalations?channel=zalo');
+    expect(before.body.items.filter((e) => e.recipient.userId === userId)).toEqual([]);
+
+    // The citizen asks for a person: the declined question goes to the officer.
+    const msgId = `${goldMsgId}-human`;
+    expect(await deliver(event(userId, msgId, 'gặp cán bộ'))).toBe(200);
     const [notice] = await waitFor(() => repliesTo(msgId).length > 0 && repliesTo(msgId), 'the escalation notice');
     expect(notice.text).toContain(ESCALATED_TEXT);
-    expect(notice.text).not.toContain('Nguồn:');
 
     const list = await officer.get<{ items: { id: string; status: string; recipient: { userId: string }; question: string }[] }>(
       '/escalations?channel=zalo',

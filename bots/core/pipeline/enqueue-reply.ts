@@ -1,17 +1,20 @@
 import type { ConversationTurn } from '../../../storage/conversation-store.ts';
 import type { OutboxItem } from '../../../storage/outbox-store.ts';
 import type { PipelineContext } from '../context.ts';
+import { menuActions } from '../menus.ts';
 import type { OutgoingMessage, Recipient } from '../types.ts';
 
 /** The channel-neutral message for a turn's reply; undefined when the turn has none. */
 export function replyMessage(turn: ConversationTurn, replyToChannelMessageId?: string): OutgoingMessage | undefined {
   if (!turn.replyKind || !turn.replyText) return undefined;
+  const actions = menuActions(turn.id, turn.menu);
   return {
     kind: turn.replyKind,
     text: turn.replyText,
     ...(turn.citations.length ? { citations: turn.citations } : {}),
     ...(turn.answerId ? { answerId: turn.answerId } : {}),
     ...(replyToChannelMessageId ? { replyToChannelMessageId } : {}),
+    ...(actions.length ? { actions } : {}),
   };
 }
 

@@ -41,6 +41,7 @@ export async function escalate(ctx: PipelineContext, item: InboxItem, request: E
   ctx.logger.info({ escalationId: escalation.id, channel: escalation.channel, reason: request.reason }, 'question escalated');
   return {
     intent: request.reason === 'requested' ? 'human' : 'question',
+    ...(request.reason === 'requested' ? {} : { outcome: 'handoff' as const }),
     replyKind: 'escalated',
     replyText: request.reason === 'abstained' ? ESCALATED_AFTER_ABSTAIN_TEXT : ESCALATED_TEXT,
     abstained: request.reason === 'abstained',

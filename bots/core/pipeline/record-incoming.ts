@@ -16,10 +16,11 @@ const incomingSchema = z
     channel: z.enum(CHANNELS),
     channelMessageId: z.string().min(1).max(256),
     from: recipientSchema,
-    kind: z.enum(['text', 'command', 'feedback', 'follow', 'unfollow', 'image', 'sticker', 'file', 'audio', 'video', 'location', 'other']),
+    kind: z.enum(['text', 'command', 'feedback', 'choice', 'follow', 'unfollow', 'image', 'sticker', 'file', 'audio', 'video', 'location', 'other']),
     text: z.string().max(MAX_TEXT_CHARS).optional(),
     command: z.enum(['start', 'help', 'human']).optional(),
     feedback: z.object({ answerId: z.string().min(1).max(256), value: z.enum(['up', 'down']) }).optional(),
+    choice: z.object({ id: z.string().min(1).max(256) }).optional(),
     sentAt: z.string().min(1).max(64),
     userName: z.string().max(256).optional(),
   })

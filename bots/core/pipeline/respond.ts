@@ -6,6 +6,7 @@ import { NON_TEXT_TEXT, helpText, welcomeText } from '../messages.ts';
 import { answerQuestion } from './answer-question.ts';
 import { escalate } from './escalate.ts';
 import { recordFeedback } from './record-feedback.ts';
+import { pressedAction, takeAction, typedAction, typedHuman } from './take-action.ts';
 
 /** Step 4: decides the reply for what the message is. */
 export async function respond(ctx: PipelineContext, item: InboxItem, intent: Intent): Promise<TurnDraft> {
@@ -21,10 +22,18 @@ export async function respond(ctx: PipelineContext, item: InboxItem, intent: Int
       return { intent: 'unfollow' };
     case 'feedback':
       return recordFeedback(ctx, item, intent);
-    case 'question':
-      return answerQuestion(ctx, item, intent.text);
-    case 'human':
-      return requestPerson(ctx, item, intent.question);
+    case 'choice':
+      return takeAction(ctx, item, await pressedAction(ctx, item, intent.id));
+    case 'question': {
+      // "2", "xem thêm", "sai" right after a reply with a menu mean that menu's action.
+      const typed = await typedAction(ctx, item, intent.text);
+      return typed ? takeAction(ctx, item, typed) : answerQuestion(ctx, item, intent.text);
+    }
+    case 'human': {
+      // "Gặp cán bộ" typed under a clarifying question (or a decline) is that reply's button.
+      const pending = intent.question ? undefined : await typedHuman(ctx, item);
+      return pending ? takeAction(ctx, item, pending) : requestPerson(ctx, item, intent.question);
+    }
   }
 }
 

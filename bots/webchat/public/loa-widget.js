@@ -12,10 +12,11 @@
   const INTRO = ds.loaIntro || 'Xin chào! Bạn hãy đặt câu hỏi về thủ tục, chính sách. Câu trả lời dựa trên văn bản chính thức và có ghi nguồn. Vui lòng không nhập số CCCD hay thông tin cá nhân.';
   const BUBBLE = 'Mở hộp hỏi đáp';
 
-  // --- state kept in the browser: session, token, last seen seq, rated answers
+  // --- state kept in the browser: session, token, last seen seq, rated answers, used buttons
   let st = {};
   try { st = JSON.parse(localStorage.getItem(KEY)) || {}; } catch { /* storage disabled */ }
   st.rated = st.rated || {};
+  st.chosen = st.chosen || {};
   const save = () => { try { localStorage.setItem(KEY, JSON.stringify(st)); } catch { /* memory only */ } };
   const uid = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -92,6 +93,31 @@
     return h('div', { class: 'fb' }, buttons.concat(thanks));
   }
 
+  /** Loa's buttons under a message (clarify options, "Xem thêm", "Gặp cán bộ", why 👎): one press per message. */
+  function actions(m) {
+    const list = m.actions.filter((a) => a && typeof a.id === 'string' && typeof a.label === 'string');
+    const buttons = list.map((a) => {
+      const b = h('button', { type: 'button', class: a.kind === 'human' ? 'act human-act' : 'act' }, a.label);
+      b.onclick = async () => {
+        done(a.id);
+        input.focus();
+        if (!(await say(a.label, { choice: { id: a.id, label: a.label } }))) done(null);
+      };
+      return b;
+    });
+    function done(id) {
+      buttons.forEach((b, i) => {
+        b.disabled = !!id;
+        b.setAttribute('aria-pressed', String(list[i].id === id));
+      });
+      if (id) st.chosen[m.seq] = id;
+      else delete st.chosen[m.seq];
+      save();
+    }
+    if (st.chosen[m.seq]) done(st.chosen[m.seq]);
+    return h('div', { class: 'acts', role: 'group', 'aria-label': 'Lựa chọn' }, buttons);
+  }
+
   function sources(citations) {
     return h('div', { class: 'src' }, [h('p', null, 'Nguồn:'), h('ol', null, citations.map((c) => {
       const url = httpUrl(c.url);
@@ -115,6 +141,7 @@
     if (m.kind === 'spokesperson_reply') el.append(h('p', { class: 'who' }, 'Trả lời của cán bộ'));
     el.append(h('p', { class: 'text' }, String(m.text)));
     if (Array.isArray(m.citations) && m.citations.length) el.append(sources(m.citations));
+    if (Array.isArray(m.actions) && m.actions.length) el.append(actions(m));
     if (m.kind === 'answer' && m.answerId) el.append(feedback(String(m.answerId)));
     log.append(el);
     if (m.kind !== 'user') status.textContent = '';
@@ -134,7 +161,7 @@
 
   /** Forgets a session the server no longer knows (401) and empties the transcript. */
   function reset() {
-    st = { rated: {} };
+    st = { rated: {}, chosen: {} };
     save();
     if (es) es.close();
     es = null;
@@ -205,7 +232,9 @@
       el.append(h('p', { class: 'err' }, 'Chưa gửi được. Vui lòng kiểm tra kết nối và thử lại.'));
       status.textContent = '';
       if (payload.text && !input.value) input.value = payload.text;
+      return false;
     }
+    return true;
   }
   function submit() {
     const text = input.value.trim();

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationCore } from '../../../bots/core/conversation-core.ts';
 import {
-  FEEDBACK_THANKS_DOWN_TEXT,
   FEEDBACK_THANKS_UP_TEXT,
+  FEEDBACK_WHY_TEXT,
   NON_TEXT_TEXT,
   RATE_LIMITED_TEXT,
   helpText,
@@ -156,7 +156,9 @@ describe('ConversationCore: kinds of messages', () => {
     expect(await stores.conversations.findByAnswerId(answerId)).toMatchObject({ feedback: 'up' });
 
     await say({ text: 'không hữu ích' });
-    expect(channel.sent[2].message.text).toBe(FEEDBACK_THANKS_DOWN_TEXT);
+    // 👎 asks why; the reasons come as actions.
+    expect(channel.sent[2].message.text).toBe(FEEDBACK_WHY_TEXT);
+    expect(channel.sent[2].message.actions?.map((a) => a.label)).toEqual(['Sai', 'Chưa đủ', 'Khó hiểu']);
     expect(await stores.conversations.findByAnswerId(answerId)).toMatchObject({ feedback: 'down' });
   });
 

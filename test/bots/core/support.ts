@@ -10,6 +10,7 @@ import type { BotStorage } from '../../../storage/index.ts';
 import { SqliteConversationStore } from '../../../storage/sqlite/conversation-store.ts';
 import { openSqlite, type SqliteDatabase } from '../../../storage/sqlite/database.ts';
 import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
+import { SqliteLabelledExampleStore } from '../../../storage/sqlite/example-store.ts';
 import { SqliteInboxStore } from '../../../storage/sqlite/inbox-store.ts';
 import { SqliteOutboxStore } from '../../../storage/sqlite/outbox-store.ts';
 
@@ -80,14 +81,59 @@ export const LAND_CANDIDATE: Citation = {
   score: 0.21,
 };
 
+export const RETIREMENT_AGE: Citation = {
+  id: 'bo-luat-lao-dong::169',
+  title: 'Bộ luật Lao động',
+  section: 'Điều 169',
+  number: '45/2019/QH14',
+  status: 'in_force',
+  quote: 'Tuổi nghỉ hưu của người lao động trong điều kiện lao động bình thường được điều chỉnh theo lộ trình cho đến khi đủ 62 tuổi đối với lao động nam và đủ 60 tuổi đối với lao động nữ.',
+  score: 0.55,
+};
+
+export const EARLY_RETIREMENT: Citation = {
+  id: 'bo-luat-lao-dong::169.3',
+  title: 'Bộ luật Lao động',
+  section: 'Điều 169, Khoản 3',
+  number: '45/2019/QH14',
+  status: 'in_force',
+  quote: 'Người lao động bị suy giảm khả năng lao động có thể nghỉ hưu ở tuổi thấp hơn nhưng không quá 05 tuổi.',
+  score: 0.52,
+};
+
+/** The clarify options the test answerer offers for retirement questions. */
+export const RETIREMENT_OPTIONS = [
+  { id: RETIREMENT_AGE.id, label: 'Tuổi nghỉ hưu hiện nay — Bộ luật Lao động' },
+  { id: EARLY_RETIREMENT.id, label: 'Nghỉ hưu trước tuổi — Bộ luật Lao động' },
+];
+
+export const PASSPORT: Citation = {
+  id: 'luat-xuat-canh::15',
+  title: 'Luật Xuất cảnh, nhập cảnh của công dân Việt Nam',
+  section: 'Điều 15',
+  number: '49/2019/QH14',
+  status: 'in_force',
+  quote: 'Người đề nghị cấp hộ chiếu lần đầu nộp tờ khai và ảnh chân dung.',
+  score: 0.88,
+};
+export const PASSPORT_SHORT = 'Cấp hộ chiếu lần đầu: nộp tờ khai và ảnh chân dung.';
+export const PASSPORT_MORE = 'Hồ sơ nộp tại Phòng Quản lý xuất nhập cảnh Công an tỉnh, hoặc trực tuyến trên Cổng dịch vụ công.';
+
+/** What the test answerer says when it declines (small talk, out of scope). */
+export const DECLINE_REPLY = 'Loa chỉ trả lời câu hỏi về thủ tục, chính sách của Sở Tư pháp. Bạn cứ nhắn câu hỏi nhé.';
+
 /**
  * A small deterministic answerer: it knows about permanent residence (and, as a follow-up
- * to it, about minors), finds an unconvincing candidate for land questions, and knows
- * nothing else. It fails on request, like a broken index.
+ * to it, about minors) and passports (with a "Xem thêm"), asks which one for retirement
+ * questions (clarify), declines thanks and the gold price, finds an unconvincing candidate
+ * for land questions, and knows nothing else. It fails on request, like a broken index.
  */
 export class TestAnswerer implements Answerer {
   readonly calls: { question: string; history: string[] }[] = [];
+  readonly answerFromCalls: { question: string; unitId: string }[] = [];
   failWith?: Error;
+  /** Runs at the start of every `answerFrom` (e.g. to hold it while another press arrives). */
+  onAnswerFrom?: () => Promise<void>;
 
   async ask(question: string, options?: AskOptions): Promise<AskResult> {
     const history = options?.history ?? [];
@@ -100,6 +146,25 @@ export class TestAnswerer implements Answerer {
     if (q.includes('duoi 18') && history.some((h) => normalizeForMatching(h).includes('thuong tru'))) {
       return { outcome: 'answer', answer: 'Người chưa thành niên được đăng ký thường trú tại nơi cư trú của cha, mẹ.', citations: [MINORS], confidence: 0.74, abstained: false };
     }
+    if (q.includes('nghi huu')) {
+      return {
+        outcome: 'clarify', answer: '', options: RETIREMENT_OPTIONS, citations: [], candidates: [RETIREMENT_AGE, EARLY_RETIREMENT],
+        confidence: 0.5, abstained: true, reason: 'low_confidence',
+      };
+    }
+    if (q.includes('ly hon')) {
+      // An option whose unit is gone by the time it is chosen (the document was deleted since).
+      return {
+        outcome: 'clarify', answer: '', options: [{ id: 'luat-hon-nhan::51', label: 'Quyền yêu cầu ly hôn' }, RETIREMENT_OPTIONS[0]], citations: [],
+        confidence: 0.4, abstained: true, reason: 'low_confidence',
+      };
+    }
+    if (q.includes('ho chieu')) {
+      return { outcome: 'answer', answer: PASSPORT_SHORT, more: PASSPORT_MORE, citations: [PASSPORT], confidence: 0.88, abstained: false };
+    }
+    if (q === 'cam on' || q.includes('gia vang')) {
+      return { outcome: 'decline', answer: DECLINE_REPLY, citations: [], confidence: 0, abstained: true, reason: 'out_of_scope' };
+    }
     if (q.includes('dat dai')) {
       return { outcome: 'handoff', answer: '', citations: [], candidates: [LAND_CANDIDATE], confidence: 0.21, abstained: true, reason: 'low_confidence' };
     }
@@ -107,7 +172,9 @@ export class TestAnswerer implements Answerer {
   }
 
   async answerFrom(question: string, unitId: string): Promise<AskResult> {
-    const known = [RESIDENCE, MINORS].find((c) => c.id === unitId);
+    this.answerFromCalls.push({ question, unitId });
+    await this.onAnswerFrom?.();
+    const known = [RESIDENCE, MINORS, RETIREMENT_AGE, EARLY_RETIREMENT].find((c) => c.id === unitId);
     if (!known) return { outcome: 'handoff', answer: '', citations: [], confidence: 0, abstained: true, reason: 'low_confidence' };
     return { outcome: 'answer', answer: known.quote, citations: [known], confidence: 1, abstained: false };
   }
@@ -130,6 +197,7 @@ export class TestDatabase {
         outbox: new SqliteOutboxStore(db),
         conversations: new SqliteConversationStore(db),
         escalations: new SqliteEscalationStore(db),
+        examples: new SqliteLabelledExampleStore(db),
       },
     };
   }

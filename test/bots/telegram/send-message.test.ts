@@ -83,6 +83,28 @@ describe('Telegram sender', () => {
     expect(sent()[0].reply_markup).toBeUndefined();
   });
 
+  it('puts actions one per row above 👍/👎, as a:<id> callback data, leaving out one that would not fit 64 bytes', async () => {
+    const id = '0b7c6a52-1f4e-4d8a-9a53-2f1d7c1b9e10';
+    await sender.send(to, {
+      kind: 'answer',
+      text: 'Trả lời ngắn.',
+      answerId: 'a1',
+      actions: [
+        { kind: 'more', id: `${id}:1`, label: 'Xem thêm' },
+        { kind: 'human', id: 'x'.repeat(63), label: 'Quá dài' },
+      ],
+    });
+    expect(sent()[0].reply_markup?.inline_keyboard).toEqual([
+      [{ text: 'Xem thêm', callback_data: `a:${id}:1` }],
+      [
+        { text: FEEDBACK_BUTTONS.up, callback_data: 'fb:a1:up' },
+        { text: FEEDBACK_BUTTONS.down, callback_data: 'fb:a1:down' },
+      ],
+    ]);
+    await sender.send(to, { kind: 'notice', text: 'Có phải bạn hỏi về:', actions: [{ kind: 'choose', id: `${id}:1`, label: 'Tuổi nghỉ hưu' }] });
+    expect(sent()[1].reply_markup?.inline_keyboard).toEqual([[{ text: 'Tuổi nghỉ hưu', callback_data: `a:${id}:1` }]]);
+  });
+
   it("resends a part as plain text when Telegram can't parse its entities", async () => {
     api.failNext('sendMessage', FAILURES.cantParseEntities());
     const result = await sender.send(to, { kind: 'answer', answerId: 'a2', text: 'Lệ phí < 50.000 đồng.', citations: [citation] });

@@ -105,6 +105,14 @@ describe('web chat API', () => {
     expect(h.receiver.received).toHaveLength(0);
   });
 
+  it("maps a press of one of Loa's buttons to a choice and echoes its label", async () => {
+    const s = await openWebchatSession(h.base);
+    const id = '0b7c6a52-1f4e-4d8a-9a53-2f1d7c1b9e10:2';
+    expect((await postWebchatMessage(h.base, s, { clientMessageId: 'c1', choice: { id, label: 'Nghỉ hưu trước tuổi' } })).status).toBe(202);
+    expect(h.receiver.received.map((m) => [m.kind, m.choice])).toEqual([['choice', { id }]]);
+    expect((await listWebchatMessages(h.base, s)).map((m) => [m.kind, m.text])).toEqual([['user', 'Nghỉ hưu trước tuổi']]);
+  });
+
   it('answers malformed JSON with 400, invalid bodies with 400 and oversized bodies with 413', async () => {
     const s = await openWebchatSession(h.base);
     const send = (body: string) =>
@@ -123,6 +131,9 @@ describe('web chat API', () => {
       { clientMessageId: 'a b', text: 'id có dấu cách' },
       { clientMessageId: 'a', command: 'reboot' },
       { clientMessageId: 'a', feedback: { answerId: 'a1', value: 'meh' } },
+      { clientMessageId: 'a', choice: { id: '<script>' } },
+      { clientMessageId: 'a', choice: { id: 't:1', label: 'x'.repeat(101) } },
+      { clientMessageId: 'a', choice: { id: 't:1', extra: true } },
     ]) {
       const res = await send(JSON.stringify({ sessionId: s.sessionId, ...bad }));
       expect(res.status, JSON.stringify(bad).slice(0, 60)).toBe(400);

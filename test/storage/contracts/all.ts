@@ -1,5 +1,6 @@
 import { conversationStoreContract } from './conversation.contract.ts';
 import { escalationStoreContract } from './escalation.contract.ts';
+import { exampleStoreContract } from './example.contract.ts';
 import { faqStoreContract } from './faq.contract.ts';
 import { inboxStoreContract } from './inbox.contract.ts';
 import { knowledgeStoreContract } from './knowledge.contract.ts';
@@ -22,4 +23,5 @@ export function storeContracts(factory: BackendFactory): void {
   staffStoresContract(factory);
   faqStoreContract(factory);
   reportStoreContract(factory);
+  exampleStoreContract(factory);
 }

@@ -7,6 +7,7 @@ import type { InboxStore } from '../../../storage/inbox-store.ts';
 import type { KnowledgeStore } from '../../../storage/knowledge-store.ts';
 import type { OutboxStore } from '../../../storage/outbox-store.ts';
 import type { ReportStore } from '../../../storage/report-store.ts';
+import type { LabelledExampleStore } from '../../../storage/example-store.ts';
 import type { SecretStore } from '../../../storage/secret-store.ts';
 import type { SessionStore } from '../../../storage/session-store.ts';
 import type { UserStore } from '../../../storage/user-store.ts';
@@ -26,6 +27,7 @@ export interface StoreSet {
   audit(): Promise<AuditStore>;
   faqs(): Promise<FaqStore>;
   reports(): Promise<ReportStore>;
+  examples(): Promise<LabelledExampleStore>;
 }
 
 /** One empty database of a backend, for one test. */
@@ -66,6 +68,7 @@ export function lazyStores(open: { [K in keyof StoreSet]: () => ReturnType<Store
       await get('escalations');
       return get('reports');
     },
+    examples: () => get('examples'),
   };
 }
 

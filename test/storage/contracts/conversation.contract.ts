@@ -67,5 +67,55 @@ export function conversationStoreContract(factory: BackendFactory): void {
       await store.recordDeliveryError(turn.id, 'blocked by user');
       expect((await store.turnForInbox(1))?.deliveryError).toBe('blocked by user');
     });
+
+    it('keeps a reply\'s outcome and menu, finds the turn by id, and lets one event use the menu', async () => {
+      const store = await open();
+      const menu = {
+        type: 'clarify' as const,
+        question: 'bao nhiêu tuổi thì được nghỉ hưu',
+        options: [{ id: 'c1', label: 'Tuổi nghỉ hưu hiện nay' }],
+        candidates: [citation],
+      };
+      const turn = await store.recordTurn({
+        inboxId: 1, channel: 'zalo', userId: 'u1', intent: 'question', userText: 'q', replyKind: 'notice', replyText: 'Có phải bạn hỏi về:',
+        outcome: 'clarify', menu, abstained: true, createdAt: '2025-03-01T08:00:00.000Z',
+      });
+      expect(turn).toMatchObject({ outcome: 'clarify', menu });
+      expect(turn.menuUsedBy).toBeUndefined();
+      expect(await store.getTurn(turn.id)).toEqual(turn);
+      expect(await store.getTurn('00000000-0000-0000-0000-000000000000')).toBeUndefined();
+
+      expect(await store.claimMenu(turn.id, 5)).toBe(true);
+      // The same event handled again (after a crash) still holds it; any other event does not.
+      expect(await store.claimMenu(turn.id, 5)).toBe(true);
+      expect(await store.claimMenu(turn.id, 6)).toBe(false);
+      expect((await store.getTurn(turn.id))?.menuUsedBy).toBe(5);
+
+      const plain = await store.recordTurn({ inboxId: 2, channel: 'zalo', userId: 'u1', intent: 'help', createdAt: '2025-03-01T08:01:00.000Z' });
+      expect(plain.menu).toBeUndefined();
+      expect(await store.claimMenu(plain.id, 7)).toBe(false);
+    });
+
+    it('lets exactly one of many events racing on two connections use a menu', async () => {
+      const one = await open();
+      const two = await open();
+      const turn = await one.recordTurn({
+        inboxId: 1, channel: 'telegram', userId: 'u1', intent: 'question', replyKind: 'answer', replyText: 'x',
+        menu: { type: 'more', text: 'phần còn lại' }, createdAt: '2025-03-01T08:00:00.000Z',
+      });
+      const claims = await Promise.all([...Array(8)].map((_, i) => (i % 2 ? one : two).claimMenu(turn.id, 100 + i)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('records why 👎, and a new rating clears the reason', async () => {
+      const store = await open();
+      await store.recordTurn({ inboxId: 1, channel: 'telegram', userId: 'u1', intent: 'question', replyKind: 'answer', replyText: 'x', answerId: 'a1', createdAt: '2025-03-01T08:00:00.000Z' });
+      expect(await store.recordFeedback('a1', 'down', new Date('2025-03-01T09:00:00Z'))).toBe(true);
+      expect(await store.recordFeedbackReason('a1', 'incomplete', new Date('2025-03-01T09:01:00Z'))).toBe(true);
+      expect(await store.findByAnswerId('a1')).toMatchObject({ feedback: 'down', feedbackReason: 'incomplete', feedbackAt: '2025-03-01T09:01:00.000Z' });
+      expect(await store.recordFeedbackReason('missing', 'wrong', new Date())).toBe(false);
+      await store.recordFeedback('a1', 'up', new Date('2025-03-01T09:05:00Z'));
+      expect((await store.findByAnswerId('a1'))?.feedbackReason).toBeUndefined();
+    });
   });
 }

@@ -33,6 +33,7 @@ async function seed(stores: StoreSet) {
   await t(6, { channel: 'zalo', userId: 'z2', intent: 'question', userText: 'ngoài kỳ', createdAt: '2025-03-05T08:00:00.000Z' });
   await t(7, { channel: 'zalo', userId: 'z2', intent: 'question', userText: 'faq', replyKind: 'answer', replyText: 'y', citations: [law, faq], answerId: 'a3', createdAt: '2025-03-01T12:00:00.000Z' });
   await turns.recordFeedback('a1', 'down', utc('01T20:00:00'));
+  await turns.recordFeedbackReason('a1', 'incomplete', utc('01T20:01:00'));
   await turns.recordFeedback('r1', 'up', utc('01T20:00:00'));
   return { e1, e2, e3, answered };
 }
@@ -62,8 +63,8 @@ export function reportStoreContract(factory: BackendFactory): void {
       await seed(stores);
       const reports = await stores.reports();
       expect(await reports.feedbackCounts(range)).toEqual([
-        { channel: 'zalo', replyKind: 'answer', replies: 2, up: 0, down: 1 },
-        { channel: 'zalo', replyKind: 'spokesperson_reply', replies: 1, up: 1, down: 0 },
+        { channel: 'zalo', replyKind: 'answer', replies: 2, up: 0, down: 1, wrong: 0, incomplete: 1, unclear: 0 },
+        { channel: 'zalo', replyKind: 'spokesperson_reply', replies: 1, up: 1, down: 0, wrong: 0, incomplete: 0, unclear: 0 },
       ]);
       expect(await reports.escalationCounts(range)).toEqual([
         { channel: 'telegram', reason: 'abstained', status: 'closed', count: 1 },
@@ -82,7 +83,7 @@ export function reportStoreContract(factory: BackendFactory): void {
       expect(all.map((q) => q.text)).toEqual(['thường trú?', 'đóng', 'faq', 'đêm khuya']);
       expect(all[0]).toEqual({
         turnId: answered.id, createdAt: '2025-03-01T08:00:00.000Z', day: '2025-03-01', channel: 'zalo', userId: 'z1', text: 'thường trú?',
-        escalated: false, abstained: false, confidence: 0.8, citations: [{ id: 'luat::1', title: 'Luật Cư trú', section: 'Điều 1' }], candidates: [], feedback: 'down',
+        escalated: false, abstained: false, confidence: 0.8, citations: [{ id: 'luat::1', title: 'Luật Cư trú', section: 'Điều 1' }], candidates: [], feedback: 'down', feedbackReason: 'incomplete',
       });
       expect(all[2].citations).toEqual([{ id: 'luat::1', title: 'Luật Cư trú', section: 'Điều 1' }, { id: 'faq::9', title: 'Câu hỏi thường gặp', section: 'Hỏi đáp', kind: 'faq' }]);
       expect(all[3]).toMatchObject({ day: '2025-03-02', escalated: true, abstained: true, abstainReason: 'low_confidence', escalationId: e1.id, escalationStatus: 'answered', replyFeedback: 'up', candidates: [{ id: 'luat::1' }] });

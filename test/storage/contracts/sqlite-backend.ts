@@ -1,6 +1,7 @@
 import { SqliteAuditStore } from '../../../storage/sqlite/audit-store.ts';
 import { SqliteConversationStore } from '../../../storage/sqlite/conversation-store.ts';
 import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
+import { SqliteLabelledExampleStore } from '../../../storage/sqlite/example-store.ts';
 import { SqliteFaqStore } from '../../../storage/sqlite/faq-store.ts';
 import { SqliteInboxStore } from '../../../storage/sqlite/inbox-store.ts';
 import { SqliteKnowledgeStore } from '../../../storage/sqlite/knowledge-store.ts';
@@ -32,6 +33,7 @@ export const sqliteBackend: BackendFactory = async () => {
         audit: async () => new SqliteAuditStore(db),
         faqs: async () => new SqliteFaqStore(db),
         reports: async () => new SqliteReportStore(db),
+        examples: async () => new SqliteLabelledExampleStore(db),
       });
     },
     async cleanup() {

@@ -30,6 +30,21 @@ export function webchatStoreContract(factory: BackendFactory): void {
       expect((await store.getSession('s1'))?.lastActiveAt).toBe(at(3).toISOString());
     });
 
+    it("keeps a message's actions (buttons) for a reload", async () => {
+      const store = await open();
+      await store.createSession({ id: 's1', tokenHash: 'h', createdAt: T0.toISOString() });
+      const actions = [
+        { kind: 'choose' as const, id: 't1:1', label: 'Tuổi nghỉ hưu hiện nay' },
+        { kind: 'human' as const, id: 't1:2', label: 'Không phải — gặp cán bộ' },
+      ];
+      const { message } = await store.appendMessage('s1', { kind: 'notice', text: 'Có phải bạn hỏi về:', actions }, at(1));
+      expect(message.actions).toEqual(actions);
+      await store.appendMessage('s1', { kind: 'notice', text: 'không có nút' }, at(2));
+      const [withActions, without] = await store.listMessages('s1', 0, 10);
+      expect(withActions.actions).toEqual(actions);
+      expect(without).not.toHaveProperty('actions');
+    });
+
     it('does not store a browser retry twice', async () => {
       const store = await open();
       await store.createSession({ id: 's1', tokenHash: 'h', createdAt: T0.toISOString() });

@@ -2,6 +2,7 @@ import { PostgresAuditStore } from '../../../storage/postgres/audit-store.ts';
 import { PostgresConversationStore } from '../../../storage/postgres/conversation-store.ts';
 import { openPostgresPool, type PgPool } from '../../../storage/postgres/database.ts';
 import { PostgresEscalationStore } from '../../../storage/postgres/escalation-store.ts';
+import { PostgresLabelledExampleStore } from '../../../storage/postgres/example-store.ts';
 import { PostgresFaqStore } from '../../../storage/postgres/faq-store.ts';
 import { PostgresInboxStore } from '../../../storage/postgres/inbox-store.ts';
 import { acquireInstanceLock, type InstanceLock } from '../../../storage/postgres/instance-lock.ts';
@@ -42,6 +43,7 @@ export async function postgresTestDatabase() {
       audit: () => PostgresAuditStore.open(pool),
       faqs: () => PostgresFaqStore.open(pool),
       reports: () => PostgresReportStore.open(pool),
+      examples: () => PostgresLabelledExampleStore.open(pool),
     });
     const connection = { pool, instance, stores };
     connections.push(connection);

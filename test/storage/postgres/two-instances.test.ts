@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConversationCore } from '../../../bots/core/conversation-core.ts';
 import type { BotStorage } from '../../../storage/index.ts';
-import { RESIDENCE, TestAnswerer, TestChannel, incoming, makeCore } from '../../bots/core/support.ts';
+import { ALREADY_CHOSEN_TEXT } from '../../../bots/core/messages.ts';
+import { RESIDENCE, RETIREMENT_AGE, TestAnswerer, TestChannel, incoming, makeCore } from '../../bots/core/support.ts';
 import { usePostgres } from '../../support/services.ts';
 import { postgresTestDatabase } from './backend.ts';
 
@@ -16,6 +17,7 @@ async function instance(db: Awaited<ReturnType<typeof postgresTestDatabase>>) {
     outbox: await stores.outbox(),
     conversations: await stores.conversations(),
     escalations: await stores.escalations(),
+    examples: await stores.examples(),
   };
   const answerer = new TestAnswerer();
   const channel = new TestChannel('telegram');
@@ -74,5 +76,29 @@ describe.runIf(available)('two instances over one PostgreSQL database', () => {
     expect(await b.storage.inbox.pending()).toEqual([]);
     const items = await Promise.all(messages.map(async (m, i) => (await a.storage.conversations.recentTurns('telegram', `citizen-${i}`, 10)).length));
     expect(items).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('answers two presses of the same clarify option, one on each instance at once, once', async () => {
+    db = await postgresTestDatabase();
+    const a = await instance(db);
+    const b = await instance(db);
+    cores.push(a.core, b.core);
+    await Promise.all([a.core.start(), b.core.start()]);
+    await a.core.receive(incoming({ text: 'bao nhieu tuoi thi dc nghi huu', userId: 'citizen-9' }));
+    await a.core.drain();
+    const option = a.channel.sent[0].message.actions?.find((x) => x.kind === 'choose');
+    expect(option).toBeDefined();
+
+    // Both answerers are slow, so the second press arrives while the first is being answered.
+    for (const x of [a, b]) x.answerer.onAnswerFrom = () => new Promise((r) => setTimeout(r, 100));
+    const press = () => incoming({ kind: 'choice', choice: { id: option?.id as string }, userId: 'citizen-9' });
+    await Promise.all([a.core.receive(press()), b.core.receive(press())]);
+    await Promise.all([a.core.drain(), b.core.drain()]);
+
+    const replies = [...a.channel.sent.slice(1), ...b.channel.sent].map((x) => x.message);
+    expect(replies.filter((m) => m.kind === 'answer').map((m) => m.citations)).toEqual([[RETIREMENT_AGE]]);
+    expect(replies.filter((m) => m.text === ALREADY_CHOSEN_TEXT)).toHaveLength(1);
+    expect(a.answerer.answerFromCalls.length + b.answerer.answerFromCalls.length).toBe(1);
+    expect(await a.storage.examples.list()).toHaveLength(1);
   });
 });
