@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   ingest: async () => (await import('./commands/ingest.ts')).registerIngest,
   ask: async () => (await import('./commands/ask.ts')).registerAsk,
   eval: async () => (await import('./commands/eval.ts')).registerEval,
+  calibrate: async () => (await import('./commands/calibrate.ts')).registerCalibrate,
   user: async () => (await import('../admin/commands/user.ts')).registerUser,
 };
 

@@ -5,6 +5,7 @@ import { embeddingsOptions } from './embeddings-options.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
 import { ingestPaths } from '../knowledge/ingest.ts';
+import { CALIBRATION_FILE, readConfidenceModel } from '../retrieval/calibrate.ts';
 import { buildRetriever, loadRetriever, type Retriever, type RetrieverOptions } from '../retrieval/index.ts';
 import type { Answerer, AskOptions, AskResult } from '../retrieval/types.ts';
 
@@ -43,7 +44,7 @@ const indexDir = (config: Config) => join(config.dataDir, 'index');
 /** Loads the saved index when it matches the store's revision; otherwise builds and saves a new one. */
 async function currentRetriever(config: Config, storage: Storage, logger: Logger, onProgress?: ProgressFn): Promise<Retriever> {
   const revision = await storage.knowledge.revision();
-  const options = retrieverOptions(config, logger, revision, onProgress);
+  const options = { ...retrieverOptions(config, logger, revision, onProgress), confidence: await readConfidenceModel(join(config.dataDir, CALIBRATION_FILE)) };
   const saved = await loadRetriever(indexDir(config), options);
   if (saved && saved.revision === revision) return saved;
   const started = Date.now();

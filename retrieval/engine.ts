@@ -5,7 +5,7 @@
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Logger } from 'pino';
 import { composeAnswer, composeCitations, displayTitle } from './compose.ts';
-import { confidenceOf, type ConfidenceFeatures } from './confidence.ts';
+import { confidenceOf, type ConfidenceFeatures, type ConfidenceModel } from './confidence.ts';
 import type { Corpus } from './corpus.ts';
 import type { CorpusEmbeddings } from './corpus-embeddings.ts';
 import { checkMessage } from './guards.ts';
@@ -51,6 +51,8 @@ export interface EngineSettings {
   logger?: Logger;
   llm?: LlmOptions;
   lexicon?: readonly LexiconEntry[];
+  /** A recalibrated confidence model (`loa calibrate`); the shipped one otherwise. */
+  confidence?: ConfidenceModel;
   query?: QueryParams;
   rank?: RankParams;
 }
@@ -70,6 +72,8 @@ const SECOND_CITATION = 0.92;
 const CANDIDATES = 5;
 /** An approved FAQ whose question variant overlaps the question this much (Jaccard) answers it. */
 const FAQ_MATCH = 0.6;
+/** Confidence is scaled by this when the question asks for a kind of content the top passage lacks. */
+const KIND_MISSING_FACTOR = 0.5;
 /** Default confidence under which Loa hands over instead of asking which candidate was meant. */
 export const DEFAULT_CLARIFY_FLOOR = 0.1;
 /** Candidates offered in a clarifying question: at most this many, each within this share of the top score. */
@@ -207,7 +211,7 @@ export class RetrievalEngine {
     const agency = this.settings.agencyName;
     const answer =
       detail === 'small talk'
-        ? `Xin chào! Tôi là trợ lý trả lời câu hỏi về chính sách, pháp luật dựa trên văn bản chính thức của ${agency ?? 'cơ quan'}. Bạn hãy đặt câu hỏi cụ thể (ví dụ: “Đăng ký tạm trú cần giấy tờ gì?”). Câu hỏi tôi không trả lời được sẽ được chuyển tới cán bộ phát ngôn.`
+        ? `Xin chào! Tôi là trợ lý trả lời câu hỏi về chính sách, pháp luật dựa trên văn bản chính thức của ${agency ?? 'cơ quan'}. Bạn hãy đặt câu hỏi cụ thể (ví dụ: “Đăng ký tạm trú cần giấy tờ gì?”). Câu hỏi tôi không trả lời được sẽ được chuyển tới cán bộ phát ngôn; bạn cũng có thể chọn “Gặp cán bộ” bất cứ lúc nào.`
         : abstainMessage(reason, agency);
     return { outcome: outcomeOf(reason), answer, citations: [], confidence: Math.round(confidence * 1000) / 1000, abstained: true, reason };
   }
@@ -245,7 +249,10 @@ export class RetrievalEngine {
     }
     if (ranked.length === 0) return { result: this.abstain('low_confidence'), hits };
     const features = this.features(q, ranked);
-    let confidence = confidenceOf(features);
+    let confidence = confidenceOf(features, this.settings.confidence);
+    // A question about a time, an amount or a place is not answered by a passage that has none,
+    // however well its words match: the fitted weight alone does not always say so.
+    if (features.kindMissing) confidence *= KIND_MISSING_FACTOR;
     // A question naming the article and its law has been answered by finding it; so has one
     // asked in the words of an approved FAQ.
     if (ranked[0].explicit) confidence = Math.max(0.95, confidence);

@@ -12,6 +12,7 @@ import { DEFAULT_LEXICAL, type LexicalParams } from './lexical-index.ts';
 import { DEFAULT_RANK, LexicalRanker, type RankParams } from './lexical-ranker.ts';
 import { OpenAICompatibleEmbeddings } from './openai-embeddings.ts';
 import { INDEX_FORMAT_VERSION, loadIndexParts, readManifest, saveIndex } from './persist.ts';
+import type { ConfidenceModel } from './confidence.ts';
 import type { RerankVector } from './rerank-model.ts';
 import { DEFAULT_QUERY, type QueryParams } from './query.ts';
 import type { Answerer, AskOptions, SearchHit } from './types.ts';
@@ -26,6 +27,8 @@ export interface RetrieverOptions {
   abstainThreshold: number;
   /** Confidence under which Loa hands over rather than asking which candidate was meant (default 0.1). */
   clarifyFloor?: number;
+  /** A recalibrated confidence model (`loa calibrate`). */
+  confidence?: ConfidenceModel;
   /** Knowledge store revision the index is built from. */
   revision?: number;
   agencyName?: string;
@@ -44,6 +47,8 @@ export interface Retriever extends Answerer {
   /** Article-level ids, best first. */
   search(query: string, k?: number, options?: AskOptions): SearchHit[];
   save(dir: string): Promise<void>;
+  /** The recalibrated confidence model in use, when `loa calibrate` wrote one. */
+  readonly confidenceModel?: ConfidenceModel;
   /** The candidate pool of a question with its rerank signals (training the learned rerank). */
   candidates(question: string, k?: number): { id: string; features: RerankVector }[];
   /** The answer plus the ranking behind it, in one pass (used by `loa eval`). */
@@ -59,6 +64,7 @@ function settingsFrom(options: RetrieverOptions): EngineSettings {
   return {
     abstainThreshold: options.abstainThreshold,
     clarifyFloor: options.clarifyFloor,
+    confidence: options.confidence,
     agencyName: options.agencyName,
     logger: options.logger,
     llm: options.llm,
@@ -69,11 +75,13 @@ function settingsFrom(options: RetrieverOptions): EngineSettings {
 
 class LoaRetriever implements Retriever {
   private readonly engine: RetrievalEngine;
+  readonly confidenceModel?: ConfidenceModel;
   constructor(
     private readonly parts: EngineParts,
     options: RetrieverOptions,
   ) {
     this.engine = new RetrievalEngine(parts, settingsFrom(options));
+    this.confidenceModel = options.confidence;
   }
   get revision(): number {
     return this.parts.revision;

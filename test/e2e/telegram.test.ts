@@ -81,9 +81,11 @@ describe('Telegram end to end', () => {
     expect(sent.text).toContain(`[1] ${escapeHtml(answered.title)}`);
     expect(sent.text).toContain(escapeHtml(answered.result.citations[0].quote.split('\n')[0]));
 
+    // The answer's continuation is a "Xem thêm" button above the feedback buttons.
+    expect(answered.result.more).toBeDefined();
     const buttons = buttonsOf(sent);
-    expect(buttons.map((b) => b.text.slice(0, 2))).toEqual(['👍', '👎']);
-    const up = buttons[0].callback_data;
+    expect(buttons.map((b) => b.text)).toEqual(['Xem thêm', expect.stringMatching(/^👍/), expect.stringMatching(/^👎/)]);
+    const up = buttons[1].callback_data;
     const answerId = /^fb:(.+):up$/.exec(up)?.[1];
     expect(answerId).toBeDefined();
 

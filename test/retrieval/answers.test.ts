@@ -135,12 +135,14 @@ describe('abstention', () => {
     ['Thuế thu nhập doanh nghiệp phải nộp bao nhiêu phần trăm?', 'low_confidence'],
     ['Vượt đèn đỏ bị phạt bao nhiêu tiền?', 'low_confidence'],
   ];
-  it.each(cases)('declines %j (%s) and hands it to a spokesperson', async (q, reason) => {
+  it.each(cases)('does not answer %j (%s): declines it politely, or hands weak evidence to a spokesperson', async (q, reason) => {
     const r = await ask(q);
     expect(r.abstained).toBe(true);
     expect(r.reason).toBe(reason);
     expect(r.citations).toEqual([]);
-    expect(r.answer).toMatch(/cán bộ phát ngôn/);
+    // A decline creates no escalation and offers a person; weak evidence goes to one.
+    expect(r.outcome).toBe(reason === 'low_confidence' ? 'handoff' : 'decline');
+    expect(r.answer).toMatch(reason === 'low_confidence' ? /cán bộ phát ngôn/ : /Gặp cán bộ/);
     if (reason === 'low_confidence') {
       // Weak evidence: the officer gets the nearest passages, quoted from their units.
       expect(r.candidates?.length).toBeGreaterThanOrEqual(3);

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { formatAnswer, registerAsk } from '../../app/commands/ask.ts';
+import { registerCalibrate } from '../../app/commands/calibrate.ts';
 import { registerEval } from '../../app/commands/eval.ts';
+import { existsSync } from 'node:fs';
+import { loadConfig } from '../../app/config.ts';
+import { openRuntime } from '../../app/runtime.ts';
+import { readConfidenceModel } from '../../retrieval/calibrate.ts';
 import { testCorpusJsonl } from './fixtures.ts';
 
 let dir: string;
@@ -124,5 +129,47 @@ describe('loa ask', () => {
     expect(text).toContain('https://example.vn');
     expect(text).toContain('“Công dân có chỗ ở”');
     expect(text).toContain('Độ tin cậy: 0.87');
+  });
+});
+
+describe('loa calibrate', () => {
+  it("refits confidence on the agency's labelled questions, reports the change, and the runtime then uses it", async () => {
+    process.env.LOA_DATA_DIR = join(dir, 'data');
+    process.env.LOA_SAMPLE_KNOWLEDGE = 'true';
+    const top = z.object({ citations: z.array(z.object({ id: z.string() })) }).parse(JSON.parse(await run(registerAsk, ['ask', 'Thủ tục đăng ký khai sinh cần giấy tờ gì?', '--json'])));
+    const right = top.citations[0].id;
+    const labels = join(dir, 'labels.jsonl');
+    await writeFile(
+      labels,
+      [
+        { question: 'Thủ tục đăng ký khai sinh cần giấy tờ gì?', unit_id: right },
+        { question: 'đăng ký khai sinh cho con cần mang gì', relevant: [right] },
+        // A label whose unit is not what retrieval puts first: a negative example.
+        { question: 'Thủ tục đăng ký khai sinh ở đâu?', unit_id: 'tom-tat-dang-ky-ket-hon::khong-co' },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    const file = join(dir, 'data', 'confidence.json');
+    const dry = await run(registerCalibrate, ['calibrate', '--questions', labels, '--no-store', '--dry-run']);
+    expect(dry).toMatch(/^3 labelled questions \(2 with the labelled unit on top\), threshold 0\.5/);
+    expect(dry).toMatch(/current: answers [\d.]+% of them, right [\d.]+% of those/);
+    expect(existsSync(file)).toBe(false);
+
+    const written = await run(registerCalibrate, ['calibrate', '--questions', labels, '--no-store']);
+    expect(written).toContain(`written to ${file}`);
+    const model = await readConfidenceModel(file);
+    expect(model?.weights.margin).toEqual(expect.any(Number));
+    const runtime = await openRuntime(loadConfig());
+    try {
+      expect(runtime.retriever().confidenceModel).toEqual(model);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('refuses to run without any labelled question', async () => {
+    process.env.LOA_DATA_DIR = join(dir, 'data');
+    await expect(run(registerCalibrate, ['calibrate', '--no-store', '--dry-run'])).rejects.toThrow(/no labelled questions/);
   });
 });
