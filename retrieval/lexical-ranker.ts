@@ -151,6 +151,8 @@ export interface LexicalRankerData {
   evidenceKinds: Uint8Array;
   /** For approved FAQs: the folded syllable ids of each question variant (stop phrases removed). */
   faqVariants: (Int32Array[] | undefined)[];
+  /** For approved FAQs: the folded syllable ids of the approved answer. */
+  faqAnswers: (Set<number> | undefined)[];
   /** For passages: the folded syllables of their document's topic and aliases (shared per document). */
   contextSyllables: (Set<number> | undefined)[];
   /** 1 for documents that implement a law (decrees, circulars, decisions). */
@@ -454,22 +456,45 @@ export class LexicalRanker {
   }
 
   /**
-   * How closely an approved FAQ's nearest question variant matches the question: Jaccard
-   * overlap of folded content syllables (0 for entries that are not FAQs). An agency's own
-   * answer to the very question asked beats any passage that merely discusses it.
+   * How closely an approved FAQ answers the question (0 for entries that are not FAQs), by
+   * idf-weighted folded syllables: the harmonic mean of how much of its nearest question
+   * variant the question says (legal expansions of the citizen's words count) and how much of
+   * the question the variant or the approved answer says. Rewordings keep most of both;
+   * "đăng ký tạm trú qua mạng" finds the FAQ asked as "… online" whose answer says "trực tuyến".
+   * An agency's own answer to the very question asked beats any passage that merely discusses it.
    */
   faqMatch(entry: number, q: Pick<AnalyzedQuery, 'slots'>): number {
     const variants = this.data.faqVariants[entry];
     if (!variants || variants.length === 0) return 0;
-    const own = new Set<number>();
-    for (const phrase of q.slots) for (const s of phrase) if (isTopic(s) && s.folded >= 0) own.add(s.folded);
+    const { vocab, articles } = this.data;
+    const idf = (f: number) => articles.idf(vocab.foldedTerm(f));
+    const own = new Map<number, number>();
+    const said = new Set<number>();
+    for (const phrase of q.slots)
+      for (const s of phrase) {
+        if (s.folded < 0) continue;
+        said.add(s.folded);
+        if (isTopic(s) && !own.has(s.folded)) own.set(s.folded, idf(s.folded));
+      }
+    const ownMass = [...own.values()].reduce((a, b) => a + b, 0);
+    if (ownMass === 0) return 0;
+    const answer = this.data.faqAnswers[entry];
     let best = 0;
     for (const v of variants) {
       if (v.length === 0) continue;
-      let hit = 0;
-      for (const f of v) if (own.has(f)) hit++;
-      const union = own.size + v.length - hit;
-      if (union > 0) best = Math.max(best, hit / union);
+      let vMass = 0;
+      let vHit = 0;
+      for (const f of v) {
+        const w = idf(f);
+        vMass += w;
+        if (said.has(f)) vHit += w;
+      }
+      const inV = new Set(v);
+      let qHit = 0;
+      for (const [f, w] of own) if (inV.has(f) || answer?.has(f)) qHit += w;
+      const vc = vMass > 0 ? vHit / vMass : 0;
+      const qc = qHit / ownMass;
+      if (vc + qc > 0) best = Math.max(best, (2 * vc * qc) / (vc + qc));
     }
     return best;
   }
@@ -725,6 +750,7 @@ export function corpusFacts(
   | 'headingKinds'
   | 'evidenceKinds'
   | 'faqVariants'
+  | 'faqAnswers'
   | 'contextSyllables'
   | 'definitions'
 > {
@@ -733,6 +759,7 @@ export function corpusFacts(
   const headingKindBits = new Uint8Array(corpus.entries.length);
   const evidence = new Uint8Array(corpus.entries.length);
   const faqVariants: (Int32Array[] | undefined)[] = [];
+  const faqAnswers: (Set<number> | undefined)[] = [];
   const contextSyllables: (Set<number> | undefined)[] = [];
   const contextCache = new Map<string, Set<number>>();
   const contextOf = (context: string) => {
@@ -769,6 +796,7 @@ export function corpusFacts(
     headingKindBits[i] = headingKinds(title);
     evidence[i] = evidenceKinds(`${e.heading ?? ''}\n${indexBody(e)}`);
     faqVariants.push(e.kind === 'faq' ? faqParts(e.text).questions.map((v) => variantSyllables(vocab, v)) : undefined);
+    faqAnswers.push(e.kind === 'faq' ? new Set(variantSyllables(vocab, faqParts(e.text).answer)) : undefined);
     contextSyllables.push(topic);
   });
   const definitions: ({ clause: number; term: Int32Array }[] | undefined)[] = corpus.entries.map(() => undefined);
@@ -798,6 +826,7 @@ export function corpusFacts(
     headingKinds: headingKindBits,
     evidenceKinds: evidence,
     faqVariants,
+    faqAnswers,
     contextSyllables,
   };
 }

@@ -382,6 +382,13 @@ export const LEXICON: LexiconEntry[] = [
   { everyday: ['phạt bao nhiêu', 'mức phạt', 'có bị phạt không', 'bị xử lý không'], legal: ['xử phạt vi phạm hành chính', 'xử lý vi phạm'] },
   { everyday: ['có bị cấm không', 'có phạm pháp không', 'có vi phạm pháp luật không', 'có trái luật không', 'có phạm luật không'], legal: ['hành vi bị nghiêm cấm', 'nghiêm cấm'] },
   { everyday: ['lệ phí bao nhiêu', 'tốn bao nhiêu tiền', 'mất phí không', 'có mất tiền không'], legal: ['phí, lệ phí', 'chi phí'] },
+  // Words the issue tracker saw citizens use that the documents never do.
+  { everyday: ['online', 'qua mạng', 'qua internet', 'qua app', 'qua ứng dụng', 'trên vneid', 'qua vneid', 'trên điện thoại'], legal: ['trực tuyến', 'dịch vụ công trực tuyến'] },
+  { everyday: ['con gà', 'gà vịt', 'vịt', 'ngan', 'ngỗng', 'chim bồ câu'], legal: ['gia cầm'] },
+  { everyday: ['con heo', 'heo', 'con lợn', 'con trâu', 'con bò', 'trâu bò', 'con dê'], legal: ['gia súc'] },
+  { everyday: ['rút tiền bảo hiểm', 'rút bảo hiểm xã hội', 'lãnh bảo hiểm một lần', 'nhận bảo hiểm một lần', 'rút tiền bảo hiểm xã hội'], legal: ['bảo hiểm xã hội một lần'] },
+  { everyday: ['hư hại', 'làm hỏng', 'hư hỏng tài sản'], legal: ['thiệt hại', 'gây thiệt hại'] },
+  { everyday: ['nghỉ hưu', 'bao nhiêu tuổi nghỉ hưu', 'tuổi nghỉ hưu'], legal: ['tuổi nghỉ hưu', 'điều kiện hưởng lương hưu'] },
 ];
 
 /**
@@ -392,6 +399,11 @@ export const LEXICON: LexiconEntry[] = [
  * "hồ sơ", not "học sinh" (use "hsinh").
  */
 export const ABBREVIATIONS: Record<string, string> = {
+  // Courts and procuracies at the top
+  tandtc: 'tòa án nhân dân tối cao',
+  vksndtc: 'viện kiểm sát nhân dân tối cao',
+  dbqh: 'đại biểu quốc hội',
+  đbqh: 'đại biểu quốc hội',
   // Identity, residence, public bodies
   cccd: 'căn cước công dân',
   cmnd: 'chứng minh nhân dân',
