@@ -37,7 +37,8 @@ export const configSchema = z.object({
   /** Load the bundled sample knowledge base when the store is empty. */
   LOA_SAMPLE_KNOWLEDGE: boolish(true),
   /** Confidence under which the bot abstains and escalates (0..1). */
-  LOA_ABSTAIN_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  LOA_ABSTAIN_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  LOA_CLARIFY_FLOOR: z.coerce.number().min(0).max(1).default(0.1),
   /** Largest file `loa ingest` accepts, in megabytes. */
   LOA_MAX_FILE_MB: z.coerce.number().positive().default(50),
   /** Storage backend: embedded SQLite (default) or PostgreSQL. */

@@ -30,6 +30,7 @@ export interface Runtime {
 function retrieverOptions(config: Config, logger: Logger, revision: number, onProgress?: ProgressFn): RetrieverOptions {
   return {
     abstainThreshold: config.LOA_ABSTAIN_THRESHOLD,
+    clarifyFloor: config.LOA_CLARIFY_FLOOR,
     revision,
     agencyName: config.LOA_AGENCY_NAME,
     logger,

@@ -22,7 +22,7 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CITIZEN = resolve(HERE, 'data', 'citizen-questions.jsonl');
 /** Hand-written citizen-style dev questions on the ALQAC 2023 corpus (used for calibration). */
 const DEV = ['retrieval-dev-questions.jsonl', 'retrieval-dev-questions-more.jsonl'].map((f) => resolve(HERE, f));
-const BASE: RetrieverOptions = { abstainThreshold: 0.5 };
+const BASE: RetrieverOptions = { abstainThreshold: 0.6 };
 
 const f3 = (x: number) => x.toFixed(3);
 

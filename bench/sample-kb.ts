@@ -27,7 +27,7 @@ export const SAMPLE_DIR = resolve(HERE, '..', 'knowledge', 'sample');
 export const SAMPLE_TEST = resolve(HERE, 'data', 'sample-questions.jsonl');
 export const SAMPLE_DEV = resolve(HERE, 'retrieval-dev-sample.jsonl');
 /** The defaults of app/config.ts, as `npm start` runs. */
-export const SAMPLE_OPTIONS: RetrieverOptions = { abstainThreshold: 0.5, agencyName: 'Cơ quan quản lý' };
+export const SAMPLE_OPTIONS: RetrieverOptions = { abstainThreshold: 0.6, agencyName: 'Cơ quan quản lý' };
 
 const sampleQuestionSchema = z.object({
   id: z.string().min(1),

@@ -78,7 +78,7 @@ const KIND_MISSING_FACTOR = 0.5;
 export const DEFAULT_CLARIFY_FLOOR = 0.1;
 /** Candidates offered in a clarifying question: at most this many, each within this share of the top score. */
 const CLARIFY_OPTIONS = 3;
-const CLARIFY_SHARE = 0.8;
+const CLARIFY_SHARE = 0.6;
 /** Longest option label (Telegram buttons and Zalo lines stay on one line of a phone). */
 const LABEL_MAX = 60;
 

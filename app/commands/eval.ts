@@ -45,6 +45,7 @@ export function registerEval(program: Command): void {
       const started = performance.now();
       const retriever = await buildRetriever(corpus.documents, {
         abstainThreshold: config.LOA_ABSTAIN_THRESHOLD,
+        clarifyFloor: config.LOA_CLARIFY_FLOOR,
         agencyName: config.LOA_AGENCY_NAME,
         logger,
         embeddings: embeddingsOptions(config),

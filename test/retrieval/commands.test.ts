@@ -152,7 +152,7 @@ describe('loa calibrate', () => {
     );
     const file = join(dir, 'data', 'confidence.json');
     const dry = await run(registerCalibrate, ['calibrate', '--questions', labels, '--no-store', '--dry-run']);
-    expect(dry).toMatch(/^3 labelled questions \(2 with the labelled unit on top\), threshold 0\.5/);
+    expect(dry).toMatch(/^3 labelled questions \(2 with the labelled unit on top\), threshold 0\.6/);
     expect(dry).toMatch(/current: answers [\d.]+% of them, right [\d.]+% of those/);
     expect(existsSync(file)).toBe(false);
 
