@@ -66,8 +66,24 @@ export const configSchema = z.object({
   ZALO_REFRESH_TOKEN: optionalString,
   ZALO_API_BASE: z.string().default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: z.string().default('https://oauth.zaloapp.com'),
-  /** Zalo events older than this are rejected as replays (seconds). */
-  ZALO_MAX_EVENT_AGE_S: z.coerce.number().int().positive().default(300),
+  /**
+   * Signed Zalo events older than this are rejected (seconds). Zalo redelivers an event it did
+   * not get a 200 for during hours (about 12 h reported), so the default is a day; duplicates are
+   * caught by msg_id.
+   */
+  ZALO_MAX_EVENT_AGE_S: z.coerce.number().int().positive().default(86_400),
+  /** How far in the future a signed Zalo event's timestamp may be (clock skew, seconds). */
+  ZALO_MAX_CLOCK_SKEW_S: z.coerce.number().int().nonnegative().default(300),
+  /**
+   * Greet a citizen who follows the OA. A follow event has no message to reply to, so the
+   * greeting goes by user_id and Zalo counts it as a proactive (possibly paid) message; off by
+   * default: the citizen's first message is answered as usual.
+   */
+  ZALO_GREET_FOLLOWERS: boolish(false),
+  /** The code from Zalo's domain verification: served as /zalo_verifier<code>.html (with the meta tag). */
+  ZALO_SITE_VERIFICATION: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{4,128}$/.test(v), 'letters, digits, - and _ only'),
+  /** Send appsecret_proof (HMAC-SHA256 of the access token with the App Secret) on API calls, when the app requires it. */
+  ZALO_APPSECRET_PROOF: boolish(false),
   // Telegram
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_SECRET: optionalString,
