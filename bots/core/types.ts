@@ -110,9 +110,18 @@ export interface ChannelSetupContext {
   loopbackOnly: boolean;
 }
 
+/** What a channel reports to `/readyz`: `degraded` still serves, but something needs a look. */
+export interface ChannelHealth {
+  status: 'ok' | 'degraded';
+  /** Why it is degraded (no secrets), e.g. "getUpdates: 409 Conflict". */
+  detail?: string;
+}
+
 /** A channel that is running. */
 export interface ChannelHandle {
   sender: ChannelSender;
+  /** Its state for readiness checks (token refused, polling failing …); absent means always ok. */
+  health?(): ChannelHealth;
   /** Starts background work (e.g. Telegram long polling). */
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -57,7 +57,7 @@ export function setupZalo(ctx: ChannelSetupContext): ChannelHandle | undefined {
     logger,
   });
   logger.info({ channel: 'zalo', webhook: ZALO_WEBHOOK_PATH }, 'zalo: channel enabled');
-  return { sender: new ZaloSender(client, logger) };
+  return { sender: new ZaloSender(client, logger), health: () => client.health() };
 }
 
 export { ZALO_WEBHOOK_PATH } from './webhook.ts';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { ChannelSendError, type SecretStore } from '../core/types.ts';
+import { ChannelSendError, type ChannelHealth, type SecretStore } from '../core/types.ts';
 import { ZaloTokens, type RefreshedTokens } from './tokens.ts';
 
 /**
@@ -97,6 +97,7 @@ export class ZaloOaClient {
   private readonly appSecret: string | undefined;
   private readonly timeoutMs: number;
   private readonly appsecretProof: boolean;
+  private tokenProblem: string | undefined;
   private readonly logger: Logger;
 
   constructor(options: ZaloOaClientOptions) {
@@ -121,16 +122,17 @@ export class ZaloOaClient {
    */
   async sendText(recipient: ZaloRecipient, text: string): Promise<ZaloSendResult> {
     const body = { recipient, message: { text } };
-    const token = await this.tokens.current();
+    const token = await this.tokenStep(() => this.tokens.current());
     const first = await this.postMessage(token, body);
-    if (first.ok) return first.result;
+    if (first.ok) return this.delivered(first.result);
     if (!ZALO_TOKEN_ERRORS.has(first.error)) throw sendError(first);
 
     this.logger.info({ code: first.error }, 'zalo: access token rejected, refreshing');
-    const fresh = await this.tokens.refreshAfter(token);
+    const fresh = await this.tokenStep(() => this.tokens.refreshAfter(token));
     const second = await this.postMessage(fresh, body);
-    if (second.ok) return second.result;
+    if (second.ok) return this.delivered(second.result);
     if (ZALO_TOKEN_ERRORS.has(second.error)) {
+      this.tokenProblem = `token refused after refresh (${second.error})`;
       // A token that was just issued is refused: configuration, not a passing problem.
       throw new ChannelSendError(
         `Zalo từ chối token mới / Zalo refused a freshly refreshed token (${second.error}: ${second.message})`,
@@ -139,6 +141,26 @@ export class ZaloOaClient {
       );
     }
     throw sendError(second);
+  }
+
+  /** `degraded` while the last attempt to get a usable access token failed (readiness). */
+  health(): ChannelHealth {
+    return this.tokenProblem ? { status: 'degraded', detail: this.tokenProblem } : { status: 'ok' };
+  }
+
+  private delivered(result: ZaloSendResult): ZaloSendResult {
+    this.tokenProblem = undefined;
+    return result;
+  }
+
+  /** Runs a token step, noting a failure for `health()`. */
+  private async tokenStep(step: () => Promise<string>): Promise<string> {
+    try {
+      return await step();
+    } catch (err) {
+      this.tokenProblem = `token: ${err instanceof ChannelSendError ? String(err.code) : 'error'}`;
+      throw err;
+    }
   }
 
   /**

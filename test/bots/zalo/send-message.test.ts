@@ -222,6 +222,18 @@ describe('ZaloOaClient tokens', () => {
     expect(fake.sent).toHaveLength(0);
   });
 
+  it('reports degraded health while no usable token can be had, ok again after a delivery', async () => {
+    const { sender, client, secrets } = makeSender({ seed: { accessToken: 'access-0', refreshToken: 'spent-refresh' } });
+    expect(client.health()).toEqual({ status: 'ok' });
+    fake.expireToken();
+    await sendError(sender.send(citizen, short));
+    expect(client.health()).toEqual({ status: 'degraded', detail: 'token: -14014' });
+    // The operator authorises the app again: a working pair is stored.
+    await secrets.setMany({ [ZALO_TOKEN_KEYS.refreshToken]: fake.refreshToken });
+    await sender.send(citizen, short);
+    expect(client.health()).toEqual({ status: 'ok' });
+  });
+
   it('keeps a refreshed pair it could not store and stores it on the next send, without refreshing again', async () => {
     const inner = sqliteSecrets();
     let failWrites = false;
