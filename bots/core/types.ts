@@ -108,6 +108,13 @@ export interface ChannelSetupContext {
   secrets: SecretStore;
   /** True when the HTTP server listens on loopback only (development). */
   loopbackOnly: boolean;
+  /** Counters a channel reports to `/metrics` (absent in tests that do not care). */
+  metrics?: ChannelMetrics;
+}
+
+/** What a channel counts for operations; sends are counted by the server around `ChannelSender`. */
+export interface ChannelMetrics {
+  tokenRefresh(channel: ChannelName, outcome: 'ok' | 'failed'): void;
 }
 
 /** What a channel reports to `/readyz`: `degraded` still serves, but something needs a look. */

@@ -54,6 +54,7 @@ export function setupZalo(ctx: ChannelSetupContext): ChannelHandle | undefined {
     secrets: ctx.secrets,
     seed: { accessToken: config.ZALO_ACCESS_TOKEN, refreshToken: config.ZALO_REFRESH_TOKEN },
     appsecretProof: config.ZALO_APPSECRET_PROOF,
+    onTokenRefresh: (outcome) => ctx.metrics?.tokenRefresh('zalo', outcome),
     logger,
   });
   logger.info({ channel: 'zalo', webhook: ZALO_WEBHOOK_PATH }, 'zalo: channel enabled');

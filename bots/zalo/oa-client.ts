@@ -37,6 +37,8 @@ export interface ZaloOaClientOptions {
   logger: Logger;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
+  /** Told about every token refresh attempt (for `/metrics`). */
+  onTokenRefresh?: (outcome: 'ok' | 'failed') => void;
   /** Send `appsecret_proof` with API calls (the app setting "require appsecret_proof"); needs appSecret. */
   appsecretProof?: boolean;
 }
@@ -113,6 +115,7 @@ export class ZaloOaClient {
       seed: options.seed,
       refresh: (refreshToken) => this.refreshAccessToken(refreshToken),
       logger: options.logger,
+      onRefresh: options.onTokenRefresh,
     });
   }
 
