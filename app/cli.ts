@@ -12,6 +12,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   ask: async () => (await import('./commands/ask.ts')).registerAsk,
   eval: async () => (await import('./commands/eval.ts')).registerEval,
   user: async () => (await import('../admin/commands/user.ts')).registerUser,
+  backup: async () => (await import('./commands/backup.ts')).registerBackup,
+  restore: async () => (await import('./commands/backup.ts')).registerRestore,
 };
 
 /** The `loa` command line; with `only`, just that sub-command is loaded. */
