@@ -184,7 +184,9 @@ ${upstreams}
   });
 
   it('streams server-sent events unbuffered (web chat answers)', async () => {
-    const session = (await (await fetch(`${base}/webchat/api/sessions`, { method: 'POST', headers: { 'X-Forwarded-For': '198.51.100.7' } })).json()) as { sessionId: string; token: string };
+    const created = await from(citizenAddress(), port, 'POST', '/webchat/api/sessions');
+    expect(created.status).toBe(201);
+    const session = JSON.parse(created.body) as { sessionId: string; token: string };
     const controller = new AbortController();
     const query = new URLSearchParams({ sessionId: session.sessionId, token: session.token });
     const res = await fetch(`${base}/webchat/api/events?${query}`, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
