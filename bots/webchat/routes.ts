@@ -7,6 +7,7 @@ import type { MessageReceiver } from '../core/types.ts';
 import type { WebchatStore } from '../../storage/webchat-store.ts';
 import type { WebchatHub } from './hub.ts';
 import { webchatCors } from './cors.ts';
+import { compressedStatic } from './compressed-static.ts';
 import { streamSessionEvents, type EventStreamOptions } from './event-stream.ts';
 import { sessionIdSchema, toIncomingMessage, webchatMessageBodySchema, type WebchatMessageBody } from './incoming-message.ts';
 import { authenticateSession, bearerToken, hashToken, newSessionId, newSessionToken } from './session-auth.ts';
@@ -180,19 +181,16 @@ export function webchatRouter(deps: WebchatRouteDeps): Router {
     else res.end();
   }) as ErrorRequestHandler);
 
-  router.use(
-    express.static(deps.publicDir, {
-      index: false,
-      setHeaders(res, path) {
-        // The embed URL never changes, so cache for an hour and revalidate with the ETag.
-        res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=3600');
-        // Portal pages on other origins load the widget: a same-origin CORP would block it.
-        res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        if (path.endsWith('.html')) res.setHeader('Content-Security-Policy', DEMO_PAGE_CSP);
-      },
-    }),
-  );
+  const staticHeaders = (res: Response, path: string): void => {
+    // The embed URL never changes, so cache for an hour and revalidate with the ETag.
+    res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=3600');
+    // Portal pages on other origins load the widget: a same-origin CORP would block it.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (path.endsWith('.html')) res.setHeader('Content-Security-Policy', DEMO_PAGE_CSP);
+  };
+  router.use(compressedStatic(deps.publicDir, staticHeaders));
+  router.use(express.static(deps.publicDir, { index: false, setHeaders: staticHeaders }));
   return router;
 }
 
