@@ -17,8 +17,6 @@ export function registerServe(program: Command): void {
       const logger = createLogger(config.LOA_LOG_LEVEL);
       const runtime = await openRuntime(config, { logger });
       const loa = await startServer(runtime);
-      logger.info({ url: loa.url, channels: Object.keys(loa.channels) }, 'Loa is listening');
-      process.stderr.write(startupBanner(loa));
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -36,5 +34,8 @@ export function registerServe(program: Command): void {
       };
       process.on('SIGINT', () => void stop('SIGINT'));
       process.on('SIGTERM', () => void stop('SIGTERM'));
+      // Only now: whoever waits for the banner may send SIGTERM at once.
+      logger.info({ url: loa.url, channels: Object.keys(loa.channels) }, 'Loa is listening');
+      process.stderr.write(startupBanner(loa));
     });
 }

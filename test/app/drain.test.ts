@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 const LOA_BIN = fileURLToPath(new URL('../../bin/loa.js', import.meta.url));
 
 /** Starts `node bin/loa.js serve` on a free port; resolves with its URL once the banner is out. */
-async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stderr: () => string; exited: Promise<number | null> }> {
+async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stderr: () => string; exited: Promise<number | string | null> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loa-drain-'));
   const child = spawn(process.execPath, [LOA_BIN, 'serve'], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOA_DATA_DIR: dataDir, LOA_SAMPLE_KNOWLEDGE: 'false', LOA_LOG_LEVEL: 'info', ...env },
@@ -17,7 +17,7 @@ async function serve(env: Record<string, string>): Promise<{ child: ChildProcess
   });
   let err = '';
   child.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   void exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`loa serve did not start:\n${err}`)), 30_000);
