@@ -41,6 +41,12 @@ export interface LoaServer {
   drain(): Promise<void>;
   /** Requests being served now. */
   inFlight(): number;
+  /**
+   * Runs `hook` as soon as a drain starts (readiness already 503, requests still running),
+   * before `close()`: e.g. stop claiming new work so another instance takes it. Hooks run in
+   * order; one that throws is logged and does not stop the drain.
+   */
+  onDrain(hook: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
 
@@ -172,6 +178,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   }, 30_000);
   refresher.unref();
 
+  const drainHooks: Array<() => Promise<void> | void> = [];
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
@@ -200,10 +207,18 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     ...(firstAdmin ? { firstAdmin } : {}),
     inFlight: () => inFlight,
+    onDrain: (hook) => void drainHooks.push(hook),
     drain: async () => {
       if (draining) return close();
       draining = true;
       logger.info({ delayMs: config.LOA_DRAIN_DELAY_MS, inFlight }, 'draining: readiness is now 503');
+      for (const hook of drainHooks) {
+        try {
+          await hook();
+        } catch (err) {
+          logger.error({ err }, 'draining: a drain hook failed');
+        }
+      }
       if (config.LOA_DRAIN_DELAY_MS > 0) await new Promise((r) => setTimeout(r, config.LOA_DRAIN_DELAY_MS));
       // No new connections; idle keep-alive ones are closed, busy ones finish their request.
       server.close();

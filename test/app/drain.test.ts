@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTestLoa } from '../admin/harness.ts';
 
 const LOA_BIN = fileURLToPath(new URL('../../bin/loa.js', import.meta.url));
 
@@ -99,4 +100,25 @@ describe('graceful drain on SIGTERM', () => {
     loa.child.kill('SIGTERM');
     expect(await loa.exited, loa.stderr()).toBe(0);
   }, 40_000);
+
+  it('runs drain hooks once readiness is 503 and before the server closes', async () => {
+    const t = await startTestLoa({ LOA_SAMPLE_KNOWLEDGE: 'false' });
+    const seen: string[] = [];
+    try {
+      t.loa.onDrain(async () => {
+        const ready = await fetch(`${t.url}/readyz`);
+        seen.push(`readyz ${ready.status}`);
+      });
+      t.loa.onDrain(() => {
+        throw new Error('a broken hook');
+      });
+      t.loa.onDrain(() => void seen.push('second hook'));
+      await t.loa.drain();
+      seen.push('drained');
+      await expect(fetch(`${t.url}/livez`)).rejects.toThrow();
+      expect(seen).toEqual(['readyz 503', 'second hook', 'drained']);
+    } finally {
+      await t.stop();
+    }
+  });
 });
