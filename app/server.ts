@@ -12,6 +12,7 @@ import { ConversationCore } from '../bots/core/conversation-core.ts';
 import type { ChannelHandle, ChannelSetupContext } from '../bots/core/types.ts';
 import { setupWebchat } from '../bots/webchat/index.ts';
 import { setupZalo } from '../bots/zalo/index.ts';
+import { ZALO_SITE_VERIFICATION_META } from '../bots/zalo/site-verification.ts';
 import { setupTelegram } from '../bots/telegram/index.ts';
 import { setupBotFramework } from '../bots/botframework/index.ts';
 import { createAdminDeps, setupAdmin, type AdminHandle } from '../admin/index.ts';
@@ -132,6 +133,8 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     store: storage.webchat,
     hub: coordination.webchatHub,
     rateLimiter: (o) => coordination.rateLimiter(o),
+    // Zalo's domain verification by meta tag checks the site's root page.
+    ...(config.ZALO_SITE_VERIFICATION ? { demoPageMeta: [{ name: ZALO_SITE_VERIFICATION_META, content: config.ZALO_SITE_VERIFICATION }] } : {}),
   });
   const optional: [string, (c: ChannelSetupContext) => ChannelHandle | undefined][] = [
     ['zalo', setupZalo],

@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
@@ -194,9 +195,12 @@ export function webchatRouter(deps: WebchatRouteDeps): Router {
   return router;
 }
 
-/** `GET /`: the demo page, under a strict Content-Security-Policy. */
-export function demoPageHandler(publicDir: string): RequestHandler {
+/** `GET /`: the demo page, under a strict Content-Security-Policy, with extra `<meta>` tags if given. */
+export function demoPageHandler(publicDir: string, meta: Array<{ name: string; content: string }> = []): RequestHandler {
   const file = join(publicDir, 'index.html');
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const tags = meta.map((m) => `  <meta name="${escape(m.name)}" content="${escape(m.content)}">\n`).join('');
+  const page = tags ? readFileSync(file, 'utf8').replace('</head>', `${tags}</head>`) : undefined;
   return (_req, res, next) => {
     res.set({
       'Content-Security-Policy': DEMO_PAGE_CSP,
@@ -204,6 +208,7 @@ export function demoPageHandler(publicDir: string): RequestHandler {
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
     });
-    res.sendFile(file, (err) => err && next(err));
+    if (page) res.type('html').send(page);
+    else res.sendFile(file, (err) => err && next(err));
   };
 }

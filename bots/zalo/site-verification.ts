@@ -6,6 +6,9 @@ import type { Express } from 'express';
  * `zalo-platform-site-verification` meta tag with the same code. `ZALO_SITE_VERIFICATION`
  * holds the code (letters, digits, `-`, `_`: validated in `app/config.ts`).
  */
+/** The meta tag's name, also put on the site's root page (the meta-tag method). */
+export const ZALO_SITE_VERIFICATION_META = 'zalo-platform-site-verification';
+
 export function zaloVerifierPath(code: string): string {
   return `/zalo_verifier${code}.html`;
 }
@@ -14,7 +17,7 @@ export function zaloVerifierPath(code: string): string {
 export function zaloVerifierPage(code: string): string {
   return (
     `<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">` +
-    `<meta name="zalo-platform-site-verification" content="${code}" /></head>` +
+    `<meta name="${ZALO_SITE_VERIFICATION_META}" content="${code}" /></head>` +
     `<body>There Is No Limit To What You Can Accomplish Using Zalo!</body></html>\n`
   );
 }
