@@ -17,6 +17,8 @@ export interface LoaMetrics {
   readonly registry: Registry;
   /** For `ChannelSetupContext.metrics`. */
   readonly channel: ChannelMetrics;
+  /** Counts answer outcomes from the core's `turn.recorded` events. */
+  observe(events: CoreEventEmitter): void;
   /** Wraps a sender so each send is counted by channel, result and error code. */
   instrumentSender(sender: ChannelSender): ChannelSender;
   /** Express middleware timing webhook acknowledgements (mount before the channel routes). */
@@ -33,7 +35,7 @@ const ACK_ROUTES: ReadonlyArray<[RegExp, string]> = [
   [/^\/webchat\/api\/messages\/?$/, 'webchat'],
 ];
 
-export function createMetrics(deps: { ops: OpsStore; events: CoreEventEmitter; clock?: () => Date }): LoaMetrics {
+export function createMetrics(deps: { ops: OpsStore; clock?: () => Date }): LoaMetrics {
   const registry = new Registry();
   const clock = deps.clock ?? (() => new Date());
   collectDefaultMetrics({ register: registry, prefix: 'loa_process_', eventLoopMonitoringPrecision: 20 });
@@ -87,14 +89,19 @@ export function createMetrics(deps: { ops: OpsStore; events: CoreEventEmitter; c
   const redisErrors = new Counter({ name: 'loa_redis_errors_total', help: 'Redis connection and command errors.', registers: [registry] });
 
   const offPg = onPostgresError(() => pgErrors.inc());
-  const offTurns = deps.events.on('turn.recorded', (turn) => {
-    const outcome = turn.intent === 'question' ? (turn.escalated ? 'escalated' : turn.abstained ? 'abstained' : 'answered') : turn.intent;
-    answers.inc({ outcome });
-  });
+  const unsubscribe: Array<() => void> = [offPg];
 
   return {
     registry,
     channel: { tokenRefresh: (channel, outcome) => refreshes.inc({ channel, outcome }) },
+    observe(events) {
+      unsubscribe.push(
+        events.on('turn.recorded', (turn) => {
+          const outcome = turn.intent === 'question' ? (turn.escalated ? 'escalated' : turn.abstained ? 'abstained' : 'answered') : turn.intent;
+          answers.inc({ outcome });
+        }),
+      );
+    },
     instrumentSender(sender) {
       return {
         channel: sender.channel,
@@ -121,8 +128,7 @@ export function createMetrics(deps: { ops: OpsStore; events: CoreEventEmitter; c
     },
     redisError: () => redisErrors.inc(),
     close() {
-      offPg();
-      offTurns();
+      for (const off of unsubscribe.splice(0)) off();
       registry.clear();
     },
   };

@@ -6,6 +6,7 @@ import type { Runtime } from './runtime.ts';
 import { openCoordination } from '../storage/index.ts';
 import { askRouter } from './http/ask-route.ts';
 import { healthRouter } from './http/health.ts';
+import { trackInFlight } from './http/in-flight.ts';
 import { createMetrics, metricsHandler, type LoaMetrics } from './metrics.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { ConversationCore } from '../bots/core/conversation-core.ts';
@@ -66,28 +67,17 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   // each page that needs a stricter policy (demo page, console) sets its own CSP.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false }));
 
+  const metrics = createMetrics({ ops: storage.ops });
+  const inFlight = trackInFlight();
+  app.use(inFlight.middleware);
+  app.use(metrics.ackTimer);
+
   // Redis (when REDIS_URL is set) makes rate limits and web chat fan-out hold across instances.
-  const redisErrors = { count: () => undefined as void };
   const coordination = await openCoordination(config, {
     onError: (err) => {
-      redisErrors.count();
+      metrics.redisError();
       logger.warn({ err }, 'redis');
     },
-  });
-  let draining = false;
-  let inFlight = 0;
-  const idle: Array<() => void> = [];
-  app.use((req, res, next) => {
-    // Event streams stay open for hours: they are closed by close(), not waited for.
-    if (req.get('accept')?.includes('text/event-stream')) return next();
-    inFlight += 1;
-    res.once('close', () => {
-      inFlight -= 1;
-      if (inFlight === 0) idle.splice(0).forEach((wake) => wake());
-    });
-    // Tell keep-alive clients (and the proxy) not to reuse this connection once draining.
-    if (draining) res.set('Connection', 'close');
-    next();
   });
 
   const core = new ConversationCore({
@@ -98,9 +88,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
   });
 
-  const metrics = createMetrics({ ops: storage.ops, events: core.events });
-  redisErrors.count = () => metrics.redisError();
-  app.use(metrics.ackTimer);
+  metrics.observe(core.events);
   app.use(
     healthRouter({
       ops: storage.ops,
@@ -109,7 +97,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       channels: () => channels,
       dataDir: config.dataDir,
       revision: () => runtime.retriever().revision,
-      isDraining: () => draining,
+      isDraining: () => inFlight.draining,
       checkTimeoutMs: config.LOA_READY_CHECK_TIMEOUT_MS,
       maxBacklogAgeS: config.LOA_READY_MAX_BACKLOG_S,
       minFreeBytes: config.LOA_READY_MIN_FREE_MB * 1e6,
@@ -209,12 +197,12 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     metrics,
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     ...(firstAdmin ? { firstAdmin } : {}),
-    inFlight: () => inFlight,
+    inFlight: () => inFlight.count(),
     onDrain: (hook) => void drainHooks.push(hook),
     drain: async () => {
-      if (draining) return close();
-      draining = true;
-      logger.info({ delayMs: config.LOA_DRAIN_DELAY_MS, inFlight }, 'draining: readiness is now 503');
+      if (inFlight.draining) return close();
+      inFlight.startDraining();
+      logger.info({ delayMs: config.LOA_DRAIN_DELAY_MS, inFlight: inFlight.count() }, 'draining: readiness is now 503');
       for (const hook of drainHooks) {
         try {
           await hook();
@@ -226,10 +214,9 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       // No new connections; idle keep-alive ones are closed, busy ones finish their request.
       server.close();
       server.closeIdleConnections();
-      if (inFlight > 0) {
-        const finished = new Promise<void>((resolve) => idle.push(resolve));
-        const timedOut = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.LOA_DRAIN_TIMEOUT_S * 1000).unref());
-        if ((await Promise.race([finished, timedOut])) === 'timeout') logger.warn({ inFlight }, 'draining: requests still running at the deadline are cut');
+      const timedOut = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.LOA_DRAIN_TIMEOUT_S * 1000).unref());
+      if ((await Promise.race([inFlight.idle(), timedOut])) === 'timeout') {
+        logger.warn({ inFlight: inFlight.count() }, 'draining: requests still running at the deadline are cut');
       }
       logger.info('draining: requests finished, stopping');
       await close();
