@@ -65,7 +65,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       faqs: await PostgresFaqStore.open(pool),
       // Reads the turns and escalations tables: opened after their stores.
       reports: await PostgresReportStore.open(pool),
-      ops: new PostgresOpsStore(pool),
+      ops: await PostgresOpsStore.open(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.
