@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -197,5 +197,25 @@ ${upstreams}
     const first = await Promise.race([reader.read(), new Promise<'late'>((r) => setTimeout(() => r('late'), 3_000))]);
     expect(first).not.toBe('late');
     controller.abort();
+  });
+
+  it('the documented TLS site (deploy/nginx/loa.conf) passes nginx -t', async () => {
+    const site = readFileSync(fileURLToPath(new URL('../../deploy/nginx/loa.conf', import.meta.url)), 'utf8');
+    const crt = join(dir, 'test.crt');
+    const key = join(dir, 'test.key');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=hoidap.example.gov.vn', '-keyout', key, '-out', crt], { stdio: 'ignore' });
+    // Only machine-specific paths change: certificates, logs, the snippet's location.
+    const adapted = site
+      .replace(/\/etc\/letsencrypt\/live\/[^;]+\/fullchain\.pem/, crt)
+      .replace(/\/etc\/letsencrypt\/live\/[^;]+\/privkey\.pem/, key)
+      .replace(/\/var\/log\/nginx\//g, `${dir}/`)
+      .replaceAll('/etc/nginx/snippets/loa-proxy.conf', PROXY_SNIPPET);
+    writeFileSync(
+      join(dir, 'site-test.conf'),
+      `pid ${dir}/site.pid;\nerror_log ${dir}/site-error.log;\nevents {}\nhttp {\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  fastcgi_temp_path ${dir}/fastcgi;\n  uwsgi_temp_path ${dir}/uwsgi;\n  scgi_temp_path ${dir}/scgi;\n  access_log off;\n${adapted}\n}\n`,
+    );
+    const out = spawnSync(nginxPath!, ['-t', '-p', dir, '-c', join(dir, 'site-test.conf')], { encoding: 'utf8' });
+    expect(out.stderr).toContain('syntax is ok');
+    expect(out.status, out.stderr).toBe(0);
   });
 });
