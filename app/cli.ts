@@ -13,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   eval: async () => (await import('./commands/eval.ts')).registerEval,
   calibrate: async () => (await import('./commands/calibrate.ts')).registerCalibrate,
   user: async () => (await import('../admin/commands/user.ts')).registerUser,
+  backup: async () => (await import('./commands/backup.ts')).registerBackup,
+  restore: async () => (await import('./commands/backup.ts')).registerRestore,
 };
 
 /** The `loa` command line; with `only`, just that sub-command is loaded. */

@@ -45,6 +45,32 @@ export const configSchema = z.object({
   DATABASE_URL: optionalString,
   /** Redis for cross-instance queues, rate limits and fan-out (optional). */
   REDIS_URL: optionalString,
+  /** PostgreSQL cancels a statement running longer than this; the client gives up 2 s later (a partition). */
+  LOA_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** A Redis command unanswered after this fails, and rate limits fall back to per-instance memory. */
+  LOA_REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(500),
+  /**
+   * How long an idle keep-alive connection stays open (seconds). Above a reverse proxy's own
+   * (nginx keepalive_timeout 60 s, most load balancers 60 s), so that Loa never closes a
+   * connection the proxy is about to reuse (an ECONNRESET / 502 for that request).
+   */
+  LOA_HTTP_KEEPALIVE_TIMEOUT_S: z.coerce.number().int().positive().default(75),
+  // Operations: readiness, metrics, shutdown
+  /** Each readiness check (database, Redis, backlog, disk) fails after this. */
+  LOA_READY_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  /** Readiness fails when the oldest citizen message waiting in the inbox is older than this (seconds). */
+  LOA_READY_MAX_BACKLOG_S: z.coerce.number().int().positive().default(600),
+  /** Readiness fails when the data directory has less free space than this (megabytes). */
+  LOA_READY_MIN_FREE_MB: z.coerce.number().nonnegative().default(100),
+  /** Bearer token for GET /metrics on the main port; without it (and without LOA_METRICS_PORT) /metrics is off. */
+  LOA_METRICS_TOKEN: optionalString,
+  /** Serve /metrics (without a token) on this separate port instead, bound to LOA_METRICS_HOST. */
+  LOA_METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
+  LOA_METRICS_HOST: z.string().default('127.0.0.1'),
+  /** On SIGTERM, how long readiness reports "draining" before the server stops accepting connections (ms). */
+  LOA_DRAIN_DELAY_MS: z.coerce.number().int().nonnegative().default(0),
+  /** On SIGTERM, how long requests in flight may take to finish before connections are closed (seconds). */
+  LOA_DRAIN_TIMEOUT_S: z.coerce.number().positive().default(25),
   /** Optional embeddings: 'corpus' (default, built from the corpus), 'transformers' (local model folder) or 'openai' (OpenAI-compatible endpoint). */
   LOA_EMBEDDINGS: z.enum(['corpus', 'transformers', 'openai', 'none']).default('corpus'),
   LOA_EMBEDDINGS_MODEL_DIR: optionalString,
@@ -67,8 +93,24 @@ export const configSchema = z.object({
   ZALO_REFRESH_TOKEN: optionalString,
   ZALO_API_BASE: z.string().default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: z.string().default('https://oauth.zaloapp.com'),
-  /** Zalo events older than this are rejected as replays (seconds). */
-  ZALO_MAX_EVENT_AGE_S: z.coerce.number().int().positive().default(300),
+  /**
+   * Signed Zalo events older than this are rejected (seconds). Zalo redelivers an event it did
+   * not get a 200 for during hours (about 12 h reported), so the default is a day; duplicates are
+   * caught by msg_id.
+   */
+  ZALO_MAX_EVENT_AGE_S: z.coerce.number().int().positive().default(86_400),
+  /** How far in the future a signed Zalo event's timestamp may be (clock skew, seconds). */
+  ZALO_MAX_CLOCK_SKEW_S: z.coerce.number().int().nonnegative().default(300),
+  /**
+   * Greet a citizen who follows the OA. A follow event has no message to reply to, so the
+   * greeting goes by user_id and Zalo counts it as a proactive (possibly paid) message; off by
+   * default: the citizen's first message is answered as usual.
+   */
+  ZALO_GREET_FOLLOWERS: boolish(false),
+  /** The code from Zalo's domain verification: served as /zalo_verifier<code>.html (with the meta tag). */
+  ZALO_SITE_VERIFICATION: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{4,128}$/.test(v), 'letters, digits, - and _ only'),
+  /** Send appsecret_proof (HMAC-SHA256 of the access token with the App Secret) on API calls, when the app requires it. */
+  ZALO_APPSECRET_PROOF: boolish(false),
   // Telegram
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_SECRET: optionalString,

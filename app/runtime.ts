@@ -4,8 +4,10 @@ import type { Config } from './config.ts';
 import { embeddingsOptions } from './embeddings-options.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
-import { ingestPaths } from '../knowledge/ingest.ts';
 import { CALIBRATION_FILE, readConfidenceModel } from '../retrieval/calibrate.ts';
+import { ingestPaths, type IngestTarget } from '../knowledge/ingest.ts';
+import type { KnowledgeDocument } from '../knowledge/types.ts';
+import { startupError } from './startup-errors.ts';
 import { buildRetriever, loadRetriever, type Retriever, type RetrieverOptions } from '../retrieval/index.ts';
 import type { Answerer, AskOptions, AskResult } from '../retrieval/types.ts';
 
@@ -50,19 +52,41 @@ async function currentRetriever(config: Config, storage: Storage, logger: Logger
   if (saved && saved.revision === revision) return saved;
   const started = Date.now();
   const retriever = await buildRetriever(await storage.knowledge.allDocuments(), options);
-  await retriever.save(indexDir(config));
+  try {
+    await retriever.save(indexDir(config));
+  } catch (err) {
+    throw startupError('Cannot save the retrieval index in', indexDir(config), err);
+  }
   logger.info({ revision, ms: Date.now() - started }, 'retrieval index built');
   return retriever;
 }
 
-/** Seeds an empty store with the bundled sample knowledge base, when enabled. */
-async function seedSampleKnowledge(config: Config, storage: Storage, logger: Logger): Promise<void> {
+/**
+ * Seeds an empty store with the bundled sample knowledge base, when enabled. The documents
+ * are parsed first and stored in one transaction: all of them or (a full disk, say) none, so
+ * the next start tries again instead of keeping a partial base forever.
+ */
+export async function seedSampleKnowledge(config: Config, storage: Pick<Storage, 'knowledge'>, logger: Logger): Promise<void> {
   if (!config.LOA_SAMPLE_KNOWLEDGE) return;
   if ((await storage.knowledge.listDocuments()).length > 0) return;
-  const summary = await ingestPaths([SAMPLE_KNOWLEDGE_DIR], storage.knowledge, {
+  const staged: KnowledgeDocument[] = [];
+  const staging: IngestTarget = {
+    putDocument: async (doc) => {
+      staged.push(doc);
+      return 'added';
+    },
+    findBySource: async () => undefined,
+  };
+  const summary = await ingestPaths([SAMPLE_KNOWLEDGE_DIR], staging, {
     maxFileBytes: config.LOA_MAX_FILE_MB * 1024 * 1024,
     logger,
   });
+  try {
+    await storage.knowledge.putDocuments(staged);
+  } catch (err) {
+    const where = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : config.sqliteFile;
+    throw startupError(`Cannot store the sample knowledge base (${staged.length} documents; none was stored) in`, where, err);
+  }
   logger.info({ documents: summary.documents.added, units: summary.units }, 'sample knowledge base loaded');
 }
 

@@ -5,11 +5,15 @@ import type { AddressInfo } from 'node:net';
 import type { Runtime } from './runtime.ts';
 import { openCoordination } from '../storage/index.ts';
 import { askRouter } from './http/ask-route.ts';
+import { healthRouter } from './http/health.ts';
+import { trackInFlight } from './http/in-flight.ts';
+import { createMetrics, metricsHandler, type LoaMetrics } from './metrics.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { ConversationCore } from '../bots/core/conversation-core.ts';
 import type { ChannelHandle, ChannelSetupContext } from '../bots/core/types.ts';
 import { setupWebchat } from '../bots/webchat/index.ts';
 import { setupZalo } from '../bots/zalo/index.ts';
+import { ZALO_SITE_VERIFICATION_META } from '../bots/zalo/site-verification.ts';
 import { setupTelegram } from '../bots/telegram/index.ts';
 import { setupBotFramework } from '../bots/botframework/index.ts';
 import { createAdminDeps, setupAdmin, type AdminHandle } from '../admin/index.ts';
@@ -25,6 +29,26 @@ export interface LoaServer {
   core: ConversationCore;
   channels: Record<string, ChannelHandle>;
   admin: AdminHandle;
+  metrics: LoaMetrics;
+  /** The console administrator generated at this start (loopback only, no LOA_ADMIN_* set): show it once. */
+  firstAdmin?: { email: string; password: string };
+  /** The separate metrics server when LOA_METRICS_PORT is set. */
+  metricsUrl?: string;
+  /**
+   * Graceful stop (SIGTERM): readiness turns 503 at once, after LOA_DRAIN_DELAY_MS the server
+   * stops accepting connections, requests in flight get up to LOA_DRAIN_TIMEOUT_S to finish,
+   * then `close()`. The conversation core's `stop()` (in `close()`) is where unfinished work
+   * is handed back.
+   */
+  drain(): Promise<void>;
+  /** Requests being served now. */
+  inFlight(): number;
+  /**
+   * Runs `hook` as soon as a drain starts (readiness already 503, requests still running),
+   * before `close()`: e.g. stop claiming new work so another instance takes it. Hooks run in
+   * order; one that throws is logged and does not stop the drain.
+   */
+  onDrain(hook: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
 
@@ -43,8 +67,19 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   // each page that needs a stricter policy (demo page, console) sets its own CSP.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false }));
 
+  const metrics = createMetrics({ ops: storage.ops });
+  const inFlight = trackInFlight();
+  app.use(inFlight.middleware);
+  app.use(metrics.ackTimer);
+
   // Redis (when REDIS_URL is set) makes rate limits and web chat fan-out hold across instances.
-  const coordination = await openCoordination(config, { onError: (err) => logger.warn({ err }, 'redis') });
+  const coordination = await openCoordination(config, {
+    onError: (err) => {
+      metrics.redisError();
+      logger.warn({ err }, 'redis');
+    },
+  });
+
   const core = new ConversationCore({
     answerer: runtime.answerer,
     storage,
@@ -53,16 +88,23 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
   });
 
-  app.get('/healthz', async (_req, res) => {
-    const docs = await storage.knowledge.listDocuments();
-    res.json({
-      status: 'ok',
-      documents: docs.length,
-      units: docs.reduce((n, d) => n + d.unitCount, 0),
-      revision: runtime.retriever().revision,
-      channels: Object.keys(channels),
-    });
-  });
+  metrics.observe(core.events);
+  app.use(
+    healthRouter({
+      ops: storage.ops,
+      pingRedis: () => coordination.ping(),
+      redisBackend: coordination.backend,
+      channels: () => channels,
+      dataDir: config.dataDir,
+      revision: () => runtime.retriever().revision,
+      isDraining: () => inFlight.draining,
+      checkTimeoutMs: config.LOA_READY_CHECK_TIMEOUT_MS,
+      maxBacklogAgeS: config.LOA_READY_MAX_BACKLOG_S,
+      minFreeBytes: config.LOA_READY_MIN_FREE_MB * 1e6,
+    }),
+  );
+  // On the public port only behind a bearer token; LOA_METRICS_PORT serves it apart, unauthenticated.
+  if (config.LOA_METRICS_TOKEN && config.LOA_METRICS_PORT === undefined) app.get('/metrics', metricsHandler(metrics.registry, config.LOA_METRICS_TOKEN));
   app.use(askRouter(runtime.answerer, { limiter: coordination.rateLimiter({ keyPrefix: 'ask', points: 120, duration: 60 }) }));
 
   const ctx: ChannelSetupContext = {
@@ -72,12 +114,15 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     receiver: core,
     secrets: storage.secrets,
     loopbackOnly: LOOPBACK.has(config.HOST),
+    metrics: metrics.channel,
   };
   const channels: Record<string, ChannelHandle> = {};
   channels.webchat = setupWebchat({ ...ctx, logger: logger.child({ channel: 'webchat' }) }, {
     store: storage.webchat,
     hub: coordination.webchatHub,
     rateLimiter: (o) => coordination.rateLimiter(o),
+    // Zalo's domain verification by meta tag checks the site's root page.
+    ...(config.ZALO_SITE_VERIFICATION ? { demoPageMeta: [{ name: ZALO_SITE_VERIFICATION_META, content: config.ZALO_SITE_VERIFICATION }] } : {}),
   });
   const optional: [string, (c: ChannelSetupContext) => ChannelHandle | undefined][] = [
     ['zalo', setupZalo],
@@ -88,19 +133,15 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     const handle = setup({ ...ctx, logger: logger.child({ channel: name }) });
     if (handle) channels[name] = handle;
   }
-  for (const handle of Object.values(channels)) core.registerSender(handle.sender);
+  for (const handle of Object.values(channels)) core.registerSender(metrics.instrumentSender(handle.sender));
 
+  let firstAdmin: { email: string; password: string } | undefined;
   const adminDeps = createAdminDeps(runtime, core);
   const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps)], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
-    announceGeneratedAdmin: ctx.loopbackOnly
-      ? (email, password) =>
-          process.stderr.write(
-            `\nTài khoản quản trị đầu tiên / First console administrator (shown once):\n  email: ${email}\n  password: ${password}\n` +
-              `  Đổi mật khẩu sau khi đăng nhập / change it after signing in, or set LOA_ADMIN_EMAIL and LOA_ADMIN_PASSWORD.\n\n`,
-          )
-      : undefined,
+    // Shown once by `loa serve` in its start-up banner, apart from the JSON log lines.
+    announceGeneratedAdmin: ctx.loopbackOnly ? (email, password) => void (firstAdmin = { email, password }) : undefined,
   });
   app.use(admin.router);
 
@@ -112,8 +153,12 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
   });
+  // headersTimeout must exceed keepAliveTimeout, or Node drops a reused connection mid-request.
+  server.keepAliveTimeout = config.LOA_HTTP_KEEPALIVE_TIMEOUT_S * 1000;
+  server.headersTimeout = server.keepAliveTimeout + 5_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  const metricsServer = config.LOA_METRICS_PORT === undefined ? undefined : await listenMetrics(metrics, config.LOA_METRICS_HOST, config.LOA_METRICS_PORT);
 
   await core.start();
   for (const handle of Object.values(channels)) await handle.start?.();
@@ -124,14 +169,10 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   }, 30_000);
   refresher.unref();
 
-  return {
-    app,
-    server,
-    url,
-    core,
-    channels,
-    admin,
-    close: async () => {
+  const drainHooks: Array<() => Promise<void> | void> = [];
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
       clearInterval(refresher);
       await admin.close();
       for (const handle of Object.values(channels)) await handle.stop?.();
@@ -139,6 +180,60 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await core.stop();
       await coordination.close();
+      if (metricsServer) {
+        metricsServer.server.closeAllConnections();
+        await new Promise<void>((resolve) => metricsServer.server.close(() => resolve()));
+      }
+      metrics.close();
+    })());
+
+  return {
+    app,
+    server,
+    url,
+    core,
+    channels,
+    admin,
+    metrics,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
+    ...(firstAdmin ? { firstAdmin } : {}),
+    inFlight: () => inFlight.count(),
+    onDrain: (hook) => void drainHooks.push(hook),
+    drain: async () => {
+      if (inFlight.draining) return close();
+      inFlight.startDraining();
+      logger.info({ delayMs: config.LOA_DRAIN_DELAY_MS, inFlight: inFlight.count() }, 'draining: readiness is now 503');
+      for (const hook of drainHooks) {
+        try {
+          await hook();
+        } catch (err) {
+          logger.error({ err }, 'draining: a drain hook failed');
+        }
+      }
+      if (config.LOA_DRAIN_DELAY_MS > 0) await new Promise((r) => setTimeout(r, config.LOA_DRAIN_DELAY_MS));
+      // No new connections; idle keep-alive ones are closed, busy ones finish their request.
+      server.close();
+      server.closeIdleConnections();
+      const timedOut = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.LOA_DRAIN_TIMEOUT_S * 1000).unref());
+      if ((await Promise.race([inFlight.idle(), timedOut])) === 'timeout') {
+        logger.warn({ inFlight: inFlight.count() }, 'draining: requests still running at the deadline are cut');
+      }
+      logger.info('draining: requests finished, stopping');
+      await close();
     },
+    close,
   };
+}
+
+/** `GET /metrics` on a port of its own (LOA_METRICS_PORT), for a scraper on a private network. */
+async function listenMetrics(metrics: LoaMetrics, host: string, port: number): Promise<{ server: Server; url: string }> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metricsHandler(metrics.registry, undefined));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}` };
 }

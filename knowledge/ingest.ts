@@ -11,6 +11,9 @@ import { parseJsonlCorpus } from './parse/jsonl.ts';
 import { decodeText } from './parse/normalize.ts';
 import { collectFiles } from './walk.ts';
 
+/** What ingestion needs from a store (a staging collector works too, e.g. for atomic seeding). */
+export type IngestTarget = Pick<KnowledgeStore, 'putDocument' | 'findBySource'>;
+
 /**
  * Bumped when parsing changes in a way that changes units: the content hash includes it, so
  * the next ingest re-parses files whose bytes did not change.
@@ -94,7 +97,7 @@ function fileOutcome(outcomes: IngestOutcome[]): IngestOutcome {
 async function storeDocument(
   doc: KnowledgeDocument,
   input: FileInput,
-  store: KnowledgeStore,
+  store: IngestTarget,
   acc: SummaryBuilder,
 ): Promise<Exclude<IngestOutcome, 'skipped'>> {
   const owner = acc.idsThisRun.get(doc.id);
@@ -107,7 +110,7 @@ async function storeDocument(
   return outcome;
 }
 
-async function ingestJsonl(input: FileInput, store: KnowledgeStore, acc: SummaryBuilder): Promise<{ outcome: IngestOutcome; detail: string }> {
+async function ingestJsonl(input: FileInput, store: IngestTarget, acc: SummaryBuilder): Promise<{ outcome: IngestOutcome; detail: string }> {
   const { documents, errors } = parseJsonlCorpus(decodeText(input.bytes), input.name);
   for (const e of errors) acc.skip(`${input.name}:${e.line}`, e.reason);
   if (documents.length === 0) {
@@ -134,7 +137,7 @@ async function ingestJsonl(input: FileInput, store: KnowledgeStore, acc: Summary
 /** Parses and stores one file; throws UnreadableDocumentError for anything the operator must fix. */
 async function ingestOne(
   input: FileInput,
-  store: KnowledgeStore,
+  store: IngestTarget,
   acc: SummaryBuilder,
   opts: IngestOptions,
 ): Promise<{ outcome: IngestOutcome; detail: string }> {
@@ -180,7 +183,7 @@ async function ingestOne(
 async function processFile(
   load: () => Promise<FileInput>,
   name: string,
-  store: KnowledgeStore,
+  store: IngestTarget,
   acc: SummaryBuilder,
   opts: IngestOptions,
 ): Promise<{ outcome: IngestOutcome; detail: string }> {
@@ -208,7 +211,7 @@ const isFileError = (e: unknown) => typeof (e as NodeJS.ErrnoException)?.code ==
  * @example
  * const summary = await ingestPaths(['docs/'], store, { maxFileBytes: 50 * 1024 * 1024 });
  */
-export async function ingestPaths(paths: string[], store: KnowledgeStore, opts: IngestOptions): Promise<IngestSummary> {
+export async function ingestPaths(paths: string[], store: IngestTarget, opts: IngestOptions): Promise<IngestSummary> {
   const acc = new SummaryBuilder();
   const { files, missing } = await collectFiles(paths);
   for (const m of missing) {

@@ -12,6 +12,8 @@ import type { AuditStore } from './audit-store.ts';
 import type { FaqStore } from './faq-store.ts';
 import type { ReportStore } from './report-store.ts';
 import type { LabelledExampleStore } from './example-store.ts';
+import type { OpsStore } from './ops-store.ts';
+import { SqliteOpsStore } from './sqlite/ops-store.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import { openPostgresStorage } from './postgres/index.ts';
 import { SqliteConversationStore } from './sqlite/conversation-store.ts';
@@ -56,6 +58,8 @@ export interface Storage {
   reports: ReportStore;
   /** Citizens' questions labelled with the unit they chose (clarify choices). */
   examples: LabelledExampleStore;
+  /** Read-only queue figures and a database ping, for readiness and metrics. */
+  ops: OpsStore;
   close(): Promise<void>;
 }
 
@@ -67,11 +71,11 @@ export type BotStorage = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'e
  * DATABASE_URL is a postgres:// URL (several instances may share it). Shared rate limits and
  * web chat fan-out come from `openCoordination` (Redis).
  */
-export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_URL'>): Promise<Storage> {
+export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_URL'> & Partial<Pick<Config, 'LOA_DB_STATEMENT_TIMEOUT_MS'>>): Promise<Storage> {
   if (config.DATABASE_URL !== undefined) {
     // Never fall back to SQLite when a database was asked for: instances would silently stop sharing state.
     if (!isPostgresUrl(config.DATABASE_URL)) throw new Error('DATABASE_URL must start with postgres:// or postgresql:// (unset it to use SQLite)');
-    return openPostgresStorage(config.DATABASE_URL);
+    return openPostgresStorage(config.DATABASE_URL, { statementTimeoutMs: config.LOA_DB_STATEMENT_TIMEOUT_MS });
   }
   const db = openSqlite(config.sqliteFile);
   return {
@@ -90,6 +94,7 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     // Reads the turns and escalations tables: created after their stores.
     reports: new SqliteReportStore(db),
     examples: new SqliteLabelledExampleStore(db),
+    ops: new SqliteOpsStore(db),
     close: async () => {
       db.close();
     },

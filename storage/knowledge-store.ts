@@ -19,6 +19,8 @@ export interface DocumentSummary {
 export interface KnowledgeStore {
   /** Adds, replaces (same id, different hash) or leaves unchanged (same hash) a document. */
   putDocument(doc: KnowledgeDocument): Promise<'added' | 'replaced' | 'unchanged'>;
+  /** Several documents in one transaction: all stored, or (on any failure) none. */
+  putDocuments(docs: KnowledgeDocument[]): Promise<Array<'added' | 'replaced' | 'unchanged'>>;
   getDocument(id: string): Promise<KnowledgeDocument | undefined>;
   /** The document previously ingested from this source, if any. */
   findBySource(source: string): Promise<DocumentSummary | undefined>;

@@ -5,6 +5,16 @@ import { loadConfig } from '../config.ts';
 import { embeddingsOptions } from '../embeddings-options.ts';
 import { createLogger } from '../logger.ts';
 
+/** Questions between two progress lines when stderr is not a terminal: about 20 lines in all, at least every 10. */
+export function progressStep(total: number): number {
+  return Math.max(10, Math.ceil(total / 20 / 10) * 10);
+}
+
+/** One progress line for a log, e.g. "eval: 40/200 questions (20%), 3.1 s". */
+export function progressLine(done: number, total: number, elapsedMs: number): string {
+  return `eval: ${done}/${total} questions (${Math.round((done / total) * 100)}%), ${(elapsedMs / 1000).toFixed(1)} s`;
+}
+
 interface EvalCliOptions {
   corpus: string;
   questions: string;
@@ -58,10 +68,15 @@ export function registerEval(program: Command): void {
         cliProgress.Presets.shades_classic,
       );
       if (tty) bar.start(parsed.questions.length, 0);
+      const total = parsed.questions.length;
+      const every = progressStep(total);
+      const evalStarted = performance.now();
       const outcomes = await runEvaluation(retriever, parsed.questions, {
         withChoices: opts.withChoices,
         onProgress: (done) => {
           if (tty) bar.update(done);
+          // Piped (CI, a log file): a plain line now and then instead of a bar nobody sees.
+          else if (done % every === 0 || done === total) process.stderr.write(`${progressLine(done, total, performance.now() - evalStarted)}\n`);
         },
       });
       if (tty) bar.stop();

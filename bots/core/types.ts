@@ -133,11 +133,27 @@ export interface ChannelSetupContext {
   secrets: SecretStore;
   /** True when the HTTP server listens on loopback only (development). */
   loopbackOnly: boolean;
+  /** Counters a channel reports to `/metrics` (absent in tests that do not care). */
+  metrics?: ChannelMetrics;
+}
+
+/** What a channel counts for operations; sends are counted by the server around `ChannelSender`. */
+export interface ChannelMetrics {
+  tokenRefresh(channel: ChannelName, outcome: 'ok' | 'failed'): void;
+}
+
+/** What a channel reports to `/readyz`: `degraded` still serves, but something needs a look. */
+export interface ChannelHealth {
+  status: 'ok' | 'degraded';
+  /** Why it is degraded (no secrets), e.g. "getUpdates: 409 Conflict". */
+  detail?: string;
 }
 
 /** A channel that is running. */
 export interface ChannelHandle {
   sender: ChannelSender;
+  /** Its state for readiness checks (token refused, polling failing …); absent means always ok. */
+  health?(): ChannelHealth;
   /** Starts background work (e.g. Telegram long polling). */
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -40,6 +40,7 @@ export function setupTelegram(ctx: ChannelSetupContext): ChannelHandle | undefin
     let poller: Poller | undefined;
     return {
       sender,
+      health: () => poller?.health() ?? { status: 'degraded', detail: 'polling not started' },
       async start() {
         poller ??= await startPolling({ telegram, handleUpdate, logger });
       },

@@ -15,6 +15,8 @@ export interface WebchatOptions {
   hub?: WebchatHub;
   /** Serve the demo page at `/` (default true). */
   demoPage?: boolean;
+  /** Meta tags added to the demo page's head (e.g. Zalo's domain verification); trusted markup from configuration. */
+  demoPageMeta?: Array<{ name: string; content: string }>;
   /** Builds the session and message limiters; in process memory unless given (e.g. Redis for several instances). */
   rateLimiter?: (opts: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract;
   /** Per session; default 30. */
@@ -59,7 +61,7 @@ export function setupWebchat(ctx: ChannelSetupContext, options: WebchatOptions):
       publicDir: WEBCHAT_PUBLIC_DIR,
     }),
   );
-  if (options.demoPage !== false) ctx.app.get('/', demoPageHandler(WEBCHAT_PUBLIC_DIR));
+  if (options.demoPage !== false) ctx.app.get('/', demoPageHandler(WEBCHAT_PUBLIC_DIR, options.demoPageMeta));
 
   return {
     sender: createWebchatSender(store, hub),

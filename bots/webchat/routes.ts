@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
@@ -7,6 +8,7 @@ import type { MessageReceiver } from '../core/types.ts';
 import type { WebchatStore } from '../../storage/webchat-store.ts';
 import type { WebchatHub } from './hub.ts';
 import { webchatCors } from './cors.ts';
+import { compressedStatic } from './compressed-static.ts';
 import { streamSessionEvents, type EventStreamOptions } from './event-stream.ts';
 import { sessionIdSchema, toIncomingMessage, webchatMessageBodySchema, type WebchatMessageBody } from './incoming-message.ts';
 import { authenticateSession, bearerToken, hashToken, newSessionId, newSessionToken } from './session-auth.ts';
@@ -181,25 +183,25 @@ export function webchatRouter(deps: WebchatRouteDeps): Router {
     else res.end();
   }) as ErrorRequestHandler);
 
-  router.use(
-    express.static(deps.publicDir, {
-      index: false,
-      setHeaders(res, path) {
-        // The embed URL never changes, so cache for an hour and revalidate with the ETag.
-        res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=3600');
-        // Portal pages on other origins load the widget: a same-origin CORP would block it.
-        res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        if (path.endsWith('.html')) res.setHeader('Content-Security-Policy', DEMO_PAGE_CSP);
-      },
-    }),
-  );
+  const staticHeaders = (res: Response, path: string): void => {
+    // The embed URL never changes, so cache for an hour and revalidate with the ETag.
+    res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=3600');
+    // Portal pages on other origins load the widget: a same-origin CORP would block it.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (path.endsWith('.html')) res.setHeader('Content-Security-Policy', DEMO_PAGE_CSP);
+  };
+  router.use(compressedStatic(deps.publicDir, staticHeaders));
+  router.use(express.static(deps.publicDir, { index: false, setHeaders: staticHeaders }));
   return router;
 }
 
-/** `GET /`: the demo page, under a strict Content-Security-Policy. */
-export function demoPageHandler(publicDir: string): RequestHandler {
+/** `GET /`: the demo page, under a strict Content-Security-Policy, with extra `<meta>` tags if given. */
+export function demoPageHandler(publicDir: string, meta: Array<{ name: string; content: string }> = []): RequestHandler {
   const file = join(publicDir, 'index.html');
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const tags = meta.map((m) => `  <meta name="${escape(m.name)}" content="${escape(m.content)}">\n`).join('');
+  const page = tags ? readFileSync(file, 'utf8').replace('</head>', `${tags}</head>`) : undefined;
   return (_req, res, next) => {
     res.set({
       'Content-Security-Policy': DEMO_PAGE_CSP,
@@ -207,6 +209,7 @@ export function demoPageHandler(publicDir: string): RequestHandler {
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
     });
-    res.sendFile(file, (err) => err && next(err));
+    if (page) res.type('html').send(page);
+    else res.sendFile(file, (err) => err && next(err));
   };
 }

@@ -94,10 +94,15 @@ const HANDLED_EVENTS = new Set<string>([
   ...attachmentEventNames,
 ]);
 
+/** True for the events Loa acts on (messages, follow, unfollow); receipts, echoes and unknown kinds are not. */
+export function isHandledEvent(eventName: string): boolean {
+  return HANDLED_EVENTS.has(eventName);
+}
+
 /** What the webhook should do with a verified event. */
 export type ZaloEventOutcome =
   | { action: 'receive'; message: IncomingMessage }
-  | { action: 'ignore'; reason: 'oa_echo' | 'receipt' | 'unknown_event'; eventName: string }
+  | { action: 'ignore'; reason: 'oa_echo' | 'receipt' | 'unknown_event' | 'follow_no_greeting'; eventName: string }
   | { action: 'invalid'; eventName: string; issues: string };
 
 /**
@@ -121,12 +126,14 @@ function isoTime(timestamp: string): string {
  * Loa does not know are ignored too (Zalo adds events over time); a known kind with an
  * unexpected shape is reported as invalid.
  */
-export function toIncomingMessage(body: unknown): ZaloEventOutcome {
+export function toIncomingMessage(body: unknown, options: { greetFollowers?: boolean } = {}): ZaloEventOutcome {
   const envelope = zaloEnvelopeSchema.safeParse(body);
   const eventName = envelope.success ? envelope.data.event_name : 'unknown';
   if (eventName.startsWith('oa_')) return { action: 'ignore', reason: 'oa_echo', eventName };
   if (RECEIPT_EVENTS.has(eventName)) return { action: 'ignore', reason: 'receipt', eventName };
   if (!HANDLED_EVENTS.has(eventName)) return { action: 'ignore', reason: 'unknown_event', eventName };
+  // A greeting after follow could only go out as a proactive message: wait for the citizen's first message.
+  if (eventName === 'follow' && !options.greetFollowers) return { action: 'ignore', reason: 'follow_no_greeting', eventName };
 
   const parsed = zaloEventSchema.safeParse(body);
   if (!parsed.success) {
@@ -136,14 +143,26 @@ export function toIncomingMessage(body: unknown): ZaloEventOutcome {
   return { action: 'receive', message: translate(parsed.data) };
 }
 
+/**
+ * Follow events carry no msg_id: Loa derives one that a redelivery of the same event
+ * reproduces (for deduplication). It is not a Zalo message id and must never be replied to.
+ */
+export function followEventId(eventName: 'follow' | 'unfollow', userId: string, timestamp: string): string {
+  return `${eventName}:${userId}:${timestamp}`;
+}
+
+/** True for an id made by `followEventId` (real Zalo msg_ids never contain ':'). */
+export function isFollowEventId(id: string): boolean {
+  return /^(?:follow|unfollow):/.test(id);
+}
+
 function translate(event: ZaloEvent): IncomingMessage {
   const sentAt = isoTime(event.timestamp);
   if ('follower' in event) {
     const userId = event.follower.id;
     return {
       channel: 'zalo',
-      // No msg_id on follow events: derive one that a redelivery of the same event reproduces.
-      channelMessageId: `${event.event_name}:${userId}:${event.timestamp}`,
+      channelMessageId: followEventId(event.event_name, userId, event.timestamp),
       from: { channel: 'zalo', userId, address: address(userId, event.user_id_by_app) },
       kind: event.event_name,
       sentAt,

@@ -2,6 +2,7 @@ import type { ChannelHandle, ChannelSetupContext } from '../core/types.ts';
 import { ZaloOaClient } from './oa-client.ts';
 import { ZaloSender } from './send-message.ts';
 import { ZALO_WEBHOOK_PATH, mountZaloWebhook } from './webhook.ts';
+import { mountZaloSiteVerification } from './site-verification.ts';
 
 /**
  * The Zalo Official Account channel. Reading order: `webhook.ts` (HTTP in, signature
@@ -17,6 +18,8 @@ import { ZALO_WEBHOOK_PATH, mountZaloWebhook } from './webhook.ts';
  */
 export function setupZalo(ctx: ChannelSetupContext): ChannelHandle | undefined {
   const { config, logger } = ctx;
+  // Domain verification comes before the channel is configured (it is how the webhook gets registered).
+  if (config.ZALO_SITE_VERIFICATION) mountZaloSiteVerification(ctx.app, config.ZALO_SITE_VERIFICATION);
   const missing = [
     config.ZALO_APP_ID ? undefined : 'ZALO_APP_ID',
     config.ZALO_OA_SECRET_KEY ? undefined : 'ZALO_OA_SECRET_KEY',
@@ -37,6 +40,8 @@ export function setupZalo(ctx: ChannelSetupContext): ChannelHandle | undefined {
     appId: config.ZALO_APP_ID,
     oaSecretKey: config.ZALO_OA_SECRET_KEY,
     maxEventAgeS: config.ZALO_MAX_EVENT_AGE_S,
+    maxClockSkewS: config.ZALO_MAX_CLOCK_SKEW_S,
+    greetFollowers: config.ZALO_GREET_FOLLOWERS,
     receiver: ctx.receiver,
     logger,
   });
@@ -48,10 +53,12 @@ export function setupZalo(ctx: ChannelSetupContext): ChannelHandle | undefined {
     appSecret: config.ZALO_APP_SECRET,
     secrets: ctx.secrets,
     seed: { accessToken: config.ZALO_ACCESS_TOKEN, refreshToken: config.ZALO_REFRESH_TOKEN },
+    appsecretProof: config.ZALO_APPSECRET_PROOF,
+    onTokenRefresh: (outcome) => ctx.metrics?.tokenRefresh('zalo', outcome),
     logger,
   });
   logger.info({ channel: 'zalo', webhook: ZALO_WEBHOOK_PATH }, 'zalo: channel enabled');
-  return { sender: new ZaloSender(client, logger) };
+  return { sender: new ZaloSender(client, logger), health: () => client.health() };
 }
 
 export { ZALO_WEBHOOK_PATH } from './webhook.ts';

@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { ChannelSendError, type SecretStore } from '../core/types.ts';
+import { ChannelSendError, type ChannelHealth, type SecretStore } from '../core/types.ts';
 import { ZaloTokens, type RefreshedTokens } from './tokens.ts';
 
 /**
@@ -9,8 +10,11 @@ import { ZaloTokens, type RefreshedTokens } from './tokens.ts';
  * `retryable` flag tells the outbox whether trying again can help.
  */
 
-/** Reply to a user message (stays inside the free reply quota) or write to a user. */
-export type ZaloRecipient = { message_id: string } | { user_id: string };
+/**
+ * Reply to a user message (free inside 48 h), write to a user (proactive), or answer a
+ * non-follower's OA chat widget conversation (`anonymous_send_text`).
+ */
+export type ZaloRecipient = { message_id: string } | { user_id: string } | { anonymous_id: string; conversation_id: string };
 
 export interface ZaloSendResult {
   messageId: string;
@@ -33,16 +37,24 @@ export interface ZaloOaClientOptions {
   logger: Logger;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
+  /** Told about every token refresh attempt (for `/metrics`). */
+  onTokenRefresh?: (outcome: 'ok' | 'failed') => void;
+  /** Send `appsecret_proof` with API calls (the app setting "require appsecret_proof"); needs appSecret. */
+  appsecretProof?: boolean;
 }
 
-/** Error codes that mean "the access token is invalid or expired" (-201 is reported as one too). */
-export const ZALO_TOKEN_ERRORS: ReadonlySet<number> = new Set([-216, -220, -201]);
+/**
+ * Error codes that mean "the access token is invalid or expired". Not -201: that is "<field> is
+ * invalid", a bad request; refreshing for it would spend a single-use refresh token for nothing.
+ */
+export const ZALO_TOKEN_ERRORS: ReadonlySet<number> = new Set([-216, -220]);
 
 /** How long to back off after -32 when Zalo gives no hint. */
 const RATE_LIMIT_BACKOFF_MS = 60_000;
 
 /** Codes retrying cannot fix, with a message for the logs and the console (Vietnamese / English). */
 const PERMANENT_ERRORS: Readonly<Record<number, string>> = {
+  [-201]: 'Tham số gửi tin không hợp lệ / a request parameter is invalid',
   [-213]: 'Người dùng chưa quan tâm OA / the user does not follow the OA',
   [-230]: 'Người dùng không tương tác với OA trong 7 ngày qua / no interaction with the OA in the last 7 days',
   [-232]: 'Đã hết thời hạn trả lời tin nhắn này / the interaction window for this message has expired',
@@ -86,6 +98,8 @@ export class ZaloOaClient {
   private readonly appId: string;
   private readonly appSecret: string | undefined;
   private readonly timeoutMs: number;
+  private readonly appsecretProof: boolean;
+  private tokenProblem: string | undefined;
   private readonly logger: Logger;
 
   constructor(options: ZaloOaClientOptions) {
@@ -94,12 +108,14 @@ export class ZaloOaClient {
     this.appId = options.appId;
     this.appSecret = options.appSecret;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.appsecretProof = options.appsecretProof === true && options.appSecret !== undefined;
     this.logger = options.logger;
     this.tokens = new ZaloTokens({
       secrets: options.secrets,
       seed: options.seed,
       refresh: (refreshToken) => this.refreshAccessToken(refreshToken),
       logger: options.logger,
+      onRefresh: options.onTokenRefresh,
     });
   }
 
@@ -109,16 +125,17 @@ export class ZaloOaClient {
    */
   async sendText(recipient: ZaloRecipient, text: string): Promise<ZaloSendResult> {
     const body = { recipient, message: { text } };
-    const token = await this.tokens.current();
+    const token = await this.tokenStep(() => this.tokens.current());
     const first = await this.postMessage(token, body);
-    if (first.ok) return first.result;
+    if (first.ok) return this.delivered(first.result);
     if (!ZALO_TOKEN_ERRORS.has(first.error)) throw sendError(first);
 
     this.logger.info({ code: first.error }, 'zalo: access token rejected, refreshing');
-    const fresh = await this.tokens.refreshAfter(token);
+    const fresh = await this.tokenStep(() => this.tokens.refreshAfter(token));
     const second = await this.postMessage(fresh, body);
-    if (second.ok) return second.result;
+    if (second.ok) return this.delivered(second.result);
     if (ZALO_TOKEN_ERRORS.has(second.error)) {
+      this.tokenProblem = `token refused after refresh (${second.error})`;
       // A token that was just issued is refused: configuration, not a passing problem.
       throw new ChannelSendError(
         `Zalo từ chối token mới / Zalo refused a freshly refreshed token (${second.error}: ${second.message})`,
@@ -127,6 +144,26 @@ export class ZaloOaClient {
       );
     }
     throw sendError(second);
+  }
+
+  /** `degraded` while the last attempt to get a usable access token failed (readiness). */
+  health(): ChannelHealth {
+    return this.tokenProblem ? { status: 'degraded', detail: this.tokenProblem } : { status: 'ok' };
+  }
+
+  private delivered(result: ZaloSendResult): ZaloSendResult {
+    this.tokenProblem = undefined;
+    return result;
+  }
+
+  /** Runs a token step, noting a failure for `health()`. */
+  private async tokenStep(step: () => Promise<string>): Promise<string> {
+    try {
+      return await step();
+    } catch (err) {
+      this.tokenProblem = `token: ${err instanceof ChannelSendError ? String(err.code) : 'error'}`;
+      throw err;
+    }
   }
 
   /**
@@ -161,7 +198,11 @@ export class ZaloOaClient {
   private async postMessage(accessToken: string, body: unknown): Promise<SendOutcome> {
     const res = await this.request(`${this.apiBase}/v3.0/oa/message/cs`, {
       method: 'POST',
-      headers: { access_token: accessToken, 'content-type': 'application/json' },
+      headers: {
+        access_token: accessToken,
+        'content-type': 'application/json',
+        ...(this.appsecretProof && this.appSecret ? { appsecret_proof: appsecretProof(accessToken, this.appSecret) } : {}),
+      },
       body: JSON.stringify(body),
     });
     const parsed = sendResponseSchema.safeParse(await readJson(res));
@@ -199,6 +240,11 @@ export class ZaloOaClient {
     }
     return res;
   }
+}
+
+/** `hex(HMAC-SHA256(access_token))` keyed with the App Secret, as Zalo's SDKs compute it. */
+export function appsecretProof(accessToken: string, appSecret: string): string {
+  return createHmac('sha256', appSecret).update(accessToken, 'utf8').digest('hex');
 }
 
 /** Maps a Zalo error answer (not a token error) to a ChannelSendError. */

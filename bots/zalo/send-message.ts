@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { renderMessage } from '../core/format.ts';
 import { ChannelSendError, type ChannelSender, type OutgoingMessage, type Recipient } from '../core/types.ts';
+import { isFollowEventId } from './incoming-message.ts';
 import type { ZaloOaClient, ZaloRecipient } from './oa-client.ts';
 
 /** Zalo's limit for one text message. */
@@ -17,9 +18,10 @@ const MAX_PARTIAL = 500;
  * parts, and sends the parts in order.
  *
  * Every part is sent as a reply (`recipient: {message_id}`) when the message answers a
- * citizen's message: each part then counts against the free replies to that message (8
- * within 48 h) instead of the paid proactive quota. Without `replyToChannelMessageId` the
- * parts go to `recipient: {user_id}`.
+ * citizen's message: replies within 48 h of the citizen's last message are free (unlimited
+ * since 2026-01-01) instead of proactive. Without a message to reply to the parts go to
+ * `recipient: {user_id}`; a non-follower's OA chat widget conversation is answered with
+ * `recipient: {anonymous_id, conversation_id}`.
  *
  * If a later part fails, the parts already delivered are remembered (in memory) so that the
  * outbox's retry of the same message sends only the rest.
@@ -58,9 +60,22 @@ export class ZaloSender implements ChannelSender {
   }
 }
 
+/**
+ * Where the parts go: the OA chat widget conversation for a non-follower; a reply to the
+ * citizen's message when there is one; otherwise the user (proactive). A follow event's id is
+ * Loa's own, not a Zalo message: Zalo would refuse it (-201), so the greeting goes to the user.
+ */
 function zaloRecipient(to: Recipient, message: OutgoingMessage): ZaloRecipient {
-  if (message.replyToChannelMessageId) return { message_id: message.replyToChannelMessageId };
   const userId = typeof to.address.userId === 'string' && to.address.userId ? to.address.userId : to.userId;
+  if (to.address.anonymous === true) {
+    const conversationId = to.address.conversationId;
+    if (typeof conversationId !== 'string' || !conversationId) {
+      throw new ChannelSendError('Zalo: anonymous conversation without conversation_id cannot be answered', false, 'no_conversation_id');
+    }
+    return { anonymous_id: userId, conversation_id: conversationId };
+  }
+  const replyTo = message.replyToChannelMessageId;
+  if (replyTo && !isFollowEventId(replyTo)) return { message_id: replyTo };
   return { user_id: userId };
 }
 

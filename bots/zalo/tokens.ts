@@ -26,6 +26,8 @@ export interface ZaloTokensOptions {
   /** Exchanges a refresh token for a new pair (the OAuth call); throws ChannelSendError. */
   refresh: (refreshToken: string) => Promise<RefreshedTokens>;
   logger: Logger;
+  /** Told about every refresh attempt (for `/metrics`). */
+  onRefresh?: (outcome: 'ok' | 'failed') => void;
   now?: () => number;
 }
 
@@ -47,6 +49,7 @@ export class ZaloTokens {
   private readonly refresh: ZaloTokensOptions['refresh'];
   private readonly logger: Logger;
   private readonly now: () => number;
+  private readonly onRefresh: (outcome: 'ok' | 'failed') => void;
   private readonly seeding: Promise<void>;
   private inFlight: Promise<string> | undefined;
   /** A refreshed pair whose write failed: kept so the consumed refresh token is not lost. */
@@ -57,6 +60,7 @@ export class ZaloTokens {
     this.refresh = options.refresh;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
+    this.onRefresh = options.onRefresh ?? (() => undefined);
     this.seeding = this.seedFromEnv(options.seed);
     // Surfaced on first use; avoid an unhandled rejection in the meantime.
     this.seeding.catch(() => undefined);
@@ -103,7 +107,14 @@ export class ZaloTokens {
         'no_refresh_token',
       );
     }
-    const pair = await this.refresh(refreshToken);
+    let pair: RefreshedTokens;
+    try {
+      pair = await this.refresh(refreshToken);
+    } catch (err) {
+      this.onRefresh('failed');
+      throw err;
+    }
+    this.onRefresh('ok');
     const values = {
       [ZALO_TOKEN_KEYS.accessToken]: pair.accessToken,
       [ZALO_TOKEN_KEYS.refreshToken]: pair.refreshToken,

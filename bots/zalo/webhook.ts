@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type Request, type Req
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { MessageReceiver } from '../core/types.ts';
-import { toIncomingMessage, zaloEnvelopeSchema, zaloTimestampMs } from './incoming-message.ts';
+import { isHandledEvent, toIncomingMessage, zaloEnvelopeSchema, zaloTimestampMs } from './incoming-message.ts';
 import { ZALO_SIGNATURE_HEADER, verifyZaloSignature } from './signature.ts';
 
 /** Where Zalo posts events; register `<public url>/webhooks/zalo` in the Zalo developer console. */
@@ -15,8 +15,15 @@ export interface ZaloWebhookOptions {
   appId: string;
   /** The OA Secret Key (not the App Secret): it signs webhook events. */
   oaSecretKey: string;
-  /** Events whose timestamp is further than this from now (either way) are rejected as replays. */
+  /**
+   * Signed events older than this are rejected. Zalo redelivers for hours after an outage, so
+   * this is long (a day by default); redeliveries are deduplicated on msg_id by the receiver.
+   */
   maxEventAgeS: number;
+  /** Events dated further than this in the future are rejected (clock skew). */
+  maxClockSkewS: number;
+  /** Pass follow events on (the core greets by user_id, a proactive message); otherwise ignore them. */
+  greetFollowers: boolean;
   receiver: MessageReceiver;
   logger: Logger;
   now?: () => number;
@@ -24,9 +31,11 @@ export interface ZaloWebhookOptions {
 
 /**
  * Mounts `POST /webhooks/zalo`: parse JSON keeping the raw bytes, verify the signature,
- * app id and freshness, translate the event, hand it to the receiver (which only persists)
- * and acknowledge with 200 — all well inside Zalo's 2-second window. The answer is produced
- * later by the core. If the receiver cannot persist, 500 makes Zalo deliver again.
+ * app id and age, translate the event, hand it to the receiver (which only persists) and
+ * acknowledge with 200; the answer is produced later by the core. If the receiver cannot
+ * persist, 500 makes Zalo deliver again. `GET /webhooks/zalo` answers 200 so the URL can be
+ * checked when it is registered; so does an unsigned request that carries no event Loa acts
+ * on (Zalo's registration test), which is otherwise ignored.
  */
 export function mountZaloWebhook(app: Express, options: ZaloWebhookOptions): void {
   // The exact bytes are needed for the signature; a WeakMap avoids widening Request's type.
@@ -39,16 +48,25 @@ export function mountZaloWebhook(app: Express, options: ZaloWebhookOptions): voi
       rawBodies.set(req, buf);
     },
   });
+  app.get(ZALO_WEBHOOK_PATH, (_req, res) => void res.status(200).json({ ok: true }));
   app.post(ZALO_WEBHOOK_PATH, parseJson, handleEvent(options, rawBodies), handleParseErrors(options.logger));
 }
 
 function handleEvent(options: ZaloWebhookOptions, rawBodies: WeakMap<object, Buffer>): RequestHandler {
-  const { appId, oaSecretKey, maxEventAgeS, receiver, logger } = options;
+  const { appId, oaSecretKey, maxEventAgeS, maxClockSkewS, receiver, logger } = options;
   const now = options.now ?? Date.now;
   const log = logger.child({ channel: 'zalo' });
 
   return async (req, res) => {
     const rawBody = rawBodies.get(req);
+    const signature = req.get(ZALO_SIGNATURE_HEADER);
+    const envelope = zaloEnvelopeSchema.safeParse(req.body);
+    if (!signature && !(envelope.success && isHandledEvent(envelope.data.event_name))) {
+      // Nothing to act on and nothing trusted: the registration test. Acknowledge, do nothing.
+      log.info({ ip: req.ip }, 'zalo webhook: unsigned test request acknowledged (nothing processed)');
+      res.status(200).json({ ok: true });
+      return;
+    }
     if (!rawBody || req.body === undefined) {
       res.status(400).json({ error: 'empty_body' });
       return;
@@ -58,25 +76,25 @@ function handleEvent(options: ZaloWebhookOptions, rawBodies: WeakMap<object, Buf
       res.status(401).json({ error: 'unauthorized' });
     };
 
-    const signature = req.get(ZALO_SIGNATURE_HEADER);
     if (!signature) return reject('missing_signature');
-    const envelope = zaloEnvelopeSchema.safeParse(req.body);
     if (!envelope.success) {
       log.warn({ ip: req.ip }, 'zalo webhook: body is not a Zalo event (no app_id/timestamp/event_name)');
       res.status(400).json({ error: 'not_a_zalo_event' });
       return;
     }
     const { app_id: eventAppId, timestamp, event_name: eventName } = envelope.data;
-    if (eventAppId !== appId) return reject('wrong_app_id', { eventAppId, eventName });
+    // Checked before anything from the body is logged, so an unsigned body cannot fill the logs.
     if (!verifyZaloSignature(signature, eventAppId, rawBody, timestamp, oaSecretKey)) {
-      return reject('bad_signature', { eventName });
+      return reject('bad_signature', { eventName: eventName.slice(0, 64) });
     }
+    if (eventAppId !== appId) return reject('wrong_app_id', { eventAppId: eventAppId.slice(0, 64), eventName });
     const sentMs = zaloTimestampMs(timestamp);
-    if (sentMs === undefined || Math.abs(now() - sentMs) > maxEventAgeS * 1000) {
-      return reject('stale_timestamp', { eventName, timestamp });
+    const ageMs = sentMs === undefined ? NaN : now() - sentMs;
+    if (!(ageMs <= maxEventAgeS * 1000 && ageMs >= -maxClockSkewS * 1000)) {
+      return reject(ageMs < 0 ? 'future_timestamp' : 'stale_timestamp', { eventName, timestamp });
     }
 
-    const outcome = toIncomingMessage(req.body);
+    const outcome = toIncomingMessage(req.body, { greetFollowers: options.greetFollowers });
     if (outcome.action === 'ignore') {
       log.debug({ eventName, reason: outcome.reason }, 'zalo webhook: event ignored');
       res.status(200).json({ ok: true });

@@ -1,8 +1,26 @@
 import pg from 'pg';
 
 export type PgPool = pg.Pool;
+
+/** How long one statement may run unless LOA_DB_STATEMENT_TIMEOUT_MS says otherwise. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
 /** A pool or one of its checked-out clients (inside a transaction). */
 export type PgQueryable = pg.Pool | pg.PoolClient;
+
+const errorListeners = new Set<(err: unknown) => void>();
+
+/**
+ * Calls `listener` for every failed PostgreSQL statement, transaction or dropped idle
+ * connection in this process (counted by `/metrics`). Returns the function that unsubscribes.
+ */
+export function onPostgresError(listener: (err: unknown) => void): () => void {
+  errorListeners.add(listener);
+  return () => errorListeners.delete(listener);
+}
+
+function noteError(err: unknown): void {
+  for (const listener of errorListeners) listener(err);
+}
 
 /** True for the URLs that select the PostgreSQL backend. */
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -15,19 +33,30 @@ export function isPostgresUrl(url: string | undefined): url is string {
  * broken connection is discarded and the next query opens a new one, so a note is enough.
  * A schema other than `public` is chosen in the URL: `?options=-c%20search_path%3Dloa`.
  */
-export function openPostgresPool(url: string, opts: { max?: number; onError?: (err: Error) => void } = {}): PgPool {
+export function openPostgresPool(
+  url: string,
+  opts: { max?: number; onError?: (err: Error) => void; statementTimeoutMs?: number; connectTimeoutMs?: number } = {},
+): PgPool {
+  const statementTimeoutMs = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   // Timestamps given as text without an offset then mean UTC, as the ISO strings of the store
   // interfaces do. Set as a startup option (kept alongside any `options` in the URL) rather than
   // by a query on connect, which would race the pool's first query on that connection.
+  // statement_timeout makes the server cancel a runaway statement; query_timeout (client side,
+  // a little longer) frees the caller when the server does not answer at all (a partition).
   const urlOptions = new URL(url).searchParams.get('options') ?? '';
   const pool = new pg.Pool({
     connectionString: url,
-    options: `${urlOptions} -c TimeZone=UTC`.trim(),
+    options: `${urlOptions} -c TimeZone=UTC -c statement_timeout=${statementTimeoutMs} -c idle_in_transaction_session_timeout=${statementTimeoutMs * 4}`.trim(),
     max: opts.max ?? 10,
     application_name: 'loa',
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
+    query_timeout: statementTimeoutMs + 2_000,
+    keepAlive: true,
   });
-  pool.on('error', (err) => opts.onError?.(err));
+  pool.on('error', (err) => {
+    noteError(err);
+    opts.onError?.(err);
+  });
   return pool;
 }
 
@@ -57,7 +86,12 @@ function cleanParam(p: PgParam): PgParam {
 
 /** Runs one parameterised statement, with every string parameter cleaned (see `cleanText`). */
 export async function query<R extends pg.QueryResultRow>(db: PgQueryable, sql: string, params: PgParam[] = []): Promise<pg.QueryResult<R>> {
-  return db.query<R>(sql, params.map(cleanParam));
+  try {
+    return await db.query<R>(sql, params.map(cleanParam));
+  } catch (err) {
+    noteError(err);
+    throw err;
+  }
 }
 
 /** A read-write transaction, or a read-only snapshot (several statements see the same data). */
@@ -65,7 +99,10 @@ export type TransactionMode = 'BEGIN' | 'BEGIN ISOLATION LEVEL REPEATABLE READ R
 
 /** Runs `fn` in one transaction on one client: committed when it resolves, rolled back when it throws. */
 export async function withTransaction<T>(pool: PgPool, fn: (client: pg.PoolClient) => Promise<T>, mode: TransactionMode = 'BEGIN'): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((err: unknown) => {
+    noteError(err);
+    throw err;
+  });
   let broken: Error | undefined;
   try {
     await client.query(mode);
@@ -73,6 +110,7 @@ export async function withTransaction<T>(pool: PgPool, fn: (client: pg.PoolClien
     await client.query('COMMIT');
     return result;
   } catch (err) {
+    noteError(err);
     await client.query('ROLLBACK').catch((e: unknown) => {
       // A connection that cannot roll back is not given back to the pool.
       broken = e instanceof Error ? e : new Error(String(e));
@@ -100,6 +138,8 @@ export function isoOrUndefined(value: Date | string | null): string | undefined 
  */
 export async function migrate(pool: PgPool, scope: string, steps: string[]): Promise<void> {
   await withTransaction(pool, async (client) => {
+    // Waiting for another instance's migration (and a long DDL step) may take longer than one statement's budget.
+    await client.query('SET LOCAL statement_timeout = 0');
     await client.query("SELECT pg_advisory_xact_lock(hashtext('loa.migrate:' || coalesce(current_schema(), '')))");
     await client.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (

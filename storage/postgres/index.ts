@@ -2,6 +2,7 @@ import type { Storage } from '../index.ts';
 import { PostgresAuditStore } from './audit-store.ts';
 import { PostgresConversationStore } from './conversation-store.ts';
 import { openPostgresPool } from './database.ts';
+import { PostgresOpsStore } from './ops-store.ts';
 import { PostgresEscalationStore } from './escalation-store.ts';
 import { PostgresLabelledExampleStore } from './example-store.ts';
 import { PostgresFaqStore } from './faq-store.ts';
@@ -29,6 +30,8 @@ export class MissingPostgresStoreError extends Error {
 export interface PostgresStorageOptions {
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** LOA_DB_STATEMENT_TIMEOUT_MS. */
+  statementTimeoutMs?: number;
   /** Connection problems that do not fail a query (an idle connection dropped, the instance lock lost). */
   onError?: (err: Error) => void;
 }
@@ -40,7 +43,7 @@ export interface PostgresStorageOptions {
  * unfinished sends from a live one's.
  */
 export async function openPostgresStorage(url: string, opts: PostgresStorageOptions = {}): Promise<Storage> {
-  const pool = openPostgresPool(url, { max: opts.poolSize, onError: opts.onError });
+  const pool = openPostgresPool(url, { max: opts.poolSize, onError: opts.onError, statementTimeoutMs: opts.statementTimeoutMs });
   let instance: InstanceLock | undefined;
   const close = async (): Promise<void> => {
     await instance?.release();
@@ -64,6 +67,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       // Reads the turns and escalations tables: opened after their stores.
       reports: await PostgresReportStore.open(pool),
       examples: await PostgresLabelledExampleStore.open(pool),
+      ops: await PostgresOpsStore.open(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.

@@ -126,48 +126,59 @@ export class PostgresKnowledgeStore implements KnowledgeStore {
   }
 
   async putDocument(d: KnowledgeDocument): Promise<'added' | 'replaced' | 'unchanged'> {
+    return withTransaction(this.pool, (db) => this.putIn(db, d));
+  }
+
+  async putDocuments(docs: KnowledgeDocument[]): Promise<Array<'added' | 'replaced' | 'unchanged'>> {
     return withTransaction(this.pool, async (db) => {
-      await lockRevision(db);
-      const existing = await query<{ content_hash: string }>(db, 'SELECT content_hash FROM knowledge_documents WHERE id = $1', [d.id]);
-      const previous = existing.rows[0];
-      if (previous && previous.content_hash === d.contentHash) return 'unchanged' as const;
-      await query(db, 'DELETE FROM knowledge_units WHERE doc_id = $1', [d.id]);
+      const outcomes: Array<'added' | 'replaced' | 'unchanged'> = [];
+      for (const d of docs) outcomes.push(await this.putIn(db, d));
+      return outcomes;
+    });
+  }
+
+  /** Compare hash, swap units, bump revision, inside the caller's transaction. */
+  private async putIn(db: PgQueryable, d: KnowledgeDocument): Promise<'added' | 'replaced' | 'unchanged'> {
+    await lockRevision(db);
+    const existing = await query<{ content_hash: string }>(db, 'SELECT content_hash FROM knowledge_documents WHERE id = $1', [d.id]);
+    const previous = existing.rows[0];
+    if (previous && previous.content_hash === d.contentHash) return 'unchanged' as const;
+    await query(db, 'DELETE FROM knowledge_units WHERE doc_id = $1', [d.id]);
+    await query(
+      db,
+      `INSERT INTO knowledge_documents (${DOC_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (id) DO UPDATE SET title = excluded.title, source = excluded.source, content_hash = excluded.content_hash,
+         meta = excluded.meta, unit_count = excluded.unit_count, article_count = excluded.article_count, ingested_at = excluded.ingested_at`,
+      [
+        d.id, d.title, d.source, d.contentHash, toJson(d.meta), d.units.length,
+        d.units.filter((u) => u.kind === 'article').length, d.ingestedAt,
+      ],
+    );
+    // One statement per batch of columns (unnest), not one per unit: documents have thousands.
+    const col = <T>(f: (u: KnowledgeUnit) => T) => d.units.map(f);
+    if (d.units.length) {
       await query(
         db,
-        `INSERT INTO knowledge_documents (${DOC_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (id) DO UPDATE SET title = excluded.title, source = excluded.source, content_hash = excluded.content_hash,
-           meta = excluded.meta, unit_count = excluded.unit_count, article_count = excluded.article_count, ingested_at = excluded.ingested_at`,
+        `INSERT INTO knowledge_units (doc_id, seq, id, kind, parent_id, section, article_no, clause_no, point_no, heading, text)
+         SELECT $1, t.ord - 1, t.id, t.kind, t.parent_id, t.section, t.article_no, t.clause_no, t.point_no, t.heading, t.text
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+           WITH ORDINALITY AS t (id, kind, parent_id, section, article_no, clause_no, point_no, heading, text, ord)`,
         [
-          d.id, d.title, d.source, d.contentHash, toJson(d.meta), d.units.length,
-          d.units.filter((u) => u.kind === 'article').length, d.ingestedAt,
+          d.id,
+          col((u) => u.id),
+          col((u) => u.kind),
+          col((u) => u.parentId ?? null),
+          col((u) => u.section),
+          col((u) => u.articleNo ?? null),
+          col((u) => u.clauseNo ?? null),
+          col((u) => u.pointNo ?? null),
+          col((u) => u.heading ?? null),
+          col((u) => u.text),
         ],
       );
-      // One statement per batch of columns (unnest), not one per unit: documents have thousands.
-      const col = <T>(f: (u: KnowledgeUnit) => T) => d.units.map(f);
-      if (d.units.length) {
-        await query(
-          db,
-          `INSERT INTO knowledge_units (doc_id, seq, id, kind, parent_id, section, article_no, clause_no, point_no, heading, text)
-           SELECT $1, t.ord - 1, t.id, t.kind, t.parent_id, t.section, t.article_no, t.clause_no, t.point_no, t.heading, t.text
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-             WITH ORDINALITY AS t (id, kind, parent_id, section, article_no, clause_no, point_no, heading, text, ord)`,
-          [
-            d.id,
-            col((u) => u.id),
-            col((u) => u.kind),
-            col((u) => u.parentId ?? null),
-            col((u) => u.section),
-            col((u) => u.articleNo ?? null),
-            col((u) => u.clauseNo ?? null),
-            col((u) => u.pointNo ?? null),
-            col((u) => u.heading ?? null),
-            col((u) => u.text),
-          ],
-        );
-      }
-      await bump(db);
-      return previous ? ('replaced' as const) : ('added' as const);
-    });
+    }
+    await bump(db);
+    return previous ? ('replaced' as const) : ('added' as const);
   }
 
   async getDocument(id: string): Promise<KnowledgeDocument | undefined> {

@@ -15,6 +15,8 @@ export interface Coordination {
   rateLimiter(opts: RateLimiterOptions): RateLimiterAbstract;
   /** Delivers web chat messages to event streams held by any instance (with Redis). */
   webchatHub: WebchatHub;
+  /** A round trip to Redis (readiness); resolves at once in memory. Fails after the command timeout. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,13 +31,32 @@ function redact(url: string): string {
   }
 }
 
+function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Connects eagerly so a wrong REDIS_URL stops start-up with a clear error, not later at the first message. */
-async function connect(url: string, name: string, onError?: (err: Error) => void): Promise<Redis> {
-  const client = new Redis(url, { lazyConnect: true, connectionName: name, connectTimeout: 5_000 });
+async function connect(url: string, name: string, commandTimeoutMs: number, onError?: (err: Error) => void): Promise<Redis> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectionName: name,
+    connectTimeout: 5_000,
+    // A Redis that accepts connections and never answers (a partition, a stuck server) must not
+    // hold a citizen's message: commands fail after this and the callers fall back to memory.
+    commandTimeout: commandTimeoutMs,
+    // Fail fast while disconnected instead of queueing commands for the reconnection.
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
   // Without a listener ioredis prints every reconnection error; it reconnects by itself.
   client.on('error', (err: Error) => onError?.(err));
   try {
-    await client.connect();
+    // connectTimeout covers the TCP connection only; a server that accepts and stays silent is caught here.
+    await withDeadline(client.connect(), 5_000 + commandTimeoutMs, 'no answer from the server');
   } catch (err) {
     client.disconnect();
     throw new Error(`REDIS_URL: cannot connect to ${redact(url)}: ${err instanceof Error ? err.message : String(err)}`);
@@ -48,25 +69,35 @@ async function connect(url: string, name: string, onError?: (err: Error) => void
  * publishing, one for subscribing). Without `REDIS_URL`, memory versions of the same.
  */
 export async function openCoordination(
-  config: Pick<Config, 'REDIS_URL'>,
+  config: Pick<Config, 'REDIS_URL'> & Partial<Pick<Config, 'LOA_REDIS_COMMAND_TIMEOUT_MS'>>,
   opts: { onError?: (err: Error) => void } = {},
 ): Promise<Coordination> {
   const url = config.REDIS_URL;
+  const commandTimeoutMs = config.LOA_REDIS_COMMAND_TIMEOUT_MS ?? 500;
   if (!url) {
-    return { backend: 'memory', rateLimiter: (o) => createRateLimiter(o), webchatHub: createMemoryHub(), close: async () => undefined };
+    return {
+      backend: 'memory',
+      rateLimiter: (o) => createRateLimiter(o),
+      webchatHub: createMemoryHub(),
+      ping: async () => undefined,
+      close: async () => undefined,
+    };
   }
   if (!/^rediss?:\/\//i.test(url)) throw new Error(`REDIS_URL must start with redis:// or rediss:// (got ${redact(url)})`);
 
-  const commands = await connect(url, 'loa', opts.onError);
+  const commands = await connect(url, 'loa', commandTimeoutMs, opts.onError);
   let subscriber: Redis | undefined;
   try {
-    subscriber = await connect(url, 'loa-subscriber', opts.onError);
+    subscriber = await connect(url, 'loa-subscriber', commandTimeoutMs, opts.onError);
     const webchatHub = await createRedisWebchatHub({ publisher: commands, subscriber, onError: opts.onError });
     const sub = subscriber;
     return {
       backend: 'redis',
       rateLimiter: (o) => createRateLimiter(o, commands),
       webchatHub,
+      async ping() {
+        await commands.ping();
+      },
       async close() {
         await webchatHub.close();
         await Promise.all([sub.quit().catch(() => sub.disconnect()), commands.quit().catch(() => commands.disconnect())]);

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { startupError } from '../../app/startup-errors.ts';
 
 export type SqliteDatabase = Database.Database;
 
@@ -9,13 +10,23 @@ export type SqliteDatabase = Database.Database;
  * WAL lets readers (the bot) proceed while a writer (ingestion, the console) works.
  */
 export function openSqlite(file: string): SqliteDatabase {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  return db;
+  try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  } catch (err) {
+    throw startupError('Cannot create the data directory (LOA_DATA_DIR)', dirname(file), err);
+  }
+  let db: SqliteDatabase | undefined;
+  try {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (err) {
+    db?.close();
+    throw startupError('Cannot open the database', file, err);
+  }
 }
 
 /**

@@ -160,6 +160,11 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     return this.putTx(doc);
   }
 
+  async putDocuments(docs: KnowledgeDocument[]): Promise<Array<'added' | 'replaced' | 'unchanged'>> {
+    // The per-document transactions nest as savepoints inside this one.
+    return this.db.transaction((ds: KnowledgeDocument[]) => ds.map((d) => this.putTx(d)))(docs);
+  }
+
   async getDocument(id: string): Promise<KnowledgeDocument | undefined> {
     const row = this.stmts.getDoc.get(id);
     if (!row) return undefined;

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { useChromium } from '../support/binaries.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelSendError, type IncomingMessage } from '../../bots/core/types.ts';
 import type { AskResult } from '../../retrieval/types.ts';
@@ -33,7 +34,10 @@ const ANSWER = 'Bộ phận một cửa của phường làm việc từ thứ H
 const REPHRASED = 'may gio thi bo phan mot cua phuong mo cua lam viec';
 const XSS = '<img src=x onerror=alert(1)><script>alert(2)</script> hỏi về thủ tục';
 
-describe('spokesperson console in Chromium', () => {
+// Skipped loudly without Chromium outside CI; a failure under CI=true.
+const chromiumPath = useChromium();
+
+describe.runIf(chromiumPath !== undefined)('spokesperson console in Chromium', () => {
   let loa: TestLoa;
   let admin: StaffClient;
   let browser: Browser;
@@ -65,7 +69,7 @@ describe('spokesperson console in Chromium', () => {
     // The whole server (it mounts the console with its FAQ, document and report modules).
     loa = await startTestLoa();
     admin = await loginAdmin(loa);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: LAUNCH_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
     page = await context.newPage();
     watch(page);

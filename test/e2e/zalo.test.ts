@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESCALATED_TEXT } from '../../bots/core/messages.ts';
 import { ZALO_TOKEN_KEYS } from '../../bots/zalo/tokens.ts';
 import { loginAdmin, startTestLoa, type StaffClient, type TestLoa } from '../admin/harness.ts';
-import { FakeZaloApi, MESSAGE_PATH, signZaloEvent, zaloMessageEvent, type SentMessage } from '../fakes/zalo-api.ts';
+import { FakeZaloApi, MESSAGE_PATH, signZaloEvent, zaloFollowEvent, zaloMessageEvent, type SentMessage } from '../fakes/zalo-api.ts';
 import { answeredQuestion, goldPriceQuestion, waitFor, type AnsweredQuestion } from './support.ts';
 
 /**
@@ -40,7 +40,9 @@ afterAll(async () => {
 let seq = 0;
 const ids = (label: string) => ({ userId: `zu-${label}-${++seq}`, msgId: `zm-${label}-${seq}-${Date.now()}` });
 
+/** A message the citizen sends: Zalo (the fake) knows it, so a reply to it is accepted. */
 function event(userId: string, msgId: string, text: string): Record<string, unknown> {
+  fake.addUserMessage(msgId, userId);
   return zaloMessageEvent('user_send_text', { appId: fake.appId, userId, msgId, text });
 }
 
@@ -162,6 +164,30 @@ describe('Zalo end to end', () => {
     await t.loa.core.drain();
     expect(attemptsFor(msgId)).toHaveLength(0);
     expect(await t.runtime.storage.conversations.recentTurns('zalo', userId, 5)).toHaveLength(0);
+  });
+
+  it('does not greet a new follower by default: no call to Zalo, no token refresh', async () => {
+    const { userId } = ids('follow');
+    const before = fake.requests.length;
+    const refreshes = fake.refreshCount;
+    expect(await deliver(zaloFollowEvent('follow', { appId: fake.appId, userId }))).toBe(200);
+    await t.loa.core.drain();
+    expect(fake.requests.length).toBe(before);
+    expect(fake.refreshCount).toBe(refreshes);
+  });
+
+  it('answers a non-follower in the OA chat widget through its anonymous conversation', async () => {
+    const { userId, msgId } = ids('anon');
+    fake.addAnonymousConversation(userId, `conv-${userId}`);
+    const e = zaloMessageEvent('anonymous_send_text', { appId: fake.appId, userId, msgId, text: answered.sample.question });
+    (e.message as Record<string, unknown>).conversation_id = `conv-${userId}`;
+    expect(await deliver(e)).toBe(200);
+    const [reply] = await waitFor(() => {
+      const found = fake.sent.filter((m) => m.recipient.anonymous_id === userId);
+      return found.length > 0 && found;
+    }, 'the answer in the anonymous conversation');
+    expect(reply.recipient).toEqual({ anonymous_id: userId, conversation_id: `conv-${userId}` });
+    expect(reply.text).toContain('Nguồn:');
   });
 
   it('refuses a 1 MB body with 413', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -17,7 +17,7 @@ export interface RecordedRequest {
 }
 
 export interface SentMessage {
-  recipient: { user_id?: string; message_id?: string };
+  recipient: { user_id?: string; message_id?: string; anonymous_id?: string; conversation_id?: string };
   text: string;
   messageId: string;
   accessToken: string;
@@ -31,6 +31,8 @@ export interface FakeZaloOptions {
   appSecret?: string;
   accessToken?: string;
   refreshToken?: string;
+  /** Refuse message calls without a correct `appsecret_proof` header (the app setting). */
+  requireAppsecretProof?: boolean;
 }
 
 export const MESSAGE_PATH = '/v3.0/oa/message/cs';
@@ -55,6 +57,8 @@ export class FakeZaloApi {
   private messageSeq = 0;
   private readonly script: FakeBehaviour[] = [];
   private readonly userMessages = new Map<string, string>();
+  private readonly anonymousConversations = new Map<string, string>();
+  private readonly requireAppsecretProof: boolean;
   private refreshGate: Promise<void> | undefined;
   private readonly waiters: Array<() => void> = [];
 
@@ -63,6 +67,7 @@ export class FakeZaloApi {
     this.appSecret = options.appSecret ?? 'app-secret';
     this.accessToken = options.accessToken ?? 'access-0';
     this.refreshToken = options.refreshToken ?? 'refresh-0';
+    this.requireAppsecretProof = options.requireAppsecretProof ?? false;
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
@@ -91,9 +96,17 @@ export class FakeZaloApi {
     this.script.push(...behaviours);
   }
 
-  /** So that replies by message_id report the user they went to. */
+  /**
+   * A message the user sent to the OA. Like Zalo, the fake accepts a reply only to a message
+   * it knows (any other message_id gets -201 "message_id is invalid").
+   */
   addUserMessage(msgId: string, userId: string): void {
     this.userMessages.set(msgId, userId);
+  }
+
+  /** A non-follower's OA chat widget conversation (answered by anonymous_id + conversation_id). */
+  addAnonymousConversation(anonymousId: string, conversationId: string): void {
+    this.anonymousConversations.set(anonymousId, conversationId);
   }
 
   /** Holds token refreshes until the returned function is called. */
@@ -146,17 +159,40 @@ export class FakeZaloApi {
     }
     if (scripted) return send(res, 200, { error: scripted.error, message: scripted.message ?? `error ${scripted.error}` });
 
+    if (this.requireAppsecretProof) {
+      const expected = createHmac('sha256', this.appSecret).update(token).digest('hex');
+      if (header(req, 'appsecret_proof') !== expected) return send(res, 200, { error: -124, message: 'appsecret_proof is invalid' });
+    }
+
     const body = parseJson(req.body);
     const recipient = isRecord(body) && isRecord(body.recipient) ? body.recipient : undefined;
     const message = isRecord(body) && isRecord(body.message) ? body.message : undefined;
-    const userId = typeof recipient?.user_id === 'string' ? recipient.user_id : undefined;
-    const messageId = typeof recipient?.message_id === 'string' ? recipient.message_id : undefined;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const userId = str(recipient?.user_id);
+    const messageId = str(recipient?.message_id);
+    const anonymousId = str(recipient?.anonymous_id);
+    const conversationId = str(recipient?.conversation_id);
     const text = typeof message?.text === 'string' ? message.text : undefined;
-    if ((!userId && !messageId) || !text || text.length > 2000) {
+    if ((!userId && !messageId && !anonymousId) || !text || text.length > 2000) {
       return send(res, 200, { error: -201, message: 'Invalid parameter' });
     }
+    if (messageId !== undefined && !this.userMessages.has(messageId)) {
+      return send(res, 200, { error: -201, message: 'message_id is invalid' });
+    }
+    if (anonymousId !== undefined && (!conversationId || this.anonymousConversations.get(anonymousId) !== conversationId)) {
+      return send(res, 200, { error: -201, message: 'conversation_id is invalid' });
+    }
     const id = `zmsg-${++this.messageSeq}`;
-    this.sent.push({ recipient: { ...(userId ? { user_id: userId } : {}), ...(messageId ? { message_id: messageId } : {}) }, text, messageId: id, accessToken: token });
+    this.sent.push({
+      recipient: {
+        ...(userId ? { user_id: userId } : {}),
+        ...(messageId ? { message_id: messageId } : {}),
+        ...(anonymousId ? { anonymous_id: anonymousId, conversation_id: conversationId } : {}),
+      },
+      text,
+      messageId: id,
+      accessToken: token,
+    });
     const toUser = userId ?? (messageId ? this.userMessages.get(messageId) : undefined);
     send(res, 200, {
       error: 0,

@@ -92,6 +92,33 @@ describe('loa eval', () => {
   });
 });
 
+describe('loa eval progress when piped', () => {
+  it('writes a plain progress line every 10 questions (and at the end) when stderr is not a terminal', async () => {
+    const corpus = join(dir, 'corpus-progress.jsonl');
+    const questions = join(dir, 'q-progress.jsonl');
+    await writeFile(corpus, testCorpusJsonl());
+    const qs = Array.from({ length: 25 }, (_, i) => ({ id: `p${i}`, question: 'Điều kiện đăng ký thường trú là gì?', relevant: ['Luật Cư trú::20'] }));
+    await writeFile(questions, qs.map((q) => JSON.stringify(q)).join('\n'));
+    let err = '';
+    const tty = process.stderr.isTTY;
+    Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true });
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      return true;
+    });
+    try {
+      await run(registerEval, ['eval', '--corpus', corpus, '--questions', questions, '--json']);
+    } finally {
+      spy.mockRestore();
+      Object.defineProperty(process.stderr, 'isTTY', { value: tty, configurable: true });
+    }
+    const lines = err.split('\n').filter((l) => l.startsWith('eval: '));
+    expect(lines.map((l) => l.replace(/, [\d.]+ s$/, ''))).toEqual(['eval: 10/25 questions (40%)', 'eval: 20/25 questions (80%)', 'eval: 25/25 questions (100%)']);
+    // No progress-bar control characters in a log.
+    expect(err.includes(String.fromCharCode(27))).toBe(false);
+  });
+});
+
 describe('loa ask', () => {
   it('prints exactly the AskResult JSON with --json, from the knowledge base in LOA_DATA_DIR', async () => {
     process.env.LOA_DATA_DIR = join(dir, 'data');

@@ -33,7 +33,8 @@
   // --- the DOM, inside a shadow root so the portal's CSS cannot break it
   const host = h('div', { 'data-loa-widget': '' });
   const shadow = host.attachShadow({ mode: 'open' });
-  const wrap = h('div', { class: 'loa', hidden: '' });
+  // lang: the portal page may be in another language; screen readers then read Vietnamese correctly.
+  const wrap = h('div', { class: 'loa', lang: 'vi', hidden: '' });
   const css = h('link', { rel: 'stylesheet', href: base + '/webchat/loa-widget.css' });
   css.onload = css.onerror = () => wrap.removeAttribute('hidden');
   const bubble = h('button', { type: 'button', class: 'bubble', 'aria-label': BUBBLE, 'aria-expanded': 'false', 'aria-controls': 'loa-panel' });
@@ -49,8 +50,9 @@
     h('label', { class: 'sr', for: 'loa-input' }, 'Câu hỏi của bạn'), input,
     h('div', { class: 'actions' }, [human, h('button', { type: 'submit', class: 'send' }, 'Gửi')]),
   ]);
+  // A div, not <header>: the portal has its own banner landmark, the widget must not add a second.
   const panel = h('section', { id: 'loa-panel', class: 'panel', role: 'dialog', 'aria-labelledby': 'loa-title', hidden: '' }, [
-    h('header', null, [h('h2', { id: 'loa-title' }, TITLE), close]), log, status, form,
+    h('div', { class: 'head' }, [h('h2', { id: 'loa-title' }, TITLE), close]), log, status, form,
   ]);
   wrap.append(bubble, panel);
   shadow.append(css, wrap);
@@ -68,6 +70,8 @@
     bubble.setAttribute('aria-label', on ? BUBBLE + ' (có tin nhắn mới)' : BUBBLE);
   }
   function scrollDown() { log.scrollTop = log.scrollHeight; }
+  /** Who speaks, for screen readers (sighted users see it from the bubble's side and colour). */
+  function speaker(mine) { return h('span', { class: 'sr' }, mine ? 'Bạn: ' : 'Loa: '); }
 
   function feedback(answerId) {
     const thanks = h('span', { class: 'thanks', role: 'status' });
@@ -139,6 +143,7 @@
     if (mine && mine.isConnected) return mine.classList.remove('pending');
     const el = h('div', { class: 'msg ' + String(m.kind).replace(/[^a-z_]/g, '') });
     if (m.kind === 'spokesperson_reply') el.append(h('p', { class: 'who' }, 'Trả lời của cán bộ'));
+    else el.append(speaker(m.kind === 'user'));
     el.append(h('p', { class: 'text' }, String(m.text)));
     if (Array.isArray(m.citations) && m.citations.length) el.append(sources(m.citations));
     if (Array.isArray(m.actions) && m.actions.length) el.append(actions(m));
@@ -154,7 +159,7 @@
     if (st.sessionId) return Promise.resolve();
     creating = creating || fetch(api + '/sessions', { method: 'POST' })
       .then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
-      .then((j) => { Object.assign(st, { sessionId: j.sessionId, token: j.token, seq: 0 }); save(); connect(); })
+      .then((j) => { Object.assign(st, { sessionId: j.sessionId, token: j.token, seq: 0 }); save(); if (isOpen) connect(); })
       .finally(() => { creating = null; });
     return creating;
   }
@@ -204,7 +209,7 @@
     if (!st.sessionId) return;
     if (es) es.close();
     if (!window.EventSource) {
-      catchUp().finally(() => setTimeout(connect, 5000));
+      catchUp().finally(() => setTimeout(() => { if (isOpen) connect(); }, 5000));
       return;
     }
     es = new EventSource(api + '/events?sessionId=' + encodeURIComponent(st.sessionId) + '&token=' + encodeURIComponent(st.token) + '&after=' + lastSeq);
@@ -213,7 +218,7 @@
     es.onerror = function () {
       if (this.readyState !== 2 || this !== es) return;
       es = null;
-      catchUp().finally(() => setTimeout(() => { if (!es) connect(); }, 5000));
+      catchUp().finally(() => setTimeout(() => { if (!es && isOpen) connect(); }, 5000));
     };
   }
 
@@ -221,7 +226,7 @@
   /** Shows the citizen's message at once (confirmed when the server echoes it), then sends it. */
   async function say(text, payload) {
     const id = uid();
-    const el = h('div', { class: 'msg user pending' }, h('p', { class: 'text' }, text));
+    const el = h('div', { class: 'msg user pending' }, [speaker(true), h('p', { class: 'text' }, text)]);
     pending[id] = el;
     log.append(el);
     scrollDown();
@@ -246,8 +251,16 @@
   function setOpen(open) {
     isOpen = open;
     panel.hidden = !open;
+    // On a phone the open panel covers the bubble; the class hides it there, out of the tab order.
+    wrap.classList.toggle('open', open);
     bubble.setAttribute('aria-expanded', String(open));
-    if (!open) return bubble.focus();
+    if (!open) {
+      // No event stream while closed: thousands of portal visitors would each hold a connection.
+      if (es) es.close();
+      es = null;
+      return bubble.focus();
+    }
+    if (!es) connect();
     markUnread(false);
     st.seq = lastSeq;
     save();
@@ -269,8 +282,9 @@
   });
   form.onsubmit = (e) => { e.preventDefault(); submit(); };
 
-  // A returning citizen gets the transcript (and replies that came meanwhile) at once.
-  connect();
+  // A returning citizen gets the transcript (and replies that came meanwhile) at once, by one
+  // request: the event stream opens only with the panel.
+  if (st.sessionId) catchUp();
 
   /** For the host page: `LoaWidget.open()`, `LoaWidget.fill('câu hỏi')`. */
   window.LoaWidget = {

@@ -63,4 +63,44 @@ describe('Telegram long polling', () => {
       await poller.stop();
     }
   });
+
+  it('keeps polling after a later 409 (another poller), reports degraded meanwhile, then ok again', async () => {
+    const receiver = new RecordingReceiver();
+    const telegram = new Telegram(api.token, { apiRoot: api.apiRoot, webhookReply: false });
+    const { logger, records } = captureLogger();
+    const handleUpdate = createUpdateHandler({ telegram, receiver, logger });
+    const poller = await startPolling({ telegram, handleUpdate, logger }, { timeoutS: 0, retryDelayMs: 20, maxRetryDelayMs: 40 });
+    try {
+      api.enqueueUpdate(update(80, 'trước'));
+      await receiver.waitForCount(1);
+      const conflict = { code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' };
+      const before = api.callsTo('getUpdates').length;
+      api.failNext('getUpdates', conflict, 4);
+      await api.waitForGetUpdates(before + 2);
+      expect(poller.health()).toMatchObject({ status: 'degraded', detail: 'getUpdates: 409' });
+      api.enqueueUpdate(update(81, 'sau'));
+      await receiver.waitForCount(2);
+      expect(receiver.messages.map((m) => m.channelMessageId)).toEqual(['80', '81']);
+      expect(poller.health()).toEqual({ status: 'ok' });
+      expect(records().filter((r) => r.msg === 'telegram polling: getUpdates failed, retrying' && r.level === 50).length).toBeGreaterThanOrEqual(4);
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('deletes a webhook that was set again while polling (409) and goes on receiving', async () => {
+    const receiver = new RecordingReceiver();
+    const telegram = new Telegram(api.token, { apiRoot: api.apiRoot, webhookReply: false });
+    const { logger } = captureLogger();
+    const handleUpdate = createUpdateHandler({ telegram, receiver, logger });
+    const poller = await startPolling({ telegram, handleUpdate, logger }, { timeoutS: 0, retryDelayMs: 20 });
+    try {
+      await telegram.setWebhook('https://example.gov.vn/webhooks/telegram');
+      api.enqueueUpdate(update(90, 'vẫn nhận được'));
+      await receiver.waitForCount(1);
+      expect(api.callsTo('deleteWebhook').length).toBe(2); // at start, and after the 409
+    } finally {
+      await poller.stop();
+    }
+  });
 });

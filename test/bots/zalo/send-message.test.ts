@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { ChannelSendError, type OutgoingMessage, type Recipient, type SecretStore } from '../../../bots/core/types.ts';
@@ -14,12 +15,14 @@ const citizen: Recipient = { channel: 'zalo', userId: 'u-1', address: { userId: 
 let fake: FakeZaloApi;
 beforeEach(async () => {
   fake = await FakeZaloApi.start({ appId: APP_ID, appSecret: APP_SECRET, accessToken: 'access-0', refreshToken: 'refresh-0' });
+  // The citizen's messages the tests reply to: Zalo refuses a reply to any other message id.
+  for (const id of ['in-1', 'in-2', 'in-3']) fake.addUserMessage(id, 'u-1');
 });
 afterEach(async () => {
   await fake.close();
 });
 
-function makeSender(options: { secrets?: SecretStore; seed?: { accessToken?: string; refreshToken?: string }; timeoutMs?: number } = {}) {
+function makeSender(options: { secrets?: SecretStore; seed?: { accessToken?: string; refreshToken?: string }; timeoutMs?: number; appsecretProof?: boolean } = {}) {
   const secrets = options.secrets ?? sqliteSecrets();
   const client = new ZaloOaClient({
     apiBase: fake.url,
@@ -30,6 +33,7 @@ function makeSender(options: { secrets?: SecretStore; seed?: { accessToken?: str
     seed: options.seed ?? { accessToken: 'access-0', refreshToken: 'refresh-0' },
     logger: silent,
     timeoutMs: options.timeoutMs,
+    appsecretProof: options.appsecretProof,
   });
   return { sender: new ZaloSender(client, silent), secrets, client };
 }
@@ -218,6 +222,18 @@ describe('ZaloOaClient tokens', () => {
     expect(fake.sent).toHaveLength(0);
   });
 
+  it('reports degraded health while no usable token can be had, ok again after a delivery', async () => {
+    const { sender, client, secrets } = makeSender({ seed: { accessToken: 'access-0', refreshToken: 'spent-refresh' } });
+    expect(client.health()).toEqual({ status: 'ok' });
+    fake.expireToken();
+    await sendError(sender.send(citizen, short));
+    expect(client.health()).toEqual({ status: 'degraded', detail: 'token: -14014' });
+    // The operator authorises the app again: a working pair is stored.
+    await secrets.setMany({ [ZALO_TOKEN_KEYS.refreshToken]: fake.refreshToken });
+    await sender.send(citizen, short);
+    expect(client.health()).toEqual({ status: 'ok' });
+  });
+
   it('keeps a refreshed pair it could not store and stores it on the next send, without refreshing again', async () => {
     const inner = sqliteSecrets();
     let failWrites = false;
@@ -300,11 +316,51 @@ describe('ZaloOaClient errors', () => {
     expect(fake.requests.map((r) => r.path)).toEqual([MESSAGE_PATH, TOKEN_PATH, MESSAGE_PATH]);
   });
 
-  it('-201 is treated as a token error: one refresh, then a non-retryable failure', async () => {
-    const { sender } = makeSender();
-    fake.failNext({ error: -201 }, { error: -201 });
-    const err = await sendError(sender.send(citizen, short));
+  it('-201 is a bad request: no refresh (the refresh token is single-use), not retryable', async () => {
+    const { sender, secrets } = makeSender();
+    const err = await sendError(sender.send(citizen, { ...short, replyToChannelMessageId: 'never-sent-by-the-user' }));
     expect(err).toMatchObject({ retryable: false, code: -201 });
-    expect(fake.refreshCount).toBe(1);
+    expect(err.message).toMatch(/không hợp lệ \/ /);
+    expect(fake.refreshCount).toBe(0);
+    expect(fake.requests.map((r) => r.path)).toEqual([MESSAGE_PATH]);
+    expect(await secrets.get(ZALO_TOKEN_KEYS.refreshToken)).toBe('refresh-0');
+  });
+});
+
+describe('ZaloSender recipients', () => {
+  it('sends a greeting after follow to user_id, never as a reply to the follow event (Zalo would refuse it)', async () => {
+    const { sender } = makeSender();
+    await sender.send(citizen, { kind: 'notice', text: 'Xin chào', replyToChannelMessageId: 'follow:u-1:1764800000000' });
+    expect(fake.sent.map((m) => m.recipient)).toEqual([{ user_id: 'u-1' }]);
+    expect(fake.refreshCount).toBe(0);
+  });
+
+  it('answers a non-follower in the OA chat widget by anonymous_id and conversation_id', async () => {
+    const { sender } = makeSender();
+    fake.addAnonymousConversation('anon-7', 'conv-9');
+    const anonymous: Recipient = { channel: 'zalo', userId: 'anon-7', address: { userId: 'anon-7', anonymous: true, conversationId: 'conv-9' } };
+    await sender.send(anonymous, { kind: 'answer', text: 'Trả lời.', replyToChannelMessageId: 'anon-msg-1' });
+    expect(fake.sent.map((m) => m.recipient)).toEqual([{ anonymous_id: 'anon-7', conversation_id: 'conv-9' }]);
+  });
+
+  it('refuses, without calling Zalo, an anonymous conversation that has no conversation_id', async () => {
+    const { sender } = makeSender();
+    const err = await sendError(sender.send({ channel: 'zalo', userId: 'anon-8', address: { userId: 'anon-8', anonymous: true } }, short));
+    expect(err).toMatchObject({ retryable: false, code: 'no_conversation_id' });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('sends appsecret_proof when the app requires it, and the fake refuses calls without it', async () => {
+    await fake.close();
+    fake = await FakeZaloApi.start({ appId: APP_ID, appSecret: APP_SECRET, requireAppsecretProof: true });
+    fake.addUserMessage('in-1', 'u-1');
+    const without = makeSender();
+    expect((await sendError(without.sender.send(citizen, short))).retryable).toBe(false);
+    const withProof = makeSender({ appsecretProof: true });
+    await withProof.sender.send(citizen, short);
+    expect(fake.sent).toHaveLength(1);
+    // hex(HMAC-SHA256(access_token)) keyed with the App Secret, computed independently here.
+    const expected = createHmac('sha256', APP_SECRET).update('access-0').digest('hex');
+    expect(fake.requestsTo(MESSAGE_PATH).at(-1)?.headers.appsecret_proof).toBe(expected);
   });
 });

@@ -115,20 +115,39 @@ describe('POST /webhooks/zalo: event kinds', () => {
     expect(received(msgId)).toMatchObject({ kind: 'image', text: 'giấy này hợp lệ không?' });
   });
 
-  it('follow and unfollow use the follower id and a deterministic id', async () => {
+  it('ignores follow by default (a greeting would be a proactive message) but records unfollow', async () => {
     const timestamp = Date.now();
-    const follow = zaloFollowEvent('follow', { appId: APP_ID, userId: 'f-1', timestamp });
-    expect((await postSigned(follow)).status).toBe(200);
-    expect((await postSigned(follow)).status).toBe(200); // Zalo retry of the same event
-    const follows = app.receiver.messages.filter((m) => m.kind === 'follow' && m.from.userId === 'f-1');
-    expect(follows).toHaveLength(1);
-    expect(follows[0]).toMatchObject({ channel: 'zalo', from: { userId: 'f-1', address: { userId: 'f-1' } }, sentAt: new Date(timestamp).toISOString() });
-    expect(app.receiver.duplicates.some((m) => m.channelMessageId === follows[0].channelMessageId)).toBe(true);
+    const res = await postSigned(zaloFollowEvent('follow', { appId: APP_ID, userId: 'f-0', timestamp }));
+    expect(res).toEqual({ status: 200, json: { ok: true } });
+    expect(app.receiver.messages.some((m) => m.from.userId === 'f-0')).toBe(false);
+    expect(app.logs.records().some((l) => l.eventName === 'follow' && l.reason === 'follow_no_greeting')).toBe(true);
+    await postSigned(zaloFollowEvent('unfollow', { appId: APP_ID, userId: 'f-0', timestamp: timestamp + 1 }));
+    expect(app.receiver.messages.find((m) => m.from.userId === 'f-0')?.kind).toBe('unfollow');
+  });
 
-    await postSigned(zaloFollowEvent('unfollow', { appId: APP_ID, userId: 'f-1', timestamp: timestamp + 1 }));
-    const unfollow = app.receiver.messages.find((m) => m.kind === 'unfollow' && m.from.userId === 'f-1');
-    expect(unfollow).toBeDefined();
-    expect(unfollow?.channelMessageId).not.toBe(follows[0].channelMessageId);
+  it('with ZALO_GREET_FOLLOWERS, follow and unfollow use the follower id and a deterministic id', async () => {
+    const greeting = await startZaloApp(zaloConfig({ ZALO_GREET_FOLLOWERS: 'true' }));
+    const postTo = async (event: Record<string, unknown>) => {
+      const signed = signZaloEvent(event, APP_ID, OA_SECRET_KEY);
+      return (await fetch(`${greeting.url}/webhooks/zalo`, { method: 'POST', headers: signed.headers, body: signed.body })).status;
+    };
+    try {
+      const timestamp = Date.now();
+      const follow = zaloFollowEvent('follow', { appId: APP_ID, userId: 'f-1', timestamp });
+      expect(await postTo(follow)).toBe(200);
+      expect(await postTo(follow)).toBe(200); // Zalo retry of the same event
+      const follows = greeting.receiver.messages.filter((m) => m.kind === 'follow' && m.from.userId === 'f-1');
+      expect(follows).toHaveLength(1);
+      expect(follows[0]).toMatchObject({ channel: 'zalo', from: { userId: 'f-1', address: { userId: 'f-1' } }, sentAt: new Date(timestamp).toISOString() });
+      expect(greeting.receiver.duplicates.some((m) => m.channelMessageId === follows[0].channelMessageId)).toBe(true);
+
+      await postTo(zaloFollowEvent('unfollow', { appId: APP_ID, userId: 'f-1', timestamp: timestamp + 1 }));
+      const unfollow = greeting.receiver.messages.find((m) => m.kind === 'unfollow' && m.from.userId === 'f-1');
+      expect(unfollow).toBeDefined();
+      expect(unfollow?.channelMessageId).not.toBe(follows[0].channelMessageId);
+    } finally {
+      await greeting.close();
+    }
   });
 
   it.each(['oa_send_text', 'oa_send_image', 'user_received_message', 'user_seen_message', 'user_submit_info'])(
@@ -184,15 +203,26 @@ describe('POST /webhooks/zalo: rejections', () => {
     expect(lastRejection()).toMatchObject({ reason: 'missing_signature' });
   });
 
-  it('rejects a correctly signed but stale event (replay)', async () => {
-    const res = await postSigned(textEvent({ timestamp: Date.now() - 10 * 60 * 1000 }));
+  it('accepts a signed event Zalo redelivers hours later (after an outage) and deduplicates it on msg_id', async () => {
+    const event = textEvent({ timestamp: Date.now() - 11 * 3600 * 1000 });
+    expect((await postSigned(event)).status).toBe(200);
+    expect((await postSigned(event)).status).toBe(200);
+    const msgId = String((event.message as Record<string, unknown>).msg_id);
+    expect(app.receiver.messages.filter((m) => m.channelMessageId === msgId)).toHaveLength(1);
+    expect(app.receiver.duplicates.filter((m) => m.channelMessageId === msgId)).toHaveLength(1);
+  });
+
+  it('rejects a correctly signed event older than ZALO_MAX_EVENT_AGE_S (a day by default)', async () => {
+    const res = await postSigned(textEvent({ timestamp: Date.now() - 25 * 3600 * 1000 }));
     expect(res.status).toBe(401);
     expect(lastRejection()).toMatchObject({ reason: 'stale_timestamp' });
   });
 
-  it('rejects a correctly signed event from the far future', async () => {
+  it('rejects a correctly signed event from the future beyond the clock skew, accepts one within it', async () => {
     const res = await postSigned(textEvent({ timestamp: Date.now() + 10 * 60 * 1000 }));
     expect(res.status).toBe(401);
+    expect(lastRejection()).toMatchObject({ reason: 'future_timestamp' });
+    expect((await postSigned(textEvent({ timestamp: Date.now() + 60 * 1000 }))).status).toBe(200);
   });
 
   it('rejects an event for another app, even when signed consistently', async () => {
@@ -225,6 +255,42 @@ describe('POST /webhooks/zalo: rejections', () => {
     app.receiver.failWith = undefined;
     expect((await postSigned(event)).status).toBe(200);
     expect(received(msgId)).toBeDefined();
+  });
+});
+
+describe('webhook registration and domain verification', () => {
+  it('answers GET /webhooks/zalo with 200', async () => {
+    const res = await fetch(`${app.url}/webhooks/zalo`);
+    expect(res.status).toBe(200);
+  });
+
+  it.each([
+    ['an unsigned test event', { app_id: APP_ID, event_name: 'test', timestamp: String(Date.now()) }],
+    ['an unsigned body that is not an event', { hello: 'zalo' }],
+  ])('answers %s with 200 and passes nothing on', async (_label, body) => {
+    const before = app.receiver.received.length;
+    const res = await post(JSON.stringify(body), { 'content-type': 'application/json' });
+    expect(res).toEqual({ status: 200, json: { ok: true } });
+    expect(app.receiver.received.length).toBe(before);
+  });
+
+  it('serves zalo_verifier<code>.html with the meta tag when ZALO_SITE_VERIFICATION is set, even before tokens are configured', async () => {
+    const code = 'UERWBlpADnKQr-8ntgHQC2EaYHVFqbvBDp4q';
+    const verifying = await startZaloApp(zaloConfig({ ZALO_SITE_VERIFICATION: code, ZALO_ACCESS_TOKEN: '', ZALO_REFRESH_TOKEN: '' }));
+    try {
+      expect(verifying.handle).toBeUndefined();
+      const res = await fetch(`${verifying.url}/zalo_verifier${code}.html`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toContain(`<meta name="zalo-platform-site-verification" content="${code}" />`);
+      expect((await fetch(`${verifying.url}/zalo_verifierOTHER.html`)).status).toBe(404);
+    } finally {
+      await verifying.close();
+    }
+  });
+
+  it('refuses a verification code that could inject markup', () => {
+    expect(() => zaloConfig({ ZALO_SITE_VERIFICATION: '"><script>' })).toThrow(/ZALO_SITE_VERIFICATION/);
   });
 });
 

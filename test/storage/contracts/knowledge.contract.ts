@@ -41,6 +41,18 @@ export function knowledgeStoreContract(factory: BackendFactory): void {
       expect(await store.getDocument('missing')).toBeUndefined();
     });
 
+    it('putDocuments stores several documents together, or none when one of them fails', async () => {
+      const store = await open();
+      // A title the database refuses (NOT NULL), as a full disk would refuse the write: the batch rolls back.
+      const broken = doc('c', 'h', 1, { title: null as unknown as string });
+      await expect(store.putDocuments([doc('a', 'h', 2), doc('b', 'h', 1), broken])).rejects.toThrow();
+      expect(await store.listDocuments()).toEqual([]);
+      expect(await store.revision()).toBe(0);
+      expect(await store.putDocuments([doc('a', 'h', 2), doc('b', 'h', 1)])).toEqual(['added', 'added']);
+      expect((await store.listDocuments()).map((d) => d.id).sort()).toEqual(['a', 'b']);
+      expect(await store.putDocuments([doc('a', 'h', 2), doc('b', 'h2', 1)])).toEqual(['unchanged', 'replaced']);
+    });
+
     it('round-trips units exactly, leaving absent optional fields absent', async () => {
       const store = await open();
       const d = doc('p', 'h', 0, { units: [{ id: 'p::s1', docId: 'p', kind: 'passage', section: 'Đoạn 1', text: 'Một đoạn.' }] });
