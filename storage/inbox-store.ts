@@ -46,8 +46,8 @@ export interface InboxStore {
   renew(ids: number[], lease: Lease): Promise<number>;
   /** Hands the item back for another try not before `notBefore`, noting the error. */
   retryLater(id: number, owner: string, error: string, notBefore: Date): Promise<void>;
-  /** Hands back every pending item `owner` holds (a graceful stop), so others take them at once. */
-  release(owner: string): Promise<number>;
+  /** Hands back the pending items `owner` holds (only `ids` when given; a graceful stop), so others take them at once. */
+  release(owner: string, ids?: number[]): Promise<number>;
   markDone(id: number, outcome: string, at: Date): Promise<void>;
   markFailed(id: number, error: string, at: Date): Promise<void>;
   /** Deletes handled (done or failed) items processed before `before`; returns how many. */

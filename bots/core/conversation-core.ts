@@ -135,6 +135,8 @@ export class ConversationCore implements MessageReceiver {
   private readonly pipeline: PipelineContext;
   /** Inbox items claimed and queued in this process (their leases are renewed), so none is queued twice. */
   private readonly queued = new Set<number>();
+  /** Of those, the ones being handled right now. */
+  private readonly started = new Set<number>();
   private state: 'idle' | 'running' | 'stopped' = 'idle';
   private readonly slots: Slots;
   private readonly durability: DurabilityOptions;
@@ -238,6 +240,10 @@ export class ConversationCore implements MessageReceiver {
     this.worker.stop();
     await this.sweeper.stop();
     this.tracker.pause();
+    // What has not started goes back now, so others need not wait for the work in progress.
+    const waiting = [...this.queued].filter((id) => !this.started.has(id));
+    await this.stores.inbox.release(this.instanceId, waiting).catch((err: unknown) => this.logger.warn({ err }, 'stopping: could not hand waiting events back'));
+    await this.worker.release().catch((err: unknown) => this.logger.warn({ err }, 'stopping: could not hand waiting sends back'));
     await this.tracker.idle();
     try {
       await this.worker.recordUnrecorded();
@@ -422,12 +428,15 @@ export class ConversationCore implements MessageReceiver {
         if (this.state !== 'running') return;
         await this.slots.use(async () => {
           // Waiting for a slot may outlast a stop: re-check before doing the work.
-          if (this.state === 'running') await handleMessage(this.pipeline, item);
+          if (this.state !== 'running') return;
+          this.started.add(item.id);
+          await handleMessage(this.pipeline, item);
         });
       } catch (err) {
         await this.handlingFailed(item, err);
       } finally {
         this.queued.delete(item.id);
+        this.started.delete(item.id);
       }
     });
   }

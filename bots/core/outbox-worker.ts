@@ -61,6 +61,10 @@ export class OutboxWorker {
   private readonly held = new Set<number>();
   /** Sends the channel accepted whose `markSent` failed: recorded again before anything else. */
   private readonly unrecorded = new Map<number, { item: OutboxItem; channelMessageIds: string[] }>();
+  /** Held items whose request has started (the rest can be handed back at a stop). */
+  private readonly sending = new Set<number>();
+  /** Held items handed back by `release()`: no longer this instance's to change. */
+  private readonly released = new Set<number>();
   private stopping = false;
 
   constructor(private readonly deps: OutboxWorkerDeps) {}
@@ -88,9 +92,18 @@ export class OutboxWorker {
     this.stopping = true;
   }
 
-  /** Hands back what this instance holds and has not sent, so others can take it at once. */
+  /** Hands back what this instance holds and has not started sending, so others can take it at once. */
   async release(): Promise<number> {
-    return this.deps.outbox.release(this.deps.owner, this.deps.clock());
+    const waiting = [...this.held].filter((id) => !this.sending.has(id));
+    let n = 0;
+    for (const id of waiting) {
+      const item = await this.deps.outbox.get(id);
+      if (item?.status !== 'sending' || item.claimedBy !== this.deps.owner) continue;
+      this.released.add(id);
+      await this.deps.outbox.markRetry(id, item.lastError ?? 'handed back at shutdown', this.deps.clock(), this.deps.clock());
+      n += 1;
+    }
+    return n;
   }
 
   /** Queues an item for sending in the background (its claim happens now). */
@@ -173,9 +186,15 @@ export class OutboxWorker {
       // Retryable: a channel may register just after start-up.
       if (!pool) return await this.failed(item, new ChannelSendError(`no sender registered for channel ${item.channel}`, true), false);
       if (this.stopping) return await this.handBack(item);
-      const attempt: SendAttempt = await pool.send(item.recipient, item.message, (ids) => void this.lateSuccess(item, ids));
+      const attempt: SendAttempt = await pool.send(item.recipient, item.message, (ids) => void this.lateSuccess(item, ids), () => {
+        if (this.stopping) return true;
+        this.sending.add(item.id);
+        return false;
+      });
       if (this.stopping && attempt.status === 'circuit_open') return await this.handBack(item);
       switch (attempt.status) {
+        case 'withdrawn':
+          return await this.handBack(item);
         case 'sent':
           await this.sent(item, attempt.channelMessageIds);
           return { status: 'sent', channelMessageIds: attempt.channelMessageIds };
@@ -187,6 +206,8 @@ export class OutboxWorker {
           throw new Error('unreachable');
       }
     } finally {
+      this.sending.delete(item.id);
+      this.released.delete(item.id);
       if (!this.unrecorded.has(item.id)) this.held.delete(item.id);
     }
   }
@@ -194,7 +215,7 @@ export class OutboxWorker {
   /** Stopping: the item goes back to pending for whoever runs next. */
   private async handBack(item: OutboxItem): Promise<DeliveryOutcome> {
     const now = this.deps.clock();
-    await this.deps.outbox.markRetry(item.id, item.lastError ?? 'handed back at shutdown', now, now);
+    if (!this.released.has(item.id)) await this.deps.outbox.markRetry(item.id, item.lastError ?? 'handed back at shutdown', now, now);
     return { status: 'retrying', error: 'handed back at shutdown', retryInMs: 0 };
   }
 

@@ -20,7 +20,9 @@ export const DEFAULT_SEND_POOL: SendPoolOptions = { concurrency: 64, timeoutMs: 
 export type SendAttempt =
   | { status: 'sent'; channelMessageIds: string[] }
   | { status: 'error'; error: unknown; unknown: boolean }
-  | { status: 'circuit_open'; retryAt: number };
+  | { status: 'circuit_open'; retryAt: number }
+  /** Not attempted: the caller withdrew it while it waited (a shutdown). */
+  | { status: 'withdrawn' };
 
 /** Error codes with which adapters report that the request went out but no answer came back. */
 const UNKNOWN_CODES: ReadonlySet<string | number> = new Set(['timeout']);
@@ -77,11 +79,18 @@ export class ChannelSendPool {
    * Sends one message. `lateSuccess` is called when a send that timed out is answered after
    * all (its outcome is then known: sent).
    */
-  send(to: Recipient, message: OutgoingMessage, lateSuccess: (channelMessageIds: string[]) => void): Promise<SendAttempt> {
+  send(
+    to: Recipient,
+    message: OutgoingMessage,
+    lateSuccess: (channelMessageIds: string[]) => void,
+    withdrawn: () => boolean = () => false,
+  ): Promise<SendAttempt> {
     const key = `${to.channel}:${to.userId}`;
     this.inFlight += 1;
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const run = previous.then(() => this.slots.use(() => this.attempt(to, message, lateSuccess)));
+    const run = previous.then(() =>
+      this.slots.use(async (): Promise<SendAttempt> => (withdrawn() ? { status: 'withdrawn' } : this.attempt(to, message, lateSuccess))),
+    );
     const tail = run.catch(() => undefined);
     this.chains.set(key, tail);
     void tail.finally(() => {

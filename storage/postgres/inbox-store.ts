@@ -127,8 +127,14 @@ export class PostgresInboxStore implements InboxStore {
     );
   }
 
-  async release(owner: string): Promise<number> {
-    const { rowCount } = await query(this.pool, `UPDATE inbox SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = $1 AND status = 'pending'`, [owner]);
+  async release(owner: string, ids?: number[]): Promise<number> {
+    if (ids?.length === 0) return 0;
+    const { rowCount } = await query(
+      this.pool,
+      `UPDATE inbox SET claimed_by = NULL, lease_until = NULL
+       WHERE claimed_by = $1 AND status = 'pending' AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))`,
+      [owner, ids ?? null],
+    );
     return rowCount ?? 0;
   }
 

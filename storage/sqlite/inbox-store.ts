@@ -97,7 +97,10 @@ export class SqliteInboxStore implements InboxStore {
     this.retryRow = db.prepare(
       `UPDATE inbox SET claimed_by = NULL, lease_until = ?, error = ? WHERE id = ? AND claimed_by = ? AND status = 'pending'`,
     );
-    this.releaseRows = db.prepare(`UPDATE inbox SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ? AND status = 'pending'`);
+    this.releaseRows = db.prepare(
+      `UPDATE inbox SET claimed_by = NULL, lease_until = NULL
+       WHERE claimed_by = @owner AND status = 'pending' AND (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids)))`,
+    );
     this.pruneRows = db.prepare(`DELETE FROM inbox WHERE status <> 'pending' AND processed_at < ?`);
   }
 
@@ -141,8 +144,9 @@ export class SqliteInboxStore implements InboxStore {
     this.retryRow.run(notBefore.toISOString(), error, id, owner);
   }
 
-  async release(owner: string): Promise<number> {
-    return this.releaseRows.run(owner).changes;
+  async release(owner: string, ids?: number[]): Promise<number> {
+    if (ids?.length === 0) return 0;
+    return this.releaseRows.run({ owner, ids: ids ? JSON.stringify(ids) : null }).changes;
   }
 
   async markDone(id: number, outcome: string, at: Date): Promise<void> {
