@@ -79,6 +79,8 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     receiver: core,
     secrets: storage.secrets,
     loopbackOnly: LOOPBACK.has(config.HOST),
+    // Redis when configured, else the database's advisory locks (in-process with SQLite).
+    lock: coordination.lock ?? storage.locks,
   };
   const channels: Record<string, ChannelHandle> = {};
   channels.webchat = setupWebchat({ ...ctx, logger: logger.child({ channel: 'webchat' }) }, {

@@ -12,6 +12,7 @@ import type { AuditStore } from './audit-store.ts';
 import type { FaqStore } from './faq-store.ts';
 import type { ReportStore } from './report-store.ts';
 import { isPostgresUrl } from './postgres/database.ts';
+import { ProcessLock, type SharedLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
 import { SqliteConversationStore } from './sqlite/conversation-store.ts';
 import { openSqlite } from './sqlite/database.ts';
@@ -52,6 +53,8 @@ export interface Storage {
   faqs: FaqStore;
   /** Read-only report queries over turns and escalations. */
   reports: ReportStore;
+  /** Locks across the instances sharing this database (in-process for SQLite). */
+  locks: SharedLock;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     faqs: new SqliteFaqStore(db),
     // Reads the turns and escalations tables: created after their stores.
     reports: new SqliteReportStore(db),
+    locks: new ProcessLock(),
     close: async () => {
       db.close();
     },

@@ -108,6 +108,8 @@ export interface ChannelSetupContext {
   secrets: SecretStore;
   /** True when the HTTP server listens on loopback only (development). */
   loopbackOnly: boolean;
+  /** A lock across instances (Redis or PostgreSQL), for work such as Zalo's token refresh. */
+  lock?: import('../../storage/shared-lock.ts').SharedLock;
 }
 
 /** A channel that is running. */

@@ -49,6 +49,7 @@ export function setupZalo(ctx: ChannelSetupContext): ChannelHandle | undefined {
     secrets: ctx.secrets,
     seed: { accessToken: config.ZALO_ACCESS_TOKEN, refreshToken: config.ZALO_REFRESH_TOKEN },
     logger,
+    lock: ctx.lock,
   });
   logger.info({ channel: 'zalo', webhook: ZALO_WEBHOOK_PATH }, 'zalo: channel enabled');
   return { sender: new ZaloSender(client, logger) };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { ChannelSendError, type SecretStore } from '../core/types.ts';
+import type { SharedLock } from '../../storage/shared-lock.ts';
 import { ZaloTokens, type RefreshedTokens } from './tokens.ts';
 
 /**
@@ -33,6 +34,8 @@ export interface ZaloOaClientOptions {
   logger: Logger;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
+  /** Held around token refreshes, across instances when shared. */
+  lock?: SharedLock;
 }
 
 /** Error codes that mean "the access token is invalid or expired" (-201 is reported as one too). */
@@ -100,6 +103,7 @@ export class ZaloOaClient {
       seed: options.seed,
       refresh: (refreshToken) => this.refreshAccessToken(refreshToken),
       logger: options.logger,
+      lock: options.lock,
     });
   }
 
@@ -149,7 +153,8 @@ export class ZaloOaClient {
     }
     const err = oauthErrorSchema.safeParse(json);
     const detail = err.success ? [err.data.error, err.data.error_name, err.data.error_description ?? err.data.error_reason].filter((x) => x !== undefined).join(' ') : '';
-    this.logger.error({ httpStatus: res.status, detail }, 'zalo: token refresh failed');
+    // Not yet an operator problem: another instance may have spent this token (see ZaloTokens).
+    this.logger.warn({ httpStatus: res.status, detail }, 'zalo: token refresh refused');
     // A refused refresh token stays refused: an operator must authorise the app again.
     throw new ChannelSendError(
       `Không làm mới được token Zalo; cần cấp lại quyền cho ứng dụng / Zalo token refresh failed, re-authorise the app (${detail || `HTTP ${res.status}`})`,

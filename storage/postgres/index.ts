@@ -1,6 +1,7 @@
 import type { Storage } from '../index.ts';
 import { PostgresAuditStore } from './audit-store.ts';
 import { PostgresConversationStore } from './conversation-store.ts';
+import { PostgresAdvisoryLock } from './advisory-lock.ts';
 import { openPostgresPool } from './database.ts';
 import { PostgresEscalationStore } from './escalation-store.ts';
 import { PostgresFaqStore } from './faq-store.ts';
@@ -57,6 +58,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       faqs: await PostgresFaqStore.open(pool),
       // Reads the turns and escalations tables: opened after their stores.
       reports: await PostgresReportStore.open(pool),
+      locks: new PostgresAdvisoryLock(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.

@@ -2,7 +2,9 @@ import { Redis } from 'ioredis';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../../app/config.ts';
 import { createMemoryHub, type WebchatHub } from '../../bots/webchat/hub.ts';
+import type { SharedLock } from '../shared-lock.ts';
 import { createRateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
+import { RedisLock } from './redis-lock.ts';
 import { createRedisWebchatHub } from './webchat-hub.ts';
 
 /**
@@ -15,6 +17,8 @@ export interface Coordination {
   rateLimiter(opts: RateLimiterOptions): RateLimiterAbstract;
   /** Delivers web chat messages to event streams held by any instance (with Redis). */
   webchatHub: WebchatHub;
+  /** A lock across instances (with Redis); without Redis the storage's own (`Storage.locks`) is used. */
+  lock?: SharedLock;
   close(): Promise<void>;
 }
 
@@ -67,6 +71,7 @@ export async function openCoordination(
       backend: 'redis',
       rateLimiter: (o) => createRateLimiter(o, commands),
       webchatHub,
+      lock: new RedisLock(commands),
       async close() {
         await webchatHub.close();
         await Promise.all([sub.quit().catch(() => sub.disconnect()), commands.quit().catch(() => commands.disconnect())]);
