@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Runtime } from '../app/runtime.ts';
 import type { ConversationCore } from '../bots/core/conversation-core.ts';
 import { auditModule } from './audit/routes.ts';
+import { deliveriesModule } from './deliveries/routes.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { LoginThrottle, type RateLimiterFactory } from './auth/login-throttle.ts';
@@ -164,6 +165,7 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
     usersModule({ users, sessions, throttle, audit, clock }),
     auditModule(runtime.storage.audit),
     escalationsModule({ core, escalations, conversations, users, audit, logger, clock, live, hooks: options.hooks }),
+    deliveriesModule({ outbox: runtime.storage.outbox, core, audit, clock }),
   ];
   const all = [...own, ...modules];
   const openapi = buildOpenApiDocument(all);
