@@ -19,6 +19,7 @@ import { InboxView } from './escalations/view.ts';
 import { apiErrorHandler, apiNotFound, noStore } from './http.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.ts';
 import type { AdminDeps, AdminModule } from './types.ts';
+import type { LiveEventBus } from '../storage/redis/live-events-bus.ts';
 import { usersModule } from './users/routes.ts';
 
 export { requireRole } from './auth/middleware.ts';
@@ -55,6 +56,8 @@ export interface AdminOptions {
    * the shared one, e.g. `(o) => coordination.rateLimiter(o)` (storage/redis/coordination.ts).
    */
   rateLimiter?: RateLimiterFactory;
+  /** Live events across instances (`Coordination.liveEvents`, with Redis). */
+  liveEvents?: LiveEventBus;
 }
 
 /** The mounted console. */
@@ -147,6 +150,7 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
     decorate: (e) => new InboxView(conversations, clock()).item(e),
     logger,
     heartbeatMs: options.heartbeatMs,
+    bus: options.liveEvents,
   });
   const httpsPublicUrl = config.LOA_PUBLIC_URL?.startsWith('https:') ?? false;
 

@@ -103,6 +103,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps)], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
+    liveEvents: coordination.liveEvents,
     announceGeneratedAdmin: ctx.loopbackOnly
       ? (email, password) =>
           process.stderr.write(

@@ -3,6 +3,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../../app/config.ts';
 import { createMemoryHub, type WebchatHub } from '../../bots/webchat/hub.ts';
 import type { SharedLock } from '../shared-lock.ts';
+import { createRedisLiveEventBus, type LiveEventBus } from './live-events-bus.ts';
 import { createRateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
 import { RedisLock } from './redis-lock.ts';
 import { createRedisWebchatHub } from './webchat-hub.ts';
@@ -19,6 +20,8 @@ export interface Coordination {
   webchatHub: WebchatHub;
   /** A lock across instances (with Redis); without Redis the storage's own (`Storage.locks`) is used. */
   lock?: SharedLock;
+  /** Console live events across instances (with Redis); without it each instance's console sees its own. */
+  liveEvents?: LiveEventBus;
   close(): Promise<void>;
 }
 
@@ -66,14 +69,17 @@ export async function openCoordination(
   try {
     subscriber = await connect(url, 'loa-subscriber', opts.onError);
     const webchatHub = await createRedisWebchatHub({ publisher: commands, subscriber, onError: opts.onError });
+    const liveEvents = await createRedisLiveEventBus({ publisher: commands, subscriber, onError: opts.onError });
     const sub = subscriber;
     return {
       backend: 'redis',
       rateLimiter: (o) => createRateLimiter(o, commands),
       webchatHub,
       lock: new RedisLock(commands),
+      liveEvents,
       async close() {
         await webchatHub.close();
+        await liveEvents.close();
         await Promise.all([sub.quit().catch(() => sub.disconnect()), commands.quit().catch(() => commands.disconnect())]);
       },
     };
