@@ -32,9 +32,10 @@ async function botStorage(backend: TestBackend): Promise<BotStorage> {
   return { inbox: await set.inbox(), outbox: await set.outbox(), conversations: await set.conversations(), escalations: await set.escalations() };
 }
 
-function core(storage: BotStorage, config: Partial<ConversationCoreOptions['config']> = {}, answerer = new TestAnswerer()): ConversationCore {
+function core(storage: BotStorage, config: Partial<ConversationCoreOptions['config']> = {}, answerer = new TestAnswerer(), clock?: () => Date): ConversationCore {
   return new ConversationCore({
     answerer,
+    clock,
     storage,
     logger: silentLogger,
     config: {
@@ -163,6 +164,31 @@ function durableWork(name: string, factory: BackendFactory, available: boolean):
       await b.start();
       await b.drain();
       expect(channelB.sent).toHaveLength(6);
+    });
+
+    it('deletes handled events and finished deliveries older than the retention period, and nothing still owed', async () => {
+      backend = await factory();
+      const storage = await botStorage(backend);
+      const channel = new TestChannel('telegram');
+      const first = core(storage);
+      first.registerSender(channel);
+      await first.start();
+      for (let i = 0; i < 3; i++) await first.receive(incoming({ text: QUESTION, userId: `old-${i}` }));
+      await first.drain();
+      await first.stop();
+      const owed = await storage.outbox.enqueue({ key: 'owed', recipient: { channel: 'zalo', userId: 'z', address: {} }, message: { kind: 'notice', text: 'chưa gửi' } }, new Date());
+      expect((await storage.outbox.countByStatus()).sent).toBe(3);
+
+      // Ten days later, with a retention of one week (and no Zalo sender, so the owed message waits).
+      const ten = Date.now() + 10 * 86_400_000;
+      const later = core(storage, { durability: { retentionMs: 7 * 86_400_000 } }, new TestAnswerer(), () => new Date(ten));
+      cores.push(later);
+      await later.start();
+      expect(await storage.outbox.countByStatus()).toMatchObject({ sent: 0 });
+      expect(await storage.outbox.get(owed.id)).toBeDefined();
+      for (let id = 1; id <= 3; id++) expect(await storage.inbox.get(id)).toBeUndefined();
+      // The conversation turns (reports, history) are not the outbox's to delete.
+      expect(await storage.conversations.recentTurns('telegram', 'old-0', 5)).toHaveLength(1);
     });
 
     it('keeps an event whose handling hit a database error and handles it later, once', async () => {
