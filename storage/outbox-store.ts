@@ -80,8 +80,11 @@ export interface OutboxStore {
    * sent, even if a lease ran out meanwhile.
    */
   markSent(id: number, channelMessageIds: string[], now: Date): Promise<void>;
-  /** sending → pending, to be tried again at `nextAttemptAt`; `unknown` counts an unknown outcome. */
-  markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, opts?: { unknown?: boolean }): Promise<void>;
+  /**
+   * sending → pending, to be tried again at `nextAttemptAt`; `unknown` counts an unknown
+   * outcome, `notAttempted` takes back the claim's attempt (nothing was sent: a paused channel).
+   */
+  markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, opts?: { unknown?: boolean; notAttempted?: boolean }): Promise<void>;
   /** sending → failed (a dead letter): not tried again by itself. */
   markFailed(id: number, error: string, now: Date): Promise<void>;
   /** sending → unknown (a dead letter that may have arrived), counting the unknown outcome. */

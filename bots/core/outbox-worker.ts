@@ -100,7 +100,7 @@ export class OutboxWorker {
       const item = await this.deps.outbox.get(id);
       if (item?.status !== 'sending' || item.claimedBy !== this.deps.owner) continue;
       this.released.add(id);
-      await this.deps.outbox.markRetry(id, item.lastError ?? 'handed back at shutdown', this.deps.clock(), this.deps.clock());
+      await this.deps.outbox.markRetry(id, item.lastError ?? 'handed back at shutdown', this.deps.clock(), this.deps.clock(), { notAttempted: true });
       n += 1;
     }
     return n;
@@ -215,7 +215,7 @@ export class OutboxWorker {
   /** Stopping: the item goes back to pending for whoever runs next. */
   private async handBack(item: OutboxItem): Promise<DeliveryOutcome> {
     const now = this.deps.clock();
-    if (!this.released.has(item.id)) await this.deps.outbox.markRetry(item.id, item.lastError ?? 'handed back at shutdown', now, now);
+    if (!this.released.has(item.id)) await this.deps.outbox.markRetry(item.id, item.lastError ?? 'handed back at shutdown', now, now, { notAttempted: true });
     return { status: 'retrying', error: 'handed back at shutdown', retryInMs: 0 };
   }
 
@@ -223,7 +223,7 @@ export class OutboxWorker {
   private async deferred(item: OutboxItem, retryAt: number): Promise<DeliveryOutcome> {
     const now = this.deps.clock();
     const error = `${item.channel}: paused after repeated failures (circuit open)`;
-    await this.deps.outbox.markRetry(item.id, item.lastError ?? error, new Date(Math.max(retryAt, now.getTime())), now);
+    await this.deps.outbox.markRetry(item.id, item.lastError ?? error, new Date(Math.max(retryAt, now.getTime())), now, { notAttempted: true });
     return { status: 'retrying', error, retryInMs: Math.max(0, retryAt - now.getTime()) };
   }
 

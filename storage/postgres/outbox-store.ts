@@ -196,13 +196,13 @@ export class PostgresOutboxStore implements OutboxStore {
     );
   }
 
-  async markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, opts: { unknown?: boolean } = {}): Promise<void> {
+  async markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, opts: { unknown?: boolean; notAttempted?: boolean } = {}): Promise<void> {
     await query(
       this.pool,
       `UPDATE outbox SET status = 'pending', last_error = $1, next_attempt_at = $2, updated_at = $3, claimed_by = NULL, lease_until = NULL,
-         unknown_outcomes = unknown_outcomes + $4
-       WHERE id = $5 AND status = 'sending'`,
-      [error, nextAttemptAt, now, opts.unknown ? 1 : 0, id],
+         unknown_outcomes = unknown_outcomes + $4, attempts = greatest(0, attempts - $5)
+       WHERE id = $6 AND status = 'sending'`,
+      [error, nextAttemptAt, now, opts.unknown ? 1 : 0, opts.notAttempted ? 1 : 0, id],
     );
   }
 

@@ -168,7 +168,7 @@ export class SqliteOutboxStore implements OutboxStore {
     );
     this.retryRow = db.prepare(
       `UPDATE outbox SET status = 'pending', last_error = ?, next_attempt_at = ?, updated_at = ?, claimed_by = NULL, lease_until = NULL,
-         unknown_outcomes = unknown_outcomes + ?
+         unknown_outcomes = unknown_outcomes + ?, attempts = max(0, attempts - ?)
        WHERE id = ? AND status = 'sending'`,
     );
     this.finalRow = db.prepare(
@@ -251,8 +251,8 @@ export class SqliteOutboxStore implements OutboxStore {
     this.sentRow.run(JSON.stringify(channelMessageIds), at, at, id);
   }
 
-  async markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, opts: { unknown?: boolean } = {}): Promise<void> {
-    this.retryRow.run(error, nextAttemptAt.toISOString(), now.toISOString(), opts.unknown ? 1 : 0, id);
+  async markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, opts: { unknown?: boolean; notAttempted?: boolean } = {}): Promise<void> {
+    this.retryRow.run(error, nextAttemptAt.toISOString(), now.toISOString(), opts.unknown ? 1 : 0, opts.notAttempted ? 1 : 0, id);
   }
 
   async markFailed(id: number, error: string, now: Date): Promise<void> {
