@@ -168,7 +168,7 @@ export async function startServerProcess(
         child.send({ type: 'stats' });
       }),
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.send({ type: 'stop' });
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
