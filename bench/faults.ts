@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +18,15 @@ import {
 import type { DoneMessage, LoadParams } from './zalo-webhook-protocol.ts';
 
 /**
- * `npm run bench -- faults [--only=latency,kill9,outage]`: durable work under faults (issue
+ * `npm run bench -- faults [--only=latency,kill9,takeover,outage]`: durable work under faults (issue
  * 9), with the real server (SQLite, sample knowledge base) and signed Zalo events from a
  * second process, as `bench/zalo-webhook.ts`, against the benchmark's fake Zalo API.
  *
  * - latency: the fake answers every send in 150 ms; 300 events/s for 15 s;
  * - kill9: 200 events/s for 10 s; the server is killed (SIGKILL) after 4 s and started
  *   again on the same data directory when the load ends;
+ * - takeover: the same against the first of two instances over one PostgreSQL schema; the
+ *   second, already running, takes the dead one's work over;
  * - outage: the fake answers 503 for 30 s, then hangs for 30 s, then recovers; 100
  *   events/s for 20 s from the start of the outage.
  *
@@ -75,6 +79,20 @@ async function waitForAnswers(fake: BenchZaloFake, acked: Set<string>, timeoutS:
   }
 }
 
+const COUNTS_SQL = `SELECT coalesce(sum(unknown_outcomes), 0)::int AS unknown, count(*) FILTER (WHERE status IN ('failed', 'unknown'))::int AS dead FROM outbox`;
+
+/** The same counts from a PostgreSQL schema. */
+async function postgresCounts(url: string): Promise<{ unknown: number; deadLetters: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ unknown: number; dead: number }>(COUNTS_SQL);
+    return { unknown: rows[0].unknown, deadLetters: rows[0].dead };
+  } finally {
+    await client.end();
+  }
+}
+
 /** What Loa's outbox says: unknown outcomes counted and dead letters (read after the server stopped). */
 function outboxCounts(dataDir: string): { unknown: number; deadLetters: number } {
   const db = new Database(join(dataDir, 'data', 'loa.sqlite'), { readonly: true });
@@ -88,7 +106,14 @@ function outboxCounts(dataDir: string): { unknown: number; deadLetters: number }
   }
 }
 
-function tally(name: string, fake: BenchZaloFake, done: DoneMessage, loadEndedAt: number, dataDir: string, note: string): Outcome {
+function tally(
+  name: string,
+  fake: BenchZaloFake,
+  done: DoneMessage,
+  loadEndedAt: number,
+  counts: { unknown: number; deadLetters: number },
+  note: string,
+): Outcome {
   const acked = new Set(done.acked);
   const parts = new Map<string, number>();
   const answered = new Set<string>();
@@ -104,7 +129,7 @@ function tally(name: string, fake: BenchZaloFake, done: DoneMessage, loadEndedAt
   }
   const firstSend = done.sends.reduce((m, [, t]) => Math.min(m, t), Infinity);
   const twice = [...parts.values()].reduce((n, c) => n + (c - 1), 0);
-  const { unknown, deadLetters } = outboxCounts(dataDir);
+  const { unknown, deadLetters } = counts;
   return {
     name,
     acked: acked.size,
@@ -151,7 +176,7 @@ async function latency(): Promise<Outcome> {
     await waitForAnswers(fake, new Set(done.acked), 90);
     await server.stop();
     fake.arrivals.splice(0, from);
-    return tally('latency: fake API answers in 150 ms, 300 events/s × 15 s', fake, done, ended, dataDir, '');
+    return tally('latency: fake API answers in 150 ms, 300 events/s × 15 s', fake, done, ended, outboxCounts(dataDir), '');
   });
 }
 
@@ -167,7 +192,7 @@ async function kill9(): Promise<Outcome> {
     const upS = (now() - restartedAt) / 1000;
     await waitForAnswers(fake, new Set(done.acked), 90);
     await again.stop();
-    return tally('kill9: 200 events/s × 10 s, SIGKILL after 4 s, restarted after the load', fake, done, ended, dataDir, `restart took ${upS.toFixed(1)} s (in the drain time)`);
+    return tally('kill9: 200 events/s × 10 s, SIGKILL after 4 s, restarted after the load', fake, done, ended, outboxCounts(dataDir), `restart took ${upS.toFixed(1)} s (in the drain time)`);
   });
 }
 
@@ -187,11 +212,51 @@ async function outage(): Promise<Outcome> {
     const ended = now();
     await waitForAnswers(fake, new Set(done.acked), 120);
     await server.stop();
-    return tally('outage: 503 for 30 s, then hanging for 30 s; 100 events/s × 20 s', fake, done, ended, dataDir, `drain counted from the end of the outage; ${fake.faulted} requests failed or hung`);
+    return tally('outage: 503 for 30 s, then hanging for 30 s; 100 events/s × 20 s', fake, done, ended, outboxCounts(dataDir), `drain counted from the end of the outage; ${fake.faulted} requests failed or hung`);
   });
 }
 
-const SCENARIOS: Record<string, () => Promise<Outcome>> = { latency, kill9, outage };
+/** PostgreSQL for the two-instance scenario: `LOA_BENCH_DATABASE_URL`, or the local test server. */
+const BENCH_DATABASE_URL = process.env.LOA_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+/**
+ * Two instances over one PostgreSQL schema; the load goes to A, which is killed mid-burst
+ * and not restarted: B, already running, takes A's work over when A's leases run out.
+ */
+async function takeover(): Promise<Outcome> {
+  const schema = `loa_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: BENCH_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const url = new URL(BENCH_DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const env = { DATABASE_URL: url.toString(), LOA_WORK_LEASE_S: '5' };
+  try {
+    return await scenario(20, env, async ({ fake, server: a, restart: startB }) => {
+      const b = await startB();
+      const load = runLoadProcess(LOAD(a.url, 't', 200, 10));
+      await new Promise((r) => setTimeout(r, 4_000));
+      a.child.kill('SIGKILL');
+      const done = await load;
+      const ended = now();
+      await waitForAnswers(fake, new Set(done.acked), 90);
+      await b.stop();
+      return tally(
+        'takeover (PostgreSQL): two instances, 200 events/s × 10 s to A, A killed after 4 s, B takes over',
+        fake,
+        done,
+        ended,
+        await postgresCounts(url.toString()),
+        'no restart: B is already running',
+      );
+    });
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  }
+}
+
+const SCENARIOS: Record<string, () => Promise<Outcome>> = { latency, kill9, takeover, outage };
 
 function format(rows: Outcome[]): string {
   const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
