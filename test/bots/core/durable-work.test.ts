@@ -191,6 +191,33 @@ function durableWork(name: string, factory: BackendFactory, available: boolean):
       expect(await storage.conversations.recentTurns('telegram', 'old-0', 5)).toHaveLength(1);
     });
 
+    it('does not send again a message the channel accepted when recording it failed', async () => {
+      backend = await factory();
+      const real = await botStorage(backend);
+      let failing = true;
+      const outbox = Object.create(real.outbox) as BotStorage['outbox'];
+      outbox.markSent = async (id, ids, now) => {
+        if (failing) throw new Error('connection terminated unexpectedly');
+        return real.outbox.markSent(id, ids, now);
+      };
+      const storage: BotStorage = { ...real, outbox };
+      const channel = new TestChannel('telegram');
+      // Short leases: without the record kept in memory, another sweep would take the item over and send it again.
+      const c = core(storage, { durability: { leaseMs: 300, sweepMs: 50 } });
+      cores.push(c);
+      c.registerSender(channel);
+      await c.start();
+      await c.receive(incoming({ text: QUESTION }));
+      await until(() => channel.sent.length === 1);
+      // Longer than the in-line retries of the record and several leases.
+      await new Promise((r) => setTimeout(r, 3_500));
+      expect((await real.outbox.countByStatus()).sending).toBe(1);
+      failing = false;
+      await until(async () => (await real.outbox.countByStatus()).sent === 1);
+      expect(channel.sent).toHaveLength(1);
+      expect(channel.attempts).toBe(1);
+    });
+
     it('keeps an event whose handling hit a database error and handles it later, once', async () => {
       backend = await factory();
       const real = await botStorage(backend);
