@@ -148,10 +148,13 @@ export class SqliteOutboxStore implements OutboxStore {
     this.pendingRows = db.prepare(`SELECT * FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at, id LIMIT ?`);
     this.latestReplyRow = db.prepare(`SELECT * FROM outbox WHERE escalation_id = ? AND kind = 'spokesperson_reply' ORDER BY id DESC LIMIT 1`);
     this.claimable = db.prepare(`SELECT id, status FROM outbox WHERE id = @id AND (status = 'pending' OR ${EXPIRED})`);
+    // Two index range scans (status, next_attempt_at) rather than one OR that scans the table.
     this.dueRows = db.prepare(
-      `SELECT id, status FROM outbox
-       WHERE ((status = 'pending' AND next_attempt_at <= @now) OR ${EXPIRED})
-         AND (@channels IS NULL OR channel IN (SELECT value FROM json_each(@channels)))
+      `SELECT id, status, next_attempt_at FROM (
+         SELECT id, status, next_attempt_at, channel FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
+         UNION ALL
+         SELECT id, status, next_attempt_at, channel FROM outbox WHERE ${EXPIRED})
+       WHERE @channels IS NULL OR channel IN (SELECT value FROM json_each(@channels))
        ORDER BY next_attempt_at, id LIMIT @limit`,
     );
     this.claimRow = db.prepare(
