@@ -42,7 +42,7 @@ export const configSchema = z.object({
   LOA_MAX_FILE_MB: z.coerce.number().positive().default(50),
   /** Storage backend: embedded SQLite (default) or PostgreSQL. */
   DATABASE_URL: optionalString,
-  /** Redis for cross-instance queues, rate limits and fan-out (optional). */
+  /** Redis for cross-instance rate limits, fan-out, live events and locks (optional). */
   REDIS_URL: optionalString,
   /** Optional embeddings: 'corpus' (default, built from the corpus), 'transformers' (local model folder) or 'openai' (OpenAI-compatible endpoint). */
   LOA_EMBEDDINGS: z.enum(['corpus', 'transformers', 'openai', 'none']).default('corpus'),
