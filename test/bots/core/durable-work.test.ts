@@ -218,6 +218,42 @@ function durableWork(name: string, factory: BackendFactory, available: boolean):
       expect(channel.attempts).toBe(1);
     });
 
+    it('settles a timed-out send by its late answer instead of sending it again, and holds unknown outcomes when told to', async () => {
+      backend = await factory();
+      const storage = await botStorage(backend);
+      // Every send is answered after 300 ms; Loa waits only 100 ms.
+      const slow = new TestChannel('telegram');
+      slow.onSend = () => new Promise((r) => setTimeout(r, 300));
+      const resend = core(storage, { send: { timeoutMs: 100 }, delivery: { onUnknown: 'resend', unknownResendAfterMs: 2_000 } });
+      cores.push(resend);
+      resend.registerSender(slow);
+      const unknowns: number[] = [];
+      resend.events.on('message.unknown', (e) => unknowns.push(e.outboxId));
+      await resend.start();
+      await resend.receive(incoming({ text: QUESTION, userId: 'late-1' }));
+      await until(async () => (await storage.outbox.countByStatus()).sent === 1);
+      expect(unknowns).toHaveLength(1);
+      expect(await storage.outbox.get(unknowns[0])).toMatchObject({ status: 'sent', unknownOutcomes: 1 });
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(slow.attempts).toBe(1);
+      await resend.stop();
+
+      // `hold`: a send that never answers becomes an `unknown` dead letter, not resent.
+      const hanging = new FreezingChannel(0);
+      const hold = core(storage, { send: { timeoutMs: 100 }, delivery: { onUnknown: 'hold', unknownResendAfterMs: 50 } });
+      cores.push(hold);
+      hold.registerSender(hanging);
+      await hold.start();
+      await hold.receive(incoming({ text: QUESTION, userId: 'late-2' }));
+      await until(async () => (await storage.outbox.countByStatus()).unknown === 1);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(hanging.hanging).toBe(1);
+      const [dead] = await storage.outbox.deadLetters({ limit: 5 });
+      expect(dead).toMatchObject({ status: 'unknown', unknownOutcomes: 1, lastError: expect.stringContaining('no answer from the channel within 100 ms') });
+      const [turn] = await storage.conversations.recentTurns('telegram', 'late-2', 1);
+      expect(turn.deliveryError).toContain('outcome unknown');
+    });
+
     it('keeps an event whose handling hit a database error and handles it later, once', async () => {
       backend = await factory();
       const real = await botStorage(backend);
