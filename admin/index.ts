@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Runtime } from '../app/runtime.ts';
 import type { ConversationCore } from '../bots/core/conversation-core.ts';
 import { auditModule } from './audit/routes.ts';
+import { deliveriesModule } from './deliveries/routes.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { LoginThrottle, type RateLimiterFactory } from './auth/login-throttle.ts';
@@ -18,6 +19,7 @@ import { InboxView } from './escalations/view.ts';
 import { apiErrorHandler, apiNotFound, noStore } from './http.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.ts';
 import type { AdminDeps, AdminModule } from './types.ts';
+import type { LiveEventBus } from '../storage/redis/live-events-bus.ts';
 import { usersModule } from './users/routes.ts';
 
 export { requireRole } from './auth/middleware.ts';
@@ -54,6 +56,8 @@ export interface AdminOptions {
    * the shared one, e.g. `(o) => coordination.rateLimiter(o)` (storage/redis/coordination.ts).
    */
   rateLimiter?: RateLimiterFactory;
+  /** Live events across instances (`Coordination.liveEvents`, with Redis). */
+  liveEvents?: LiveEventBus;
 }
 
 /** The mounted console. */
@@ -146,6 +150,7 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
     decorate: (e) => new InboxView(conversations, clock()).item(e),
     logger,
     heartbeatMs: options.heartbeatMs,
+    bus: options.liveEvents,
   });
   const httpsPublicUrl = config.LOA_PUBLIC_URL?.startsWith('https:') ?? false;
 
@@ -164,6 +169,7 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
     usersModule({ users, sessions, throttle, audit, clock }),
     auditModule(runtime.storage.audit),
     escalationsModule({ core, escalations, conversations, users, audit, logger, clock, live, hooks: options.hooks }),
+    deliveriesModule({ outbox: runtime.storage.outbox, core, audit, clock }),
   ];
   const all = [...own, ...modules];
   const openapi = buildOpenApiDocument(all);

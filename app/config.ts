@@ -43,7 +43,7 @@ export const configSchema = z.object({
   LOA_MAX_FILE_MB: z.coerce.number().positive().default(50),
   /** Storage backend: embedded SQLite (default) or PostgreSQL. */
   DATABASE_URL: optionalString,
-  /** Redis for cross-instance queues, rate limits and fan-out (optional). */
+  /** Redis for cross-instance rate limits, fan-out, live events and locks (optional). */
   REDIS_URL: optionalString,
   /** PostgreSQL cancels a statement running longer than this; the client gives up 2 s later (a partition). */
   LOA_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
@@ -83,6 +83,18 @@ export const configSchema = z.object({
   LOA_LLM_API_KEY: optionalString,
   /** Citizen messages the conversation core works on at once (per instance). */
   LOA_PIPELINE_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** Messages sent at once per channel (per instance), apart from the answering slots. */
+  LOA_SEND_CONCURRENCY: z.coerce.number().int().positive().default(64),
+  /** Longest wait for a channel's answer to one send, in milliseconds; after it the outcome is unknown. */
+  LOA_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** How long a Telegram, web chat or Bot Framework message is retried before it becomes a dead letter (Zalo: its own 48 h / 7 day windows). */
+  LOA_DELIVERY_MAX_AGE_HOURS: z.coerce.number().positive().default(24),
+  /** A send whose outcome is unknown: 'resend' it after a pause (a rare duplicate, counted) or 'hold' it as a dead letter. */
+  LOA_UNKNOWN_OUTCOME: z.enum(['resend', 'hold']).default('resend'),
+  /** How long an instance's claim on an event or message holds without renewal; a dead instance's work waits this long. */
+  LOA_WORK_LEASE_S: z.coerce.number().int().min(5).default(60),
+  /** Handled inbox events and finished deliveries are deleted after this many days (0: kept for ever). */
+  LOA_RETENTION_DAYS: z.coerce.number().min(0).default(90),
   /** Per-citizen rate limit: messages per minute. */
   LOA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   // Zalo Official Account

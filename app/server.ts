@@ -84,7 +84,14 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     answerer: runtime.answerer,
     storage,
     logger: logger.child({ module: 'core' }),
-    config: { rateLimitPerMinute: config.LOA_RATE_LIMIT_PER_MINUTE, agencyName: config.LOA_AGENCY_NAME, concurrency: config.LOA_PIPELINE_CONCURRENCY },
+    config: {
+      rateLimitPerMinute: config.LOA_RATE_LIMIT_PER_MINUTE,
+      agencyName: config.LOA_AGENCY_NAME,
+      concurrency: config.LOA_PIPELINE_CONCURRENCY,
+      send: { concurrency: config.LOA_SEND_CONCURRENCY, timeoutMs: config.LOA_SEND_TIMEOUT_MS },
+      delivery: { maxAgeMs: config.LOA_DELIVERY_MAX_AGE_HOURS * 3_600_000, onUnknown: config.LOA_UNKNOWN_OUTCOME },
+      durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000 },
+    },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
   });
 
@@ -115,6 +122,8 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     secrets: storage.secrets,
     loopbackOnly: LOOPBACK.has(config.HOST),
     metrics: metrics.channel,
+    // Redis when configured, else the database's advisory locks (in-process with SQLite).
+    lock: coordination.lock ?? storage.locks,
   };
   const channels: Record<string, ChannelHandle> = {};
   channels.webchat = setupWebchat({ ...ctx, logger: logger.child({ channel: 'webchat' }) }, {
@@ -140,6 +149,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps)], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
+    liveEvents: coordination.liveEvents,
     // Shown once by `loa serve` in its start-up banner, apart from the JSON log lines.
     announceGeneratedAdmin: ctx.loopbackOnly ? (email, password) => void (firstAdmin = { email, password }) : undefined,
   });

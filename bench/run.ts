@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- retrieval|sample|zalo ...]`: every benchmark, or the ones named. Each prints
+ * `npm run bench [-- retrieval|sample|zalo|faults ...]`: every benchmark, or the ones named. Each prints
  * its own table; numbers go to the README and the issue notes, never into tests.
  */
 const BENCHES: Record<string, () => Promise<void>> = {
   retrieval: async () => (await import('./retrieval.ts')).runRetrievalBench(),
   sample: async () => (await import('./sample-kb.ts')).runSampleKbBench(),
   zalo: async () => (await import('./zalo-webhook.ts')).runZaloWebhookBench(),
+  faults: async () => (await import('./faults.ts')).runFaultsBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

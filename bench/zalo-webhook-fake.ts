@@ -25,6 +25,22 @@ export interface Arrival {
   key: string;
   at: number;
   kind: ReplyKind;
+  /** The text's length and first characters: the same part of the same reply arriving again is a duplicate. */
+  part: string;
+}
+
+/**
+ * How the fake answers message requests now: normally, with HTTP 503 (nothing delivered),
+ * or not at all (`hang`: nothing delivered; `hang-after`: delivered, never answered).
+ */
+export type BenchFakeMode = 'ok' | '503' | 'hang' | 'hang-after';
+
+export interface BenchZaloFakeOptions {
+  appId: string;
+  appSecret: string;
+  accessToken: string;
+  /** Every message request is answered this much later (default 0). */
+  latencyMs?: number;
 }
 
 export interface BenchZaloFake {
@@ -33,6 +49,9 @@ export interface BenchZaloFake {
   readonly arrivals: Arrival[];
   /** Requests refused (bad token, malformed), for the report. */
   readonly refused: number;
+  /** Message requests answered with 503 or left hanging. */
+  readonly faulted: number;
+  mode: BenchFakeMode;
   close(): Promise<void>;
 }
 
@@ -60,16 +79,28 @@ interface SendBody {
 }
 
 /** Starts the fake on 127.0.0.1 and a free port. Tokens never expire here. */
-export async function startBenchZaloFake(opts: { appId: string; appSecret: string; accessToken: string }): Promise<BenchZaloFake> {
+export async function startBenchZaloFake(opts: BenchZaloFakeOptions): Promise<BenchZaloFake> {
   const arrivals: Arrival[] = [];
   let refused = 0;
+  let faulted = 0;
   let seq = 0;
+  const state = { mode: 'ok' as BenchFakeMode };
   const server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
       const at = epochMs();
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'POST' && path === BENCH_MESSAGE_PATH) {
+        if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+        const mode = state.mode;
+        if (mode === '503') {
+          faulted += 1;
+          return void res.writeHead(503, { 'content-type': 'text/html' }).end('<html>upstream error</html>');
+        }
+        if (mode === 'hang') {
+          faulted += 1;
+          return; // never answered; the client times out
+        }
         let parsed: SendBody | undefined;
         try {
           parsed = JSON.parse(body) as SendBody;
@@ -88,7 +119,11 @@ export async function startBenchZaloFake(opts: { appId: string; appSecret: strin
           return send(res, { error: -201, message: 'Invalid parameter' });
         }
         const key = typeof messageId === 'string' ? messageId : `user:${String(userId)}`;
-        arrivals.push({ key, at, kind: kindOf(text) });
+        arrivals.push({ key, at, kind: kindOf(text), part: `${text.length}:${text.slice(0, 40)}` });
+        if (mode === 'hang-after') {
+          faulted += 1;
+          return;
+        }
         return send(res, { error: 0, message: 'Success', data: { message_id: `zmsg-${++seq}`, quota: { quota_type: 'reply', remain: '7', total: '8' } } });
       }
       if (req.method === 'POST' && path === BENCH_TOKEN_PATH) {
@@ -105,6 +140,15 @@ export async function startBenchZaloFake(opts: { appId: string; appSecret: strin
     arrivals,
     get refused() {
       return refused;
+    },
+    get faulted() {
+      return faulted;
+    },
+    get mode() {
+      return state.mode;
+    },
+    set mode(m: BenchFakeMode) {
+      state.mode = m;
     },
     close: async () => {
       server.closeAllConnections();

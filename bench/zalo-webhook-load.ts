@@ -75,6 +75,7 @@ function percentile(sorted: number[], p: number): number {
 export async function runLoad(params: LoadParams): Promise<DoneMessage> {
   const sends: Array<[string, number]> = [];
   const ackMs: number[] = [];
+  const acked: string[] = [];
   const statusCodes: Record<string, number> = {};
   let seq = 0;
   const cpuBefore = process.cpuUsage();
@@ -95,10 +96,12 @@ export async function runLoad(params: LoadParams): Promise<DoneMessage> {
       const now = epochMs();
       sends.push([msgId, now]);
       context.sentAt = now;
+      context.msgId = msgId;
       return { ...req, body, headers: { 'content-type': 'application/json', 'x-zevent-signature': signature } };
     },
     onResponse: (status: number, _body: string, context: Context): void => {
       statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+      if (status >= 200 && status < 300 && typeof context.msgId === 'string') acked.push(context.msgId);
       if (typeof context.sentAt === 'number') ackMs.push(epochMs() - context.sentAt);
     },
   };
@@ -153,7 +156,7 @@ export async function runLoad(params: LoadParams): Promise<DoneMessage> {
     ...(autocannonLatency ? { autocannonLatencyMs: autocannonLatency } : {}),
     loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
   };
-  return { type: 'done', summary, sends, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return { type: 'done', summary, sends, acked, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 // Started as a child process: wait for the parameters, run, report, exit.

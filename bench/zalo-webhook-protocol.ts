@@ -57,6 +57,8 @@ export const doneMessageSchema = z.object({
   summary: loadSummarySchema,
   /** [msg_id, epoch ms when the request was written] for every event sent. */
   sends: z.array(z.tuple([z.string(), z.number()])),
+  /** The msg_ids the server acknowledged with 2xx (it owes each an answer). */
+  acked: z.array(z.string()).default([]),
   /** CPU time the load generator used (user + system). */
   cpuMs: z.number(),
 });

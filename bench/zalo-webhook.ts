@@ -37,10 +37,10 @@ const SERVER_ENTRY = join(HERE, 'zalo-webhook-server.ts');
 const LOAD_ENTRY = join(HERE, 'zalo-webhook-load.ts');
 const SAMPLE_QUESTIONS = join(HERE, 'data', 'sample-questions.jsonl');
 
-const APP_ID = 'bench-app';
-const APP_SECRET = 'bench-app-secret';
-const OA_SECRET_KEY = 'bench-oa-secret-key';
-const ACCESS_TOKEN = 'bench-access-token';
+export const APP_ID = 'bench-app';
+export const APP_SECRET = 'bench-app-secret';
+export const OA_SECRET_KEY = 'bench-oa-secret-key';
+export const ACCESS_TOKEN = 'bench-access-token';
 
 export interface ZaloWebhookBenchOptions {
   /** Seconds of load per measured phase (default 15). */
@@ -81,7 +81,7 @@ export interface PhaseResult {
 
 const sampleSchema = z.object({ question: z.string() });
 
-function sampleQuestions(): string[] {
+export function sampleQuestions(): string[] {
   return readFileSync(SAMPLE_QUESTIONS, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
@@ -89,12 +89,12 @@ function sampleQuestions(): string[] {
 }
 
 /** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-interface ServerProcess {
+export interface ServerProcess {
   url: string;
   child: ChildProcess;
   logFile: string;
@@ -104,8 +104,9 @@ interface ServerProcess {
 }
 
 /** Only what the server needs: whatever Loa settings the caller's shell has must not leak in. */
-function serverEnv(dataDir: string, fake: BenchZaloFake, logLevel: string): NodeJS.ProcessEnv {
+function serverEnv(dataDir: string, fake: BenchZaloFake, logLevel: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
+    ...extra,
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     PORT: '0',
@@ -122,13 +123,17 @@ function serverEnv(dataDir: string, fake: BenchZaloFake, logLevel: string): Node
   };
 }
 
-async function startServerProcess(dataDir: string, fake: BenchZaloFake, opts: { logLevel: string; profileDir?: string }): Promise<ServerProcess> {
+export async function startServerProcess(
+  dataDir: string,
+  fake: BenchZaloFake,
+  opts: { logLevel: string; profileDir?: string; env?: Record<string, string> },
+): Promise<ServerProcess> {
   const logFile = join(dataDir, 'server.log');
   const logFd = openSync(logFile, 'a');
   const nodeFlags = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
   const child = spawn(process.execPath, [...nodeFlags, RUN_TS, SERVER_ENTRY], {
     cwd: ROOT,
-    env: serverEnv(join(dataDir, 'data'), fake, opts.logLevel),
+    env: serverEnv(join(dataDir, 'data'), fake, opts.logLevel, opts.env),
     stdio: ['ignore', logFd, logFd, 'ipc'],
   });
   closeSync(logFd);
@@ -163,7 +168,7 @@ async function startServerProcess(dataDir: string, fake: BenchZaloFake, opts: { 
         child.send({ type: 'stats' });
       }),
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.send({ type: 'stop' });
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
@@ -181,7 +186,7 @@ function tail(file: string, lines = 20): string {
 }
 
 /** Runs one load phase in a child process (autocannon must not share a loop with the server or the fake). */
-function runLoadProcess(params: LoadParams): Promise<DoneMessage> {
+export function runLoadProcess(params: LoadParams): Promise<DoneMessage> {
   return new Promise((resolveDone, reject) => {
     const child = spawn(process.execPath, [RUN_TS, LOAD_ENTRY], {
       cwd: ROOT,

@@ -15,6 +15,7 @@ import type { LabelledExampleStore } from './example-store.ts';
 import type { OpsStore } from './ops-store.ts';
 import { SqliteOpsStore } from './sqlite/ops-store.ts';
 import { isPostgresUrl } from './postgres/database.ts';
+import { ProcessLock, type SharedLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
 import { SqliteConversationStore } from './sqlite/conversation-store.ts';
 import { openSqlite } from './sqlite/database.ts';
@@ -60,6 +61,8 @@ export interface Storage {
   examples: LabelledExampleStore;
   /** Read-only queue figures and a database ping, for readiness and metrics. */
   ops: OpsStore;
+  /** Locks across the instances sharing this database (in-process for SQLite). */
+  locks: SharedLock;
   close(): Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     reports: new SqliteReportStore(db),
     examples: new SqliteLabelledExampleStore(db),
     ops: new SqliteOpsStore(db),
+    locks: new ProcessLock(),
     close: async () => {
       db.close();
     },

@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { CoreEventEmitter } from '../../bots/core/events.ts';
 import type { Escalation } from '../../storage/escalation-store.ts';
+import type { LiveEventBus } from '../../storage/redis/live-events-bus.ts';
 import { activeSession } from '../auth/middleware.ts';
 import type { ActiveSession, StaffSessions } from '../auth/sessions.ts';
 import { summarize, type InboxItem } from './view.ts';
@@ -21,6 +22,8 @@ export interface LiveEventsOptions {
   logger: Logger;
   /** A comment line this often keeps proxies from closing an idle stream; default 25 s. */
   heartbeatMs?: number;
+  /** Shares events with the other instances (Redis), so a stream here sees escalations arriving there. */
+  bus?: LiveEventBus;
 }
 
 /**
@@ -28,7 +31,8 @@ export interface LiveEventsOptions {
  * and `escalation.updated` from the core is decorated once and written to every open
  * stream, in order: spokespeople and administrators get the inbox item, viewers only a
  * summary without the citizen's words. Each heartbeat re-checks the session (without
- * counting as activity), so a stream ends when its session expires or is logged out.
+ * counting as activity), so a stream ends when its session expires or is logged out. With
+ * a `bus`, events also travel to and from the other instances' streams.
  */
 export class LiveEvents {
   private readonly streams = new Set<Stream>();
@@ -38,8 +42,13 @@ export class LiveEvents {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LiveEventsOptions) {
-    const on = (name: LiveEventName) => options.events.on(name, (e) => this.publish(name, e));
+    const on = (name: LiveEventName) =>
+      options.events.on(name, (e) => {
+        this.publish(name, e);
+        options.bus?.publish(name, e);
+      });
     this.unsubscribe = [on('escalation.created'), on('escalation.updated')];
+    if (options.bus) this.unsubscribe.push(options.bus.subscribe((name, e) => this.publish(name, e)));
     this.heartbeat = setInterval(() => void this.beat(), options.heartbeatMs ?? 25_000);
     this.heartbeat.unref();
   }

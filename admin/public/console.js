@@ -13,6 +13,7 @@ import { renderDocuments } from './console-documents.js';
 import { renderReports } from './console-reports.js';
 import { renderUsers } from './console-users.js';
 import { renderAudit } from './console-audit.js';
+import { renderDeliveries } from './console-deliveries.js';
 import { renderAccount } from './console-account.js';
 
 const ALL = ['admin', 'spokesperson', 'viewer'];
@@ -26,6 +27,7 @@ const NAV = [
   { id: 'reports', path: '/admin/reports', label: 'nav.reports', roles: ALL, icon: 'M4 20V10M10 20V4M16 20v-7M22 20H2', primary: true },
   { id: 'documents', path: '/admin/documents', label: 'nav.documents', roles: ADMIN, icon: 'M6 2h8l5 5v14a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM14 2v5h5M8 13h8M8 17h8' },
   { id: 'users', path: '/admin/users', label: 'nav.users', roles: ADMIN, icon: 'M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8M22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8' },
+  { id: 'deliveries', path: '/admin/deliveries', label: 'nav.deliveries', roles: ADMIN, icon: 'M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z' },
   { id: 'audit', path: '/admin/audit', label: 'nav.audit', roles: ADMIN, icon: 'M9 5h11M9 12h11M9 19h11M4 5h.01M4 12h.01M4 19h.01' },
   { id: 'account', path: '/admin/account', label: 'nav.account', roles: ALL, icon: 'M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zM3 22a9 9 0 0 1 18 0' },
 ];
@@ -39,6 +41,7 @@ const ROUTES = [
   { re: /^\/admin\/documents\/?$/, render: renderDocuments, roles: ADMIN, nav: 'documents' },
   { re: /^\/admin\/reports\/?$/, render: renderReports, roles: ALL, nav: 'reports' },
   { re: /^\/admin\/users\/?$/, render: renderUsers, roles: ADMIN, nav: 'users' },
+  { re: /^\/admin\/deliveries\/?$/, render: renderDeliveries, roles: ADMIN, nav: 'deliveries' },
   { re: /^\/admin\/audit\/?$/, render: renderAudit, roles: ADMIN, nav: 'audit' },
   { re: /^\/admin\/account\/?$/, render: renderAccount, roles: ALL, nav: 'account' },
 ];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
@@ -9,12 +10,15 @@ import type { BotStorage } from '../../storage/index.ts';
 import type { PipelineContext } from './context.ts';
 import { CoreEventEmitter } from './events.ts';
 import { handleMessage } from './handle-message.ts';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicyConfig } from './delivery-policy.ts';
 import { DEFAULT_HISTORY_POLICY, type HistoryPolicy } from './history.ts';
 import { spokespersonReplyText } from './messages.ts';
 import { OutboxWorker, type DeliveryOutcome } from './outbox-worker.ts';
 import { recipientInput, recordIncoming } from './pipeline/record-incoming.ts';
 import { RateLimit } from './pipeline/rate-limit.ts';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy.ts';
+import { DEFAULT_SEND_POOL, type SendPoolOptions } from './send-pool.ts';
+import { Sweeper } from './sweeper.ts';
 import type { ChannelSender, IncomingMessage, MessageReceiver, OutgoingMessage, Recipient } from './types.ts';
 import { WorkTracker } from './work-tracker.ts';
 import { Slots } from './slots.ts';
@@ -35,6 +39,12 @@ export interface ConversationCoreOptions {
      * burst starts every pipeline together and webhook acknowledgements wait behind all of them.
      */
     concurrency?: number;
+    /** Channel windows and what to do with unknown outcomes (`LOA_DELIVERY_MAX_AGE_HOURS`, `LOA_UNKNOWN_OUTCOME`). */
+    delivery?: Partial<DeliveryPolicyConfig>;
+    /** Each channel's send pool (`LOA_SEND_CONCURRENCY`, `LOA_SEND_TIMEOUT_MS`). */
+    send?: Partial<SendPoolOptions>;
+    /** Durable work: claims, the sweeper, retention. */
+    durability?: Partial<DurabilityOptions>;
   };
   /** Time source for timestamps and history windows (tests pass a fixed one). */
   clock?: () => Date;
@@ -44,6 +54,24 @@ export interface ConversationCoreOptions {
    */
   rateLimiter?: RateLimiterAbstract;
 }
+
+/** How this instance shares durable work with the others. */
+export interface DurabilityOptions {
+  /** This instance's id, recorded with its claims (default: host, process id and a random part). */
+  instanceId: string;
+  /** How long a claim holds without renewal; a dead instance's work waits this long (default 60 s). */
+  leaseMs: number;
+  /** Time between sweeps: lease renewal, claiming waiting work, retention (default 2 s). */
+  sweepMs: number;
+  /** Inbox events held in memory at most; the rest wait in the database for any instance (default 2,000). */
+  inboxBacklog: number;
+  /** Handling attempts before an event is given up on (default 8). */
+  inboxMaxAttempts: number;
+  /** Handled events and finished deliveries are deleted after this long (`LOA_RETENTION_DAYS`; 0: kept). */
+  retentionMs: number;
+}
+
+const DAY = 86_400_000;
 
 /** What a reply or proactive message came to. `willRetry`: it failed for now, and the outbox tries again. */
 export interface DeliveryResult {
@@ -72,6 +100,8 @@ function toResult(outcome: DeliveryOutcome): DeliveryResult {
       return { delivered: false, error: outcome.error, willRetry: true };
     case 'failed':
       return { delivered: false, error: outcome.error };
+    case 'unknown':
+      return { delivered: false, error: `outcome unknown: ${outcome.error}` };
     case 'not_pending':
       return outcome.current === 'sent'
         ? { delivered: true }
@@ -103,10 +133,16 @@ export class ConversationCore implements MessageReceiver {
   private readonly tracker = new WorkTracker();
   private readonly worker: OutboxWorker;
   private readonly pipeline: PipelineContext;
-  /** Inbox items queued in this process, so a resumed item is not queued twice. */
+  /** Inbox items claimed and queued in this process (their leases are renewed), so none is queued twice. */
   private readonly queued = new Set<number>();
+  /** Of those, the ones being handled right now. */
+  private readonly started = new Set<number>();
   private state: 'idle' | 'running' | 'stopped' = 'idle';
   private readonly slots: Slots;
+  private readonly durability: DurabilityOptions;
+  private readonly sweeper: Sweeper;
+  private lastPrune = 0;
+  private lastRenew = 0;
 
   constructor(options: ConversationCoreOptions) {
     this.stores = options.storage;
@@ -115,6 +151,16 @@ export class ConversationCore implements MessageReceiver {
     this.agencyName = options.config.agencyName;
     this.events = new CoreEventEmitter(this.logger);
     this.slots = new Slots(options.config.concurrency ?? 4);
+    this.durability = {
+      instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      leaseMs: 60_000,
+      sweepMs: 2_000,
+      inboxBacklog: 2_000,
+      inboxMaxAttempts: 8,
+      retentionMs: 0,
+      ...options.config.durability,
+    };
+    this.sweeper = new Sweeper(() => this.sweep(), this.durability.sweepMs, this.logger);
     this.worker = new OutboxWorker({
       outbox: this.stores.outbox,
       conversations: this.stores.conversations,
@@ -123,7 +169,11 @@ export class ConversationCore implements MessageReceiver {
       logger: this.logger,
       clock: this.clock,
       policy: { ...DEFAULT_RETRY_POLICY, ...options.config.retry },
+      delivery: { ...DEFAULT_DELIVERY_POLICY, ...options.config.delivery },
+      pool: { ...DEFAULT_SEND_POOL, ...options.config.send },
       tracker: this.tracker,
+      owner: this.durability.instanceId,
+      leaseMs: this.durability.leaseMs,
     });
     this.pipeline = {
       stores: this.stores,
@@ -138,6 +188,11 @@ export class ConversationCore implements MessageReceiver {
     };
   }
 
+  /** This instance's id, as recorded with its claims. */
+  get instanceId(): string {
+    return this.durability.instanceId;
+  }
+
   /** Adds (or replaces) the sender of a channel. */
   registerSender(sender: ChannelSender): void {
     this.worker.registerSender(sender);
@@ -145,44 +200,73 @@ export class ConversationCore implements MessageReceiver {
 
   /**
    * Stores the event and returns; the answer is worked out in the background, so a webhook
-   * can acknowledge at once. A re-delivered event resolves `{ duplicate: true }` and is
-   * otherwise ignored. Before `start()` events are stored but wait. Throws
-   * `InvalidIncomingMessageError` for an event that breaks the contract.
+   * can acknowledge at once. While running, the event is stored already claimed by this
+   * instance. A re-delivered event resolves `{ duplicate: true }` and is otherwise ignored.
+   * Before `start()` events are stored but wait. Throws `InvalidIncomingMessageError` for an
+   * event that breaks the contract.
    */
   async receive(message: IncomingMessage): Promise<{ duplicate: boolean }> {
-    const result = await recordIncoming(this.stores.inbox, message, this.clock());
+    const claim = this.state === 'running' && this.queued.size < this.durability.inboxBacklog ? this.inboxLease() : undefined;
+    const result = await recordIncoming(this.stores.inbox, message, this.clock(), claim);
     if (result.duplicate) {
       this.logger.debug({ channel: message.channel, channelMessageId: message.channelMessageId }, 'duplicate delivery ignored');
       return { duplicate: true };
     }
-    if (this.state === 'running') this.enqueue(result.item);
+    if (claim) this.enqueue(result.item);
     return { duplicate: false };
   }
 
-  /** Starts handling: resumes inbox events not handled and outbox messages not sent before a restart. */
+  /**
+   * Starts handling: the sweeper claims inbox events and outbox messages nobody holds
+   * (waiting, or left by a stopped or dead instance once its lease ran out), now and every
+   * `sweepMs`, with no cap.
+   */
   async start(): Promise<void> {
     if (this.state === 'running') return;
     this.state = 'running';
     this.tracker.resume();
-    const messages = await this.worker.resume();
-    const events = await this.stores.inbox.pending();
-    for (const item of events) this.enqueue(item);
-    if (messages || events.length) this.logger.info({ events: events.length, messages }, 'resumed unfinished work');
+    this.worker.start();
+    this.sweeper.start();
+    await this.sweeper.now();
   }
 
   /**
-   * Stops taking work: events not started yet stay in the inbox, scheduled retries stay in
-   * the outbox (both resume at the next `start()`); resolves when running work has finished.
+   * Stops taking work: events not started yet and sends not made are handed back (their
+   * claims released, so another instance takes them at once; scheduled retries stay in the
+   * outbox); resolves when running work has finished.
    */
   async stop(): Promise<void> {
+    if (this.state !== 'running') return;
     this.state = 'stopped';
+    this.worker.stop();
+    await this.sweeper.stop();
     this.tracker.pause();
+    // What has not started goes back now, so others need not wait for the work in progress.
+    const waiting = [...this.queued].filter((id) => !this.started.has(id));
+    await this.stores.inbox.release(this.instanceId, waiting).catch((err: unknown) => this.logger.warn({ err }, 'stopping: could not hand waiting events back'));
+    await this.worker.release().catch((err: unknown) => this.logger.warn({ err }, 'stopping: could not hand waiting sends back'));
     await this.tracker.idle();
+    try {
+      await this.worker.recordUnrecorded();
+    } catch (err) {
+      this.logger.error({ err, outboxIds: this.worker.unrecordedIds() }, 'stopping: sends the channel accepted could not be recorded; they may be sent again');
+    }
+    try {
+      const [events, messages] = [await this.stores.inbox.release(this.instanceId), await this.worker.release()];
+      if (events || messages) this.logger.info({ events, messages }, 'stopping: unfinished work handed back');
+    } catch (err) {
+      this.logger.warn({ err }, 'stopping: could not hand work back; others take it when the leases run out');
+    }
   }
 
   /** Resolves when every queued event is handled and every send has succeeded or given up, retries included. */
   async drain(): Promise<void> {
     await this.tracker.idle();
+  }
+
+  /** Runs one sweep now (tests, and after a burst). */
+  async sweepNow(): Promise<void> {
+    await this.sweeper.now();
   }
 
   /** Claims an escalation for an officer (exclusive) and announces the change. */
@@ -258,6 +342,10 @@ export class ConversationCore implements MessageReceiver {
       this.announce({ ok: true, escalation: (await this.stores.escalations.markDelivered(escalationId, this.clock())) ?? escalation });
       return { delivered: true };
     }
+    if (last.status === 'unknown') {
+      await this.stores.outbox.resend([last.id], this.clock());
+      return toResult(await this.tracker.run(() => this.worker.deliver(last.id)));
+    }
     if (last.status === 'failed') {
       const again = await this.stores.outbox.enqueue(
         { key: `escalation:${escalationId}:reply:${randomUUID()}`, recipient: last.recipient, message: last.message, turnId: last.turnId, escalationId },
@@ -294,25 +382,90 @@ export class ConversationCore implements MessageReceiver {
     return (await this.stores.inbox.get(Number(m[1])))?.message.channelMessageId;
   }
 
-  /** Queues an inbox event behind the same citizen's earlier ones. */
+  private inboxLease() {
+    return { owner: this.instanceId, until: new Date(this.clock().getTime() + this.durability.leaseMs) };
+  }
+
+  /** One sweep: record sends, renew leases, claim waiting work (page after page), prune. */
+  private async sweep(): Promise<void> {
+    if (this.state !== 'running') return;
+    await this.worker.recordUnrecorded();
+    // Renewed a third of a lease before it runs out, not at every sweep: fewer writes under load.
+    const now = this.clock().getTime();
+    if (now - this.lastRenew >= this.durability.leaseMs / 3) {
+      this.lastRenew = now;
+      await this.stores.inbox.renew([...this.queued], this.inboxLease());
+      await this.stores.outbox.renew(this.worker.heldIds(), this.worker.lease());
+    }
+    let claimed = 0;
+    while (this.state === 'running') {
+      const room = Math.min(200, this.durability.inboxBacklog - this.queued.size);
+      if (room <= 0) break;
+      const items = await this.stores.inbox.claimNext(this.inboxLease(), this.clock(), room);
+      for (const item of items) this.enqueue(item);
+      claimed += items.length;
+      if (items.length < room) break;
+    }
+    const messages = await this.worker.sweep();
+    if (claimed || messages) this.logger.debug({ events: claimed, messages }, 'sweep claimed waiting work');
+    await this.prune();
+  }
+
+  /** Deletes old handled events and finished deliveries, at most once an hour. */
+  private async prune(): Promise<void> {
+    const { retentionMs } = this.durability;
+    const now = this.clock().getTime();
+    if (retentionMs <= 0 || now - this.lastPrune < 3_600_000) return;
+    this.lastPrune = now;
+    const before = new Date(now - retentionMs);
+    const events = await this.stores.inbox.prune(before);
+    const messages = await this.stores.outbox.prune(before);
+    if (events || messages) this.logger.info({ events, messages, olderThanDays: retentionMs / DAY }, 'retention: old inbox and outbox rows deleted');
+  }
+
+  /** Queues a claimed inbox event behind the same citizen's earlier ones. */
   private enqueue(item: InboxItem): void {
     if (this.queued.has(item.id)) return;
     this.queued.add(item.id);
     this.tracker.serial(`${item.channel}:${item.userId}`, async () => {
       try {
-        // Stopped before its turn came: it stays pending for the next start.
+        // Stopped before its turn came: `stop()` hands it back.
         if (this.state !== 'running') return;
         await this.slots.use(async () => {
           // Waiting for a slot may outlast a stop: re-check before doing the work.
-          if (this.state === 'running') await handleMessage(this.pipeline, item);
+          if (this.state !== 'running') return;
+          this.started.add(item.id);
+          await handleMessage(this.pipeline, item);
         });
       } catch (err) {
-        this.logger.error({ err, inboxId: item.id }, 'handling a message failed');
-        await this.stores.inbox.markFailed(item.id, err instanceof Error ? err.message : String(err), this.clock()).catch(() => undefined);
+        await this.handlingFailed(item, err);
       } finally {
         this.queued.delete(item.id);
+        this.started.delete(item.id);
       }
     });
+  }
+
+  /**
+   * A failure (often the database) must not strand the event: it is handed back with a
+   * backoff for any instance to try again, and given up on only after several attempts. If
+   * even that write fails, its lease runs out and a sweep takes it again.
+   */
+  private async handlingFailed(item: InboxItem, err: unknown): Promise<void> {
+    const error = err instanceof Error ? err.message : String(err);
+    const now = this.clock();
+    try {
+      if (item.attempts >= this.durability.inboxMaxAttempts) {
+        this.logger.error({ err, inboxId: item.id, attempts: item.attempts }, 'handling a message failed; giving up');
+        await this.stores.inbox.markFailed(item.id, error, now);
+      } else {
+        const delay = retryDelay({ ...DEFAULT_RETRY_POLICY, baseMs: 2_000 }, item.attempts);
+        this.logger.error({ err, inboxId: item.id, attempt: item.attempts, retryInMs: delay }, 'handling a message failed; will retry');
+        await this.stores.inbox.retryLater(item.id, this.instanceId, error, new Date(now.getTime() + delay));
+      }
+    } catch (e) {
+      this.logger.warn({ err: e, inboxId: item.id }, 'could not hand a failed message back; it is retried when its lease runs out');
+    }
   }
 
   private announce(change: EscalationChange): EscalationChange {

@@ -22,6 +22,8 @@ export interface CoreEvents {
   'message.sent': MessageEvent & { channelMessageIds: string[] };
   /** A send failed; `willRetry` says whether the outbox tries again. */
   'message.failed': MessageEvent & { error: string; willRetry: boolean; retryInMs?: number };
+  /** A send's outcome is unknown (it timed out after going out, or its instance died mid-send). */
+  'message.unknown': MessageEvent & { error: string; unknownOutcomes: number };
 }
 
 type Listener<T> = (payload: T) => void;

@@ -5,7 +5,6 @@ import type { PipelineContext, TurnDraft } from './context.ts';
 import { RATE_LIMITED_TEXT } from './messages.ts';
 import { enqueueReply } from './pipeline/enqueue-reply.ts';
 import { respond } from './pipeline/respond.ts';
-import type { DeliveryOutcome } from './outbox-worker.ts';
 
 /**
  * The pipeline for one citizen message, after step 1 (`pipeline/record-incoming.ts`)
@@ -17,16 +16,17 @@ import type { DeliveryOutcome } from './outbox-worker.ts';
  *    `take-action.ts` for a button pressed or a typed "2" / "xem thêm"), recorded as a
  *    conversation turn with its menu (what the citizen can press next);
  * 5. `pipeline/enqueue-reply.ts`: the reply written to the outbox;
- * 6. `outbox-worker.ts`: the reply sent, retried with backoff if the channel fails.
+ * 6. `outbox-worker.ts`: the reply sent in the channel's own send pool (not in the answering
+ *    slot), retried with backoff if the channel fails.
  *
  * Handling an event twice (after a crash) is harmless: its turn, escalation and outbox
  * item are keyed by the inbox id, so the second run resends the first run's reply.
  */
-export async function handleMessage(ctx: PipelineContext, item: InboxItem): Promise<DeliveryOutcome | undefined> {
+export async function handleMessage(ctx: PipelineContext, item: InboxItem): Promise<void> {
   const turn = (await ctx.stores.conversations.turnForInbox(item.id)) ?? (await decideAndRecord(ctx, item));
   const queued = await enqueueReply(ctx, turn, item.message.from, `inbox:${item.id}`, item.message.channelMessageId);
   await ctx.stores.inbox.markDone(item.id, turn.intent, ctx.clock());
-  return queued && ctx.outbox.deliver(queued.id);
+  if (queued) ctx.outbox.dispatch(queued.id);
 }
 
 async function decideAndRecord(ctx: PipelineContext, item: InboxItem): Promise<ConversationTurn> {

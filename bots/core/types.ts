@@ -135,6 +135,8 @@ export interface ChannelSetupContext {
   loopbackOnly: boolean;
   /** Counters a channel reports to `/metrics` (absent in tests that do not care). */
   metrics?: ChannelMetrics;
+  /** A lock across instances (Redis or PostgreSQL), for work such as Zalo's token refresh. */
+  lock?: import('../../storage/shared-lock.ts').SharedLock;
 }
 
 /** What a channel counts for operations; sends are counted by the server around `ChannelSender`. */

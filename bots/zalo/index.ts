@@ -56,6 +56,7 @@ export function setupZalo(ctx: ChannelSetupContext): ChannelHandle | undefined {
     appsecretProof: config.ZALO_APPSECRET_PROOF,
     onTokenRefresh: (outcome) => ctx.metrics?.tokenRefresh('zalo', outcome),
     logger,
+    lock: ctx.lock,
   });
   logger.info({ channel: 'zalo', webhook: ZALO_WEBHOOK_PATH }, 'zalo: channel enabled');
   return { sender: new ZaloSender(client, logger), health: () => client.health() };

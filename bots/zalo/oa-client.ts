@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { ChannelSendError, type ChannelHealth, type SecretStore } from '../core/types.ts';
+import type { SharedLock } from '../../storage/shared-lock.ts';
 import { ZaloTokens, type RefreshedTokens } from './tokens.ts';
 
 /**
@@ -41,6 +42,8 @@ export interface ZaloOaClientOptions {
   onTokenRefresh?: (outcome: 'ok' | 'failed') => void;
   /** Send `appsecret_proof` with API calls (the app setting "require appsecret_proof"); needs appSecret. */
   appsecretProof?: boolean;
+  /** Held around token refreshes, across instances when shared. */
+  lock?: SharedLock;
 }
 
 /**
@@ -116,6 +119,7 @@ export class ZaloOaClient {
       refresh: (refreshToken) => this.refreshAccessToken(refreshToken),
       logger: options.logger,
       onRefresh: options.onTokenRefresh,
+      lock: options.lock,
     });
   }
 
@@ -186,7 +190,8 @@ export class ZaloOaClient {
     }
     const err = oauthErrorSchema.safeParse(json);
     const detail = err.success ? [err.data.error, err.data.error_name, err.data.error_description ?? err.data.error_reason].filter((x) => x !== undefined).join(' ') : '';
-    this.logger.error({ httpStatus: res.status, detail }, 'zalo: token refresh failed');
+    // Not yet an operator problem: another instance may have spent this token (see ZaloTokens).
+    this.logger.warn({ httpStatus: res.status, detail }, 'zalo: token refresh refused');
     // A refused refresh token stays refused: an operator must authorise the app again.
     throw new ChannelSendError(
       `Không làm mới được token Zalo; cần cấp lại quyền cho ứng dụng / Zalo token refresh failed, re-authorise the app (${detail || `HTTP ${res.status}`})`,

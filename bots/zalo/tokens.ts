@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import { ProcessLock, type SharedLock } from '../../storage/shared-lock.ts';
 import { ChannelSendError, type SecretStore } from '../core/types.ts';
 
 /** Where the rotating token pair lives in the SecretStore. */
@@ -29,7 +30,13 @@ export interface ZaloTokensOptions {
   /** Told about every refresh attempt (for `/metrics`). */
   onRefresh?: (outcome: 'ok' | 'failed') => void;
   now?: () => number;
+  /** Held around each refresh, across instances when shared (PostgreSQL or Redis); this process only by default. */
+  lock?: SharedLock;
+  /** How often, and how far apart, the stored pair is re-read after a refused refresh (default 5 × 200 ms). */
+  rereadAfterRefusal?: { times: number; intervalMs: number };
 }
+
+const LOCK_NAME = 'zalo.token-refresh';
 
 /** Refresh this long before the announced expiry, so a send does not race the deadline. */
 const EXPIRY_MARGIN_MS = 10 * 60 * 1000;
@@ -41,8 +48,11 @@ const EXPIRY_MARGIN_MS = 10 * 60 * 1000;
  *   after authorising the app again);
  * - a new pair is persisted in one `setMany` before the access token is used;
  * - concurrent callers share one refresh in flight, and a caller whose token was already
- *   replaced gets the new one instead of refreshing again.
- * Several Loa processes sharing one store are not coordinated beyond re-reading the store.
+ *   replaced gets the new one instead of refreshing again;
+ * - across instances, the refresh runs under a shared lock (`lock`), and the stored pair is
+ *   read again inside it, so only one instance spends the refresh token;
+ * - a refused refresh re-reads the store before giving up: another instance (one without
+ *   the shared lock) may have rotated the pair already, and its new pair is valid.
  */
 export class ZaloTokens {
   private readonly secrets: SecretStore;
@@ -52,6 +62,8 @@ export class ZaloTokens {
   private readonly onRefresh: (outcome: 'ok' | 'failed') => void;
   private readonly seeding: Promise<void>;
   private inFlight: Promise<string> | undefined;
+  private readonly lock: SharedLock;
+  private readonly reread: { times: number; intervalMs: number };
   /** A refreshed pair whose write failed: kept so the consumed refresh token is not lost. */
   private unsaved: Record<string, string> | undefined;
 
@@ -61,6 +73,8 @@ export class ZaloTokens {
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.onRefresh = options.onRefresh ?? (() => undefined);
+    this.lock = options.lock ?? new ProcessLock();
+    this.reread = options.rereadAfterRefusal ?? { times: 5, intervalMs: 200 };
     this.seeding = this.seedFromEnv(options.seed);
     // Surfaced on first use; avoid an unhandled rejection in the meantime.
     this.seeding.catch(() => undefined);
@@ -95,6 +109,10 @@ export class ZaloTokens {
   private async doRefresh(failedAccessToken: string): Promise<string> {
     await this.seeding;
     await this.saveUnsaved();
+    return this.lock.withLock(LOCK_NAME, () => this.refreshLocked(failedAccessToken));
+  }
+
+  private async refreshLocked(failedAccessToken: string): Promise<string> {
     const [access, refreshToken] = await Promise.all([
       this.secrets.get(ZALO_TOKEN_KEYS.accessToken),
       this.secrets.get(ZALO_TOKEN_KEYS.refreshToken),
@@ -111,7 +129,15 @@ export class ZaloTokens {
     try {
       pair = await this.refresh(refreshToken);
     } catch (err) {
+      const rotated = err instanceof ChannelSendError && !err.retryable ? await this.rotatedElsewhere(refreshToken) : undefined;
+      if (rotated) {
+        this.onRefresh('ok');
+        return rotated;
+      }
       this.onRefresh('failed');
+      if (err instanceof ChannelSendError && !err.retryable) {
+        this.logger.error({ code: err.code }, 'zalo: the refresh token was refused and no other instance has refreshed; authorise the app again');
+      }
       throw err;
     }
     this.onRefresh('ok');
@@ -130,6 +156,23 @@ export class ZaloTokens {
     }
     this.logger.info({ expiresInS: pair.expiresInS }, 'zalo: access token refreshed');
     return pair.accessToken;
+  }
+
+  /**
+   * After Zalo refused `spentRefreshToken`: the access token of a pair another instance
+   * stored meanwhile (it may still be writing it), or undefined if the store still holds
+   * the refused token (then the operator must authorise again).
+   */
+  private async rotatedElsewhere(spentRefreshToken: string): Promise<string | undefined> {
+    for (let i = 0; i < this.reread.times; i++) {
+      const [access, refresh] = await Promise.all([this.secrets.get(ZALO_TOKEN_KEYS.accessToken), this.secrets.get(ZALO_TOKEN_KEYS.refreshToken)]);
+      if (refresh && refresh !== spentRefreshToken && access) {
+        this.logger.info('zalo: refresh refused, but another instance had already refreshed; using its token');
+        return access;
+      }
+      await new Promise((r) => setTimeout(r, this.reread.intervalMs));
+    }
+    return undefined;
   }
 
   private async saveUnsaved(): Promise<void> {

@@ -1,13 +1,13 @@
 import type { Storage } from '../index.ts';
 import { PostgresAuditStore } from './audit-store.ts';
 import { PostgresConversationStore } from './conversation-store.ts';
+import { PostgresAdvisoryLock } from './advisory-lock.ts';
 import { openPostgresPool } from './database.ts';
 import { PostgresOpsStore } from './ops-store.ts';
 import { PostgresEscalationStore } from './escalation-store.ts';
 import { PostgresLabelledExampleStore } from './example-store.ts';
 import { PostgresFaqStore } from './faq-store.ts';
 import { PostgresInboxStore } from './inbox-store.ts';
-import { acquireInstanceLock, type InstanceLock } from './instance-lock.ts';
 import { PostgresKnowledgeStore } from './knowledge-store.ts';
 import { PostgresOutboxStore } from './outbox-store.ts';
 import { PostgresReportStore } from './report-store.ts';
@@ -32,30 +32,26 @@ export interface PostgresStorageOptions {
   poolSize?: number;
   /** LOA_DB_STATEMENT_TIMEOUT_MS. */
   statementTimeoutMs?: number;
-  /** Connection problems that do not fail a query (an idle connection dropped, the instance lock lost). */
+  /** Connection problems that do not fail a query (an idle connection dropped). */
   onError?: (err: Error) => void;
 }
 
 /**
  * Every store in the PostgreSQL database at `url`, migrated. Several instances may open the
- * same database at once (migrations take an advisory lock). Each instance also holds an
- * instance lock on a dedicated connection, so that the outbox can tell a crashed instance's
- * unfinished sends from a live one's.
+ * same database at once (migrations take an advisory lock); inbox and outbox work is shared
+ * between them through leases.
  */
 export async function openPostgresStorage(url: string, opts: PostgresStorageOptions = {}): Promise<Storage> {
   const pool = openPostgresPool(url, { max: opts.poolSize, onError: opts.onError, statementTimeoutMs: opts.statementTimeoutMs });
-  let instance: InstanceLock | undefined;
   const close = async (): Promise<void> => {
-    await instance?.release();
     await pool.end();
   };
   try {
-    instance = await acquireInstanceLock(url, { onError: opts.onError });
     // In this order: sessions reference users.
     const storage: Storage = {
       knowledge: await PostgresKnowledgeStore.open(pool),
       inbox: await PostgresInboxStore.open(pool),
-      outbox: await PostgresOutboxStore.open(pool, instance),
+      outbox: await PostgresOutboxStore.open(pool),
       conversations: await PostgresConversationStore.open(pool),
       escalations: await PostgresEscalationStore.open(pool),
       secrets: await PostgresSecretStore.open(pool),
@@ -68,6 +64,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       reports: await PostgresReportStore.open(pool),
       examples: await PostgresLabelledExampleStore.open(pool),
       ops: await PostgresOpsStore.open(pool),
+      locks: new PostgresAdvisoryLock(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.

@@ -2,7 +2,10 @@ import { Redis } from 'ioredis';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../../app/config.ts';
 import { createMemoryHub, type WebchatHub } from '../../bots/webchat/hub.ts';
+import type { SharedLock } from '../shared-lock.ts';
+import { createRedisLiveEventBus, type LiveEventBus } from './live-events-bus.ts';
 import { createRateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
+import { RedisLock } from './redis-lock.ts';
 import { createRedisWebchatHub } from './webchat-hub.ts';
 
 /**
@@ -17,6 +20,10 @@ export interface Coordination {
   webchatHub: WebchatHub;
   /** A round trip to Redis (readiness); resolves at once in memory. Fails after the command timeout. */
   ping(): Promise<void>;
+  /** A lock across instances (with Redis); without Redis the storage's own (`Storage.locks`) is used. */
+  lock?: SharedLock;
+  /** Console live events across instances (with Redis); without it each instance's console sees its own. */
+  liveEvents?: LiveEventBus;
   close(): Promise<void>;
 }
 
@@ -90,6 +97,7 @@ export async function openCoordination(
   try {
     subscriber = await connect(url, 'loa-subscriber', commandTimeoutMs, opts.onError);
     const webchatHub = await createRedisWebchatHub({ publisher: commands, subscriber, onError: opts.onError });
+    const liveEvents = await createRedisLiveEventBus({ publisher: commands, subscriber, onError: opts.onError });
     const sub = subscriber;
     return {
       backend: 'redis',
@@ -98,8 +106,11 @@ export async function openCoordination(
       async ping() {
         await commands.ping();
       },
+      lock: new RedisLock(commands),
+      liveEvents,
       async close() {
         await webchatHub.close();
+        await liveEvents.close();
         await Promise.all([sub.quit().catch(() => sub.disconnect()), commands.quit().catch(() => commands.disconnect())]);
       },
     };

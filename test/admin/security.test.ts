@@ -86,6 +86,8 @@ const rows: Row[] = [
     },
   },
   { route: 'GET /audit', allowed: ['admin'], run: (c) => c.get('/audit') },
+  { route: 'GET /deliveries/dead-letters', allowed: ['admin'], run: (c) => c.get('/deliveries/dead-letters') },
+  { route: 'POST /deliveries/resend', allowed: ['admin'], run: (c) => c.post('/deliveries/resend', { ids: [424242] }) },
   { route: 'GET /escalations', allowed: WORKERS, run: (c) => c.get('/escalations') },
   { route: 'GET /escalations/{id}', allowed: WORKERS, run: async (c) => c.get(`/escalations/${await freshEscalation()}`) },
   { route: 'POST /escalations/{id}/claim', allowed: WORKERS, run: async (c) => c.post(`/escalations/${await freshEscalation()}/claim`) },

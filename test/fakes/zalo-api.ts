@@ -26,7 +26,23 @@ export interface SentMessage {
 /** A scripted answer for the next message request ('ok': answer normally). */
 export type FakeBehaviour = 'ok' | 'hang' | { error: number; message?: string } | { status: number; headers?: Record<string, string> };
 
+/**
+ * Random trouble on message requests, as rates between 0 and 1: a 5xx answer (nothing
+ * delivered), a hang before delivering (nothing delivered, no answer), a hang after
+ * delivering (the citizen got it, Loa never hears so: an unknown outcome).
+ */
+export interface FakeZaloFaults {
+  error5xx?: number;
+  hangBefore?: number;
+  hangAfter?: number;
+}
+
 export interface FakeZaloOptions {
+  /** Each message request is answered after a delay drawn between these (ms); default none. */
+  latencyMs?: [number, number];
+  faults?: FakeZaloFaults;
+  /** Random source for latency and faults (tests pass a seeded one). */
+  random?: () => number;
   appId?: string;
   appSecret?: string;
   accessToken?: string;
@@ -49,6 +65,11 @@ export class FakeZaloApi {
   readonly sent: SentMessage[] = [];
   /** Successful refreshes. */
   refreshCount = 0;
+  /** What the random faults did, per recipient message id (or user id). */
+  readonly faultLog: { key: string; fault: keyof FakeZaloFaults }[] = [];
+  latencyMs: [number, number] | undefined;
+  faults: FakeZaloFaults;
+  private readonly random: () => number;
   url = '';
 
   private server: Server;
@@ -68,6 +89,9 @@ export class FakeZaloApi {
     this.accessToken = options.accessToken ?? 'access-0';
     this.refreshToken = options.refreshToken ?? 'refresh-0';
     this.requireAppsecretProof = options.requireAppsecretProof ?? false;
+    this.latencyMs = options.latencyMs;
+    this.faults = options.faults ?? {};
+    this.random = options.random ?? Math.random;
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
@@ -140,12 +164,37 @@ export class FakeZaloApi {
     this.requests.push(recorded);
     this.waiters.splice(0).forEach((wake) => wake());
 
-    if (req.method === 'POST' && path === MESSAGE_PATH) return this.handleMessage(recorded, res);
+    if (req.method === 'POST' && path === MESSAGE_PATH) {
+      if (this.latencyMs) {
+        const [min, max] = this.latencyMs;
+        await new Promise((r) => setTimeout(r, min + (max - min) * this.random()));
+      }
+      return this.handleMessage(recorded, res);
+    }
     if (req.method === 'POST' && path === TOKEN_PATH) return this.handleRefresh(recorded, res);
     send(res, 404, { error: 404, message: 'not found' });
   }
 
+  /** Draws one of the random faults for a message request (undefined: none). */
+  private drawFault(): keyof FakeZaloFaults | undefined {
+    const r = this.random();
+    const { error5xx = 0, hangBefore = 0, hangAfter = 0 } = this.faults;
+    if (r < error5xx) return 'error5xx';
+    if (r < error5xx + hangBefore) return 'hangBefore';
+    if (r < error5xx + hangBefore + hangAfter) return 'hangAfter';
+    return undefined;
+  }
+
   private handleMessage(req: RecordedRequest, res: ServerResponse): void {
+    const fault = this.drawFault();
+    if (fault) {
+      const body = parseJson(req.body);
+      const recipient = isRecord(body) && isRecord(body.recipient) ? body.recipient : {};
+      this.faultLog.push({ key: String(recipient.message_id ?? recipient.user_id ?? ''), fault });
+      if (fault === 'error5xx') return void res.writeHead(503, { 'content-type': 'text/html' }).end('<html>upstream error</html>');
+      if (fault === 'hangBefore') return;
+      return this.deliver(req, res, false);
+    }
     const next = this.script.shift();
     const scripted = next === 'ok' ? undefined : next;
     if (scripted === 'hang') return; // never answered; close() drops the socket
@@ -153,12 +202,19 @@ export class FakeZaloApi {
       res.writeHead(scripted.status, { 'content-type': 'text/html', ...scripted.headers }).end('<html>upstream error</html>');
       return;
     }
+    if (scripted) {
+      if (header(req, 'access_token') !== this.accessToken || this.tokenExpired) return send(res, 200, { error: -216, message: 'Access token is invalid' });
+      return send(res, 200, { error: scripted.error, message: scripted.message ?? `error ${scripted.error}` });
+    }
+    this.deliver(req, res, true);
+  }
+
+  /** Records the message as delivered; answers unless `answer` is false (a hang after delivering). */
+  private deliver(req: RecordedRequest, res: ServerResponse, answer: boolean): void {
     const token = header(req, 'access_token');
     if (token !== this.accessToken || this.tokenExpired) {
       return send(res, 200, { error: -216, message: 'Access token is invalid' });
     }
-    if (scripted) return send(res, 200, { error: scripted.error, message: scripted.message ?? `error ${scripted.error}` });
-
     if (this.requireAppsecretProof) {
       const expected = createHmac('sha256', this.appSecret).update(token).digest('hex');
       if (header(req, 'appsecret_proof') !== expected) return send(res, 200, { error: -124, message: 'appsecret_proof is invalid' });
@@ -193,6 +249,7 @@ export class FakeZaloApi {
       messageId: id,
       accessToken: token,
     });
+    if (!answer) return;
     const toUser = userId ?? (messageId ? this.userMessages.get(messageId) : undefined);
     send(res, 200, {
       error: 0,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InboxItem, InboxStore } from '../../../storage/inbox-store.ts';
+import type { Lease } from '../../../storage/lease.ts';
 import { CHANNELS, type IncomingMessage } from '../types.ts';
 
 /** Longer than any channel allows (Zalo 2000, Telegram 4096 characters). */
@@ -45,10 +46,12 @@ export async function recordIncoming(
   inbox: InboxStore,
   message: IncomingMessage,
   now: Date,
+  /** Stores it already claimed by this instance (see `storage/lease.ts`). */
+  lease?: Lease,
 ): Promise<{ duplicate: true } | { duplicate: false; item: InboxItem }> {
   const parsed = incomingSchema.safeParse(message);
   if (!parsed.success) {
     throw new InvalidIncomingMessageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
-  return inbox.add(parsed.data, now);
+  return inbox.add(parsed.data, now, lease);
 }

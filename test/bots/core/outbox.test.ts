@@ -27,11 +27,19 @@ afterEach(async () => {
 
 describe('retry policy', () => {
   it('doubles the delay, caps it, and honours a longer retry-after', () => {
-    const policy = { baseMs: 1_000, maxMs: 10_000, maxAttempts: 6 };
+    const policy = { baseMs: 1_000, maxMs: 10_000, maxAttempts: 6, jitter: 0 };
     expect([1, 2, 3, 4, 5].map((n) => retryDelay(policy, n))).toEqual([1_000, 2_000, 4_000, 8_000, 10_000]);
     expect(retryDelay(policy, 1, 30_000)).toBe(30_000);
     expect(retryDelay(policy, 3, 500)).toBe(4_000);
-    expect(DEFAULT_RETRY_POLICY.maxAttempts).toBe(6);
+    // Retries last as long as the channel's window, not a number of attempts.
+    expect(DEFAULT_RETRY_POLICY.maxAttempts).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('draws each delay between (1 - jitter) and all of the backoff', () => {
+    const policy = { baseMs: 1_000, maxMs: 10_000, maxAttempts: 6, jitter: 0.5 };
+    expect(retryDelay(policy, 3, undefined, () => 0)).toBe(4_000);
+    expect(retryDelay(policy, 3, undefined, () => 0.999)).toBe(2_002);
+    expect(retryDelay(policy, 3, 3_000, () => 0.999)).toBe(3_000);
   });
 });
 
@@ -40,7 +48,7 @@ describe('outbox delivery', () => {
     const { stores } = database.open();
     const channel = new TestChannel('zalo');
     channel.failNext(new ChannelSendError('timeout', true), new ChannelSendError('timeout', true), new ChannelSendError('slow down', true, -32, 40));
-    const core = newCore(stores, new TestAnswerer(), { retry: { baseMs: 5, maxMs: 1_000, maxAttempts: 6 } });
+    const core = newCore(stores, new TestAnswerer(), { retry: { baseMs: 5, maxMs: 1_000, maxAttempts: 6, jitter: 0 } });
     core.registerSender(channel);
     const failures: (MessageEvent & { retryInMs?: number; willRetry: boolean })[] = [];
     core.events.on('message.failed', (e) => failures.push(e));
@@ -127,7 +135,8 @@ describe('restart', () => {
     const recipient = { channel: 'zalo' as const, userId: 'u7', address: { chatId: 'u7' } };
     await first.stores.outbox.enqueue({ key: 'test:queued', recipient, message: { kind: 'notice', text: 'Tin đã xếp hàng' } }, new Date());
     const interrupted = await first.stores.outbox.enqueue({ key: 'test:interrupted', recipient, message: { kind: 'notice', text: 'Tin đang gửi dở' } }, new Date());
-    expect(await first.stores.outbox.claim(interrupted.id, new Date())).toBeDefined();
+    // Claimed by an instance that died: its lease has run out.
+    expect(await first.stores.outbox.claim(interrupted.id, { owner: 'dead-instance', until: new Date() }, new Date())).toBeDefined();
     first.db.close();
 
     // Second process over the same file.

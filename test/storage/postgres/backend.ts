@@ -5,7 +5,6 @@ import { PostgresEscalationStore } from '../../../storage/postgres/escalation-st
 import { PostgresLabelledExampleStore } from '../../../storage/postgres/example-store.ts';
 import { PostgresFaqStore } from '../../../storage/postgres/faq-store.ts';
 import { PostgresInboxStore } from '../../../storage/postgres/inbox-store.ts';
-import { acquireInstanceLock, type InstanceLock } from '../../../storage/postgres/instance-lock.ts';
 import { PostgresKnowledgeStore } from '../../../storage/postgres/knowledge-store.ts';
 import { PostgresOutboxStore } from '../../../storage/postgres/outbox-store.ts';
 import { PostgresReportStore } from '../../../storage/postgres/report-store.ts';
@@ -16,10 +15,9 @@ import { PostgresWebchatStore } from '../../../storage/postgres/webchat-store.ts
 import { createTempSchema } from '../../support/services.ts';
 import { lazyStores, type BackendFactory, type StoreSet } from '../contracts/backend.ts';
 
-/** One connection of a PostgreSQL test backend: its pool, its instance lock and its stores. */
+/** One connection of a PostgreSQL test backend: its pool and its stores. */
 export interface PostgresConnection {
   pool: PgPool;
-  instance: InstanceLock;
   stores: StoreSet;
 }
 
@@ -29,11 +27,10 @@ export async function postgresTestDatabase() {
   const connections: PostgresConnection[] = [];
   const connect = async (): Promise<PostgresConnection> => {
     const pool = openPostgresPool(temp.url, { max: 4 });
-    const instance = await acquireInstanceLock(temp.url);
     const stores = lazyStores({
       knowledge: () => PostgresKnowledgeStore.open(pool),
       inbox: () => PostgresInboxStore.open(pool),
-      outbox: () => PostgresOutboxStore.open(pool, instance),
+      outbox: () => PostgresOutboxStore.open(pool),
       conversations: () => PostgresConversationStore.open(pool),
       escalations: () => PostgresEscalationStore.open(pool),
       secrets: () => PostgresSecretStore.open(pool),
@@ -45,7 +42,7 @@ export async function postgresTestDatabase() {
       reports: () => PostgresReportStore.open(pool),
       examples: () => PostgresLabelledExampleStore.open(pool),
     });
-    const connection = { pool, instance, stores };
+    const connection = { pool, stores };
     connections.push(connection);
     return connection;
   };
@@ -55,7 +52,6 @@ export async function postgresTestDatabase() {
     connect,
     async cleanup() {
       for (const c of connections) {
-        await c.instance.release();
         await c.pool.end();
       }
       await temp.drop();

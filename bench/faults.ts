@@ -1,0 +1,287 @@
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBenchZaloFake, type BenchZaloFake } from './zalo-webhook-fake.ts';
+import {
+  ACCESS_TOKEN,
+  APP_ID,
+  APP_SECRET,
+  OA_SECRET_KEY,
+  runLoadProcess,
+  sampleQuestions,
+  startServerProcess,
+  type ServerProcess,
+} from './zalo-webhook.ts';
+import type { DoneMessage, LoadParams } from './zalo-webhook-protocol.ts';
+
+/**
+ * `npm run bench -- faults [--only=latency,kill9,takeover,outage]`: durable work under faults (issue
+ * 9), with the real server (SQLite, sample knowledge base) and signed Zalo events from a
+ * second process, as `bench/zalo-webhook.ts`, against the benchmark's fake Zalo API.
+ *
+ * - latency: the fake answers every send in 150 ms; 300 events/s for 15 s;
+ * - kill9: 200 events/s for 10 s; the server is killed (SIGKILL) after 4 s and started
+ *   again on the same data directory when the load ends;
+ * - takeover: the same against the first of two instances over one PostgreSQL schema; the
+ *   second, already running, takes the dead one's work over;
+ * - outage: the fake answers 503 for 30 s, then hangs for 30 s, then recovers; 100
+ *   events/s for 20 s from the start of the outage.
+ *
+ * For each: events acknowledged (2xx), answered (an acknowledged event with a reply), sent
+ * twice (the same part of a reply arriving again), lost (acknowledged, never answered), the
+ * unknown outcomes Loa counted (from its outbox), and the drain time (end of load → last
+ * reply). The numbers go to the issue notes; nothing here is asserted.
+ */
+
+interface Outcome {
+  name: string;
+  acked: number;
+  notAcked: number;
+  answered: number;
+  twice: number;
+  lost: number;
+  unknown: number;
+  deadLetters: number;
+  ackP99Ms: number;
+  answeredPerSecond: number;
+  drainS: number;
+  note: string;
+}
+
+const LOAD = (url: string, runId: string, rate: number, durationS: number): LoadParams => ({
+  url,
+  appId: APP_ID,
+  oaSecretKey: OA_SECRET_KEY,
+  runId,
+  questions: sampleQuestions(),
+  users: 20_000,
+  connections: rate,
+  durationS,
+  overallRate: rate,
+});
+
+/** Waits until every acknowledged msg_id has a reply (nothing more for 1 s) or the deadline passes. */
+async function waitForAnswers(fake: BenchZaloFake, acked: Set<string>, timeoutS: number): Promise<void> {
+  const deadline = Date.now() + timeoutS * 1000;
+  const answered = new Set<string>();
+  let scanned = 0;
+  let lastArrival = Date.now();
+  while (Date.now() < deadline) {
+    for (; scanned < fake.arrivals.length; scanned++) {
+      lastArrival = Date.now();
+      if (acked.has(fake.arrivals[scanned].key)) answered.add(fake.arrivals[scanned].key);
+    }
+    if (answered.size >= acked.size && Date.now() - lastArrival > 1_000) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const COUNTS_SQL = `SELECT coalesce(sum(unknown_outcomes), 0)::int AS unknown, count(*) FILTER (WHERE status IN ('failed', 'unknown'))::int AS dead FROM outbox`;
+
+/** The same counts from a PostgreSQL schema. */
+async function postgresCounts(url: string): Promise<{ unknown: number; deadLetters: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ unknown: number; dead: number }>(COUNTS_SQL);
+    return { unknown: rows[0].unknown, deadLetters: rows[0].dead };
+  } finally {
+    await client.end();
+  }
+}
+
+/** What Loa's outbox says: unknown outcomes counted and dead letters (read after the server stopped). */
+function outboxCounts(dataDir: string): { unknown: number; deadLetters: number } {
+  const db = new Database(join(dataDir, 'data', 'loa.sqlite'), { readonly: true });
+  try {
+    const row = db
+      .prepare(`SELECT coalesce(sum(unknown_outcomes), 0) AS unknown, coalesce(sum(status IN ('failed', 'unknown')), 0) AS dead FROM outbox`)
+      .get() as { unknown: number; dead: number };
+    return { unknown: row.unknown, deadLetters: row.dead };
+  } finally {
+    db.close();
+  }
+}
+
+function tally(
+  name: string,
+  fake: BenchZaloFake,
+  done: DoneMessage,
+  loadEndedAt: number,
+  counts: { unknown: number; deadLetters: number },
+  note: string,
+): Outcome {
+  const acked = new Set(done.acked);
+  const parts = new Map<string, number>();
+  const answered = new Set<string>();
+  let last = 0;
+  let first = Infinity;
+  for (const a of fake.arrivals) {
+    if (!acked.has(a.key)) continue;
+    answered.add(a.key);
+    const k = `${a.key}\u0000${a.part}`;
+    parts.set(k, (parts.get(k) ?? 0) + 1);
+    last = Math.max(last, a.at);
+    first = Math.min(first, a.at);
+  }
+  const firstSend = done.sends.reduce((m, [, t]) => Math.min(m, t), Infinity);
+  const twice = [...parts.values()].reduce((n, c) => n + (c - 1), 0);
+  const { unknown, deadLetters } = counts;
+  return {
+    name,
+    acked: acked.size,
+    notAcked: done.sends.length - acked.size,
+    answered: answered.size,
+    twice,
+    lost: acked.size - answered.size,
+    unknown,
+    deadLetters,
+    ackP99Ms: done.summary.latencyMs.p99,
+    answeredPerSecond: answered.size / ((last - firstSend) / 1000),
+    drainS: Math.max(0, (last - loadEndedAt) / 1000),
+    note,
+  };
+}
+
+async function scenario<T>(latencyMs: number, env: Record<string, string>, run: (ctx: { fake: BenchZaloFake; dataDir: string; server: ServerProcess; restart: () => Promise<ServerProcess> }) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'loa-bench-faults-'));
+  const fake = await startBenchZaloFake({ appId: APP_ID, appSecret: APP_SECRET, accessToken: ACCESS_TOKEN, latencyMs });
+  const servers: ServerProcess[] = [];
+  const start = async () => {
+    const s = await startServerProcess(dataDir, fake, { logLevel: 'warn', env });
+    servers.push(s);
+    return s;
+  };
+  try {
+    return await run({ fake, dataDir, server: await start(), restart: start });
+  } finally {
+    for (const s of servers) await s.stop();
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const now = () => Date.now();
+
+async function latency(): Promise<Outcome> {
+  return scenario(150, {}, async ({ fake, dataDir, server }) => {
+    await runLoadProcess(LOAD(server.url, 'w', 50, 3));
+    await waitForAnswers(fake, new Set(), 5);
+    const from = fake.arrivals.length;
+    const done = await runLoadProcess(LOAD(server.url, 'l', 300, 15));
+    const ended = now();
+    await waitForAnswers(fake, new Set(done.acked), 90);
+    await server.stop();
+    fake.arrivals.splice(0, from);
+    return tally('latency: fake API answers in 150 ms, 300 events/s × 15 s', fake, done, ended, outboxCounts(dataDir), '');
+  });
+}
+
+async function kill9(): Promise<Outcome> {
+  return scenario(20, { LOA_WORK_LEASE_S: '5' }, async ({ fake, dataDir, server, restart }) => {
+    const load = runLoadProcess(LOAD(server.url, 'k', 200, 10));
+    await new Promise((r) => setTimeout(r, 4_000));
+    server.child.kill('SIGKILL');
+    const done = await load;
+    const ended = now();
+    const restartedAt = now();
+    const again = await restart();
+    const upS = (now() - restartedAt) / 1000;
+    await waitForAnswers(fake, new Set(done.acked), 90);
+    await again.stop();
+    return tally('kill9: 200 events/s × 10 s, SIGKILL after 4 s, restarted after the load', fake, done, ended, outboxCounts(dataDir), `restart took ${upS.toFixed(1)} s (in the drain time)`);
+  });
+}
+
+async function outage(): Promise<Outcome> {
+  return scenario(20, {}, async ({ fake, dataDir, server }) => {
+    fake.mode = '503';
+    const started = now();
+    const load = runLoadProcess(LOAD(server.url, 'o', 100, 20));
+    const schedule = (async () => {
+      await new Promise((r) => setTimeout(r, 30_000 - (now() - started)));
+      fake.mode = 'hang';
+      await new Promise((r) => setTimeout(r, 60_000 - (now() - started)));
+      fake.mode = 'ok';
+    })();
+    const done = await load;
+    await schedule;
+    const ended = now();
+    await waitForAnswers(fake, new Set(done.acked), 120);
+    await server.stop();
+    return tally('outage: 503 for 30 s, then hanging for 30 s; 100 events/s × 20 s', fake, done, ended, outboxCounts(dataDir), `drain counted from the end of the outage; ${fake.faulted} requests failed or hung`);
+  });
+}
+
+/** PostgreSQL for the two-instance scenario: `LOA_BENCH_DATABASE_URL`, or the local test server. */
+const BENCH_DATABASE_URL = process.env.LOA_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+/**
+ * Two instances over one PostgreSQL schema; the load goes to A, which is killed mid-burst
+ * and not restarted: B, already running, takes A's work over when A's leases run out.
+ */
+async function takeover(): Promise<Outcome> {
+  const schema = `loa_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: BENCH_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const url = new URL(BENCH_DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const env = { DATABASE_URL: url.toString(), LOA_WORK_LEASE_S: '5' };
+  try {
+    return await scenario(20, env, async ({ fake, server: a, restart: startB }) => {
+      const b = await startB();
+      const load = runLoadProcess(LOAD(a.url, 't', 200, 10));
+      await new Promise((r) => setTimeout(r, 4_000));
+      a.child.kill('SIGKILL');
+      const done = await load;
+      const ended = now();
+      await waitForAnswers(fake, new Set(done.acked), 90);
+      await b.stop();
+      return tally(
+        'takeover (PostgreSQL): two instances, 200 events/s × 10 s to A, A killed after 4 s, B takes over',
+        fake,
+        done,
+        ended,
+        await postgresCounts(url.toString()),
+        'no restart: B is already running',
+      );
+    });
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  }
+}
+
+const SCENARIOS: Record<string, () => Promise<Outcome>> = { latency, kill9, takeover, outage };
+
+function format(rows: Outcome[]): string {
+  const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+  const lines = [
+    '| scenario | acked | not acked | answered | twice | lost | unknown (counted) | dead letters | ack p99 (ms) | answered/s | drain (s) | note |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) =>
+      `| ${r.name} | ${r.acked} | ${r.notAcked} | ${r.answered} | ${r.twice} | ${r.lost} | ${r.unknown} | ${r.deadLetters} | ${fmt(r.ackP99Ms, 1)} | ${fmt(r.answeredPerSecond, 1)} | ${fmt(r.drainS, 1)} | ${r.note} |`),
+  ];
+  return lines.join('\n');
+}
+
+/** Runs the fault scenarios (all, or those in `--only=a,b`) and prints one table. */
+export async function runFaultsBench(): Promise<void> {
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const names = only ?? Object.keys(SCENARIOS);
+  const rows: Outcome[] = [];
+  for (const name of names) {
+    const run = SCENARIOS[name];
+    if (!run) throw new Error(`unknown fault scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
+    console.log(`  ${name}…`);
+    rows.push(await run());
+  }
+  console.log('');
+  console.log(format(rows));
+  console.log('');
+  console.log(`ack p99 target < 100 ms; answered/s target ≥ 300 (latency scenario); lost and twice-but-not-counted must be 0.`);
+}
