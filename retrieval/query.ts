@@ -36,7 +36,7 @@ export const DEFAULT_QUERY: QueryParams = {
   bigramWeight: 1,
   foldedWeight: 0.3,
   lexiconWeight: 0.6,
-  historyWeight: 0.3,
+  historyWeight: 1,
   lawNameWeight: 0.5,
   stopPhrases: true,
   typoRepair: true,
@@ -132,7 +132,7 @@ function asksSomething(raw: readonly Phrase[]): boolean {
 }
 
 /** Largest weight mass of the previous question relative to the follow-up's own words. */
-const HISTORY_SHARE = 0.6;
+const HISTORY_SHARE = 1;
 
 const ELLIPTIC_START = [['con'], ['the', 'con'], ['vay', 'con'], ['neu'], ['truong', 'hop']];
 const ELLIPTIC_END = [['thi', 'sao'], ['thi', 'the', 'nao'], ['thi', 'lam', 'sao'], ['thi', 'ra', 'sao']];

@@ -301,6 +301,8 @@ function durableWork(name: string, factory: BackendFactory, available: boolean):
       c.registerSender(new ZaloSender(client, silentLogger));
       await c.start();
       const messages = [...Array(150)].map((_, i) => incoming({ channel: 'zalo', text: QUESTION, userId: `z-${i}` }));
+      // Like Zalo, the fake accepts replies only to messages the citizens sent.
+      for (const m of messages) fake.addUserMessage(m.channelMessageId, m.from.userId);
       await Promise.all(messages.map((m) => c.receive(m)));
       await until(async () => (await storage.outbox.countByStatus()).sent === 150, 60_000);
 
