@@ -12,6 +12,8 @@ import type { AuditStore } from './audit-store.ts';
 import type { FaqStore } from './faq-store.ts';
 import type { ReportStore } from './report-store.ts';
 import type { LabelledExampleStore } from './example-store.ts';
+import type { ReviewStore } from './review-store.ts';
+import type { SynonymStore } from './synonym-store.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import { openPostgresStorage } from './postgres/index.ts';
 import { SqliteConversationStore } from './sqlite/conversation-store.ts';
@@ -28,6 +30,8 @@ import { SqliteAuditStore } from './sqlite/audit-store.ts';
 import { SqliteFaqStore } from './sqlite/faq-store.ts';
 import { SqliteReportStore } from './sqlite/report-store.ts';
 import { SqliteLabelledExampleStore } from './sqlite/example-store.ts';
+import { SqliteReviewStore } from './sqlite/review-store.ts';
+import { SqliteSynonymStore } from './sqlite/synonym-store.ts';
 
 /** All of Loa's persistent state, behind interfaces. Nothing outside `storage/` knows the backend. */
 export interface Storage {
@@ -56,6 +60,10 @@ export interface Storage {
   reports: ReportStore;
   /** Citizens' questions labelled with the unit they chose (clarify choices). */
   examples: LabelledExampleStore;
+  /** Answers to check: 👎 and low confidence, and whether an officer reviewed them. */
+  reviews: ReviewStore;
+  /** The agency's everyday → legal vocabulary, added to retrieval's built-in lexicon. */
+  synonyms: SynonymStore;
   close(): Promise<void>;
 }
 
@@ -90,6 +98,9 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     // Reads the turns and escalations tables: created after their stores.
     reports: new SqliteReportStore(db),
     examples: new SqliteLabelledExampleStore(db),
+    // Indexes the turns table: created after the conversation store.
+    reviews: new SqliteReviewStore(db),
+    synonyms: new SqliteSynonymStore(db),
     close: async () => {
       db.close();
     },

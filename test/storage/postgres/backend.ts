@@ -8,6 +8,8 @@ import { PostgresInboxStore } from '../../../storage/postgres/inbox-store.ts';
 import { acquireInstanceLock, type InstanceLock } from '../../../storage/postgres/instance-lock.ts';
 import { PostgresKnowledgeStore } from '../../../storage/postgres/knowledge-store.ts';
 import { PostgresOutboxStore } from '../../../storage/postgres/outbox-store.ts';
+import { PostgresReviewStore } from '../../../storage/postgres/review-store.ts';
+import { PostgresSynonymStore } from '../../../storage/postgres/synonym-store.ts';
 import { PostgresReportStore } from '../../../storage/postgres/report-store.ts';
 import { PostgresSecretStore } from '../../../storage/postgres/secret-store.ts';
 import { PostgresSessionStore } from '../../../storage/postgres/session-store.ts';
@@ -44,6 +46,8 @@ export async function postgresTestDatabase() {
       faqs: () => PostgresFaqStore.open(pool),
       reports: () => PostgresReportStore.open(pool),
       examples: () => PostgresLabelledExampleStore.open(pool),
+      reviews: () => PostgresReviewStore.open(pool),
+      synonyms: () => PostgresSynonymStore.open(pool),
     });
     const connection = { pool, instance, stores };
     connections.push(connection);
