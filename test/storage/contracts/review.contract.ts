@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationStore } from '../../../storage/conversation-store.ts';
 import { useBackend, type BackendFactory } from './backend.ts';
+import type { Citation } from '../../../retrieval/types.ts';
 
 const BAR = { confidenceBelow: 0.7 };
-const CITE = { id: 'luat-cu-tru::20', documentId: 'luat-cu-tru', title: 'Luật Cư trú', section: 'Điều 20' };
+const CITE: Citation = { id: 'luat-cu-tru::20', title: 'Luật Cư trú', section: 'Điều 20', status: 'in_force', quote: 'Công dân có quyền tự do cư trú.', score: 0.5 };
 
 let seq = 0;
 async function answer(store: ConversationStore, opts: { confidence: number; outcome?: 'answer' | 'clarify'; minute: number; intent?: 'question' | 'spokesperson_reply' }) {
