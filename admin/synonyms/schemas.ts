@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Syllables per phrase: enough for "giấy chứng nhận quyền sử dụng đất", short enough to stay a phrase. */
+/** Syllables per phrase: enough for "đăng ký thường trú cho con", short enough to stay a phrase. */
 export const MAX_SYLLABLES = 6;
 export const MAX_PHRASE_CHARS = 60;
 export const MAX_PHRASES = 10;
