@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../storage/audit-store.ts';
 import type { AgencySynonym } from '../../storage/synonym-store.ts';
 import { loginAdmin, loginAs, startTestLoa, type StaffClient, type TestLoa } from './harness.ts';
+import { uploadDocument } from './review-support.ts';
 
 /**
  * Agency synonyms through the console API on the whole server: validation, roles, audit, and
@@ -42,12 +43,7 @@ beforeAll(async () => {
   admin = await loginAdmin(t);
   spokesperson = await loginAs(t, 'spokesperson', admin);
   viewer = await loginAs(t, 'viewer', admin);
-  const res = await fetch(admin.url('/documents'), {
-    method: 'POST',
-    headers: { cookie: admin.cookie, 'X-CSRF-Token': admin.csrfToken, 'Content-Type': 'application/octet-stream', 'X-Filename': encodeURIComponent('trat-tu-do-thi.md') },
-    body: new Uint8Array(Buffer.from(DOCUMENT, 'utf8')),
-  });
-  if (res.status !== 200 && res.status !== 201) throw new Error(`upload: HTTP ${res.status} ${await res.text()}`);
+  await uploadDocument(admin, 'trat-tu-do-thi.md', DOCUMENT);
 }, 60_000);
 afterAll(async () => {
   await t?.stop();
