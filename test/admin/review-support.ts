@@ -1,7 +1,11 @@
 import { postWebchatMessage } from '../support/webchat-client.ts';
 import { webchatSay, webchatTranscript, type Citizen, type StaffClient, type TestLoa } from './harness.ts';
 
-/** Helpers for the review queue and synonym tests: a tiny knowledge base, answers and 👎 on the web chat. */
+/**
+ * Helpers for the review queue and synonym tests: a tiny knowledge base, answers and 👎 on
+ * the web chat. Only Điều 1 says "trông giữ xe"; "xe" and "gửi" are spread over the others,
+ * so "gửi xe" finds Điều 1 only through a synonym.
+ */
 
 export const REVIEW_DOCUMENT = `---
 title: Quy định về quản lý trật tự đô thị phường Thử Nghiệm
@@ -16,6 +20,12 @@ status: in_force
 
 Điều 2. Gửi hồ sơ đăng ký hộ kinh doanh
 Công dân gửi hồ sơ đăng ký hộ kinh doanh tại bộ phận một cửa của phường hoặc qua cổng dịch vụ công.
+
+Điều 3. Xe cứu thương và xe chữa cháy
+Xe cứu thương, xe chữa cháy được ưu tiên khi lưu thông trên các tuyến phố của phường.
+
+Điều 4. Đăng ký xe
+Chủ xe đăng ký xe tại công an phường theo quy định của Bộ Công an.
 `;
 
 /** Uploads a document as `admin` (the console's own upload route). */

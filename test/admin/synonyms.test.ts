@@ -2,33 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../storage/audit-store.ts';
 import type { AgencySynonym } from '../../storage/synonym-store.ts';
 import { loginAdmin, loginAs, startTestLoa, type StaffClient, type TestLoa } from './harness.ts';
-import { uploadDocument } from './review-support.ts';
+import { REVIEW_DOCUMENT, uploadDocument } from './review-support.ts';
 
 /**
  * Agency synonyms through the console API on the whole server: validation, roles, audit, and
  * that an entry changes how the running bot reads questions at once (no restart).
  */
 
-const DOCUMENT = `---
-title: Quy định về quản lý trật tự đô thị phường Thử Nghiệm
-number: 07/2025/QĐ-UBND
-doc_type: Quyết định
-issuer: Ủy ban nhân dân phường Thử Nghiệm
-status: in_force
----
-
-Điều 1. Điểm trông giữ xe
-Điểm trông giữ xe của phường đặt tại sân sau trụ sở, mở cửa từ 6 giờ đến 22 giờ hằng ngày.
-
-Điều 2. Gửi hồ sơ đăng ký kinh doanh
-Công dân gửi hồ sơ đăng ký hộ kinh doanh tại bộ phận một cửa hoặc qua cổng dịch vụ công.
-
-Điều 3. Xe cứu thương và xe chữa cháy
-Xe cứu thương, xe chữa cháy được ưu tiên khi lưu thông trên các tuyến phố của phường.
-
-Điều 4. Đăng ký xe
-Chủ xe đăng ký xe tại công an phường theo quy định của Bộ Công an.
-`;
 
 const QUESTION = 'gửi xe ở đâu';
 const PARKING = /::1$/;
@@ -43,7 +23,7 @@ beforeAll(async () => {
   admin = await loginAdmin(t);
   spokesperson = await loginAs(t, 'spokesperson', admin);
   viewer = await loginAs(t, 'viewer', admin);
-  await uploadDocument(admin, 'trat-tu-do-thi.md', DOCUMENT);
+  await uploadDocument(admin, 'trat-tu-do-thi.md', REVIEW_DOCUMENT);
 }, 60_000);
 afterAll(async () => {
   await t?.stop();
