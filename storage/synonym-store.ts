@@ -15,6 +15,14 @@ export interface AgencySynonym {
   updatedAt: string;
 }
 
+/**
+ * The key that keeps an everyday phrase in one entry: lower case without diacritics, as the
+ * lexicon matches it ("gui xe" is read as "gửi xe", so the two cannot point to different terms).
+ */
+export function phraseKey(phrase: string): string {
+  return phrase.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/gu, 'd').toLowerCase().replace(/\s+/gu, ' ').trim();
+}
+
 export interface SynonymInput {
   everyday: string[];
   legal: string[];
@@ -31,7 +39,10 @@ export interface SynonymStore {
   /** Every entry, newest change first. */
   list(): Promise<AgencySynonym[]>;
   get(id: string): Promise<AgencySynonym | undefined>;
-  /** Adds an entry; refused when one of its everyday phrases is another entry's (checked atomically). */
+  /**
+   * Adds an entry; refused when one of its everyday phrases is another entry's, compared by
+   * `phraseKey` (checked atomically). The phrases of one entry must have distinct keys.
+   */
   create(input: SynonymInput, by: string, at: Date): Promise<SynonymChange>;
   /** Replaces an entry's phrases and note (same duplicate rule). */
   update(id: string, input: SynonymInput, by: string, at: Date): Promise<SynonymChange>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { phraseKey } from '../../storage/synonym-store.ts';
 
 /** Syllables per phrase: enough for "đăng ký thường trú cho con", short enough to stay a phrase. */
 export const MAX_SYLLABLES = 6;
@@ -31,8 +32,10 @@ const phrases = (what: string) =>
     .min(1, `Cần ít nhất một ${what}`)
     .max(MAX_PHRASES, `Tối đa ${MAX_PHRASES} cụm từ`)
     .superRefine((list, ctx) => {
-      list.forEach((p, i) => {
-        if (list.indexOf(p) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `“${p}” bị lặp` });
+      // Compared without diacritics, as questions are matched: "gửi xe" and "gui xe" are one phrase.
+      const keys = list.map(phraseKey);
+      keys.forEach((k, i) => {
+        if (keys.indexOf(k) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `“${list[i]}” bị lặp` });
       });
     });
 
@@ -49,8 +52,9 @@ export const synonymInputSchema = z
       .describe('Why, or where the wording comes from'),
   })
   .superRefine((v, ctx) => {
+    const everyday = new Set(v.everyday.map(phraseKey));
     v.legal.forEach((p, i) => {
-      if (v.everyday.includes(p)) ctx.addIssue({ code: 'custom', path: ['legal', i], message: `“${p}” có ở cả hai bên` });
+      if (everyday.has(phraseKey(p))) ctx.addIssue({ code: 'custom', path: ['legal', i], message: `“${p}” có ở cả hai bên` });
     });
   });
 

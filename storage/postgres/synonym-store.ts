@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { AgencySynonym, SynonymChange, SynonymInput, SynonymStore } from '../synonym-store.ts';
+import { phraseKey, type AgencySynonym, type SynonymChange, type SynonymInput, type SynonymStore } from '../synonym-store.ts';
 import { iso, migrate, query, toJson, withTransaction, type PgPool } from './database.ts';
 
 const MIGRATIONS = [
@@ -14,7 +14,7 @@ const MIGRATIONS = [
      updated_by text NOT NULL,
      updated_at timestamptz NOT NULL
    );
-   -- One row per everyday phrase: the primary key keeps a phrase in one entry only.
+   -- One row per everyday phrase (its phraseKey): the primary key keeps a phrase in one entry only.
    CREATE TABLE agency_synonym_phrases (
      phrase text PRIMARY KEY,
      synonym_id text NOT NULL REFERENCES agency_synonyms (id) ON DELETE CASCADE
@@ -77,13 +77,17 @@ export class PostgresSynonymStore implements SynonymStore {
         const found = await query(c, 'SELECT 1 FROM agency_synonyms WHERE id = $1', [id]);
         if (found.rowCount === 0) return { ok: false, reason: 'not_found' };
       }
+      const keys = input.everyday.map(phraseKey);
       const owners = await query<{ phrase: string; synonym_id: string }>(
         c,
         'SELECT phrase, synonym_id FROM agency_synonym_phrases WHERE phrase = ANY($1) AND synonym_id IS DISTINCT FROM $2',
-        [input.everyday, id ?? null],
+        [keys, id ?? null],
       );
-      const taken = input.everyday.map((p) => owners.rows.find((o) => o.phrase === p)).find((o) => o !== undefined);
-      if (taken) return { ok: false, reason: 'duplicate', phrase: taken.phrase, otherId: taken.synonym_id };
+      const hit = keys.findIndex((k) => owners.rows.some((o) => o.phrase === k));
+      if (hit >= 0) {
+        const owner = owners.rows.find((o) => o.phrase === keys[hit])!;
+        return { ok: false, reason: 'duplicate', phrase: input.everyday[hit], otherId: owner.synonym_id };
+      }
       const synonymId = id ?? randomUUID();
       const params = [toJson(input.everyday), toJson(input.legal), input.note ?? null, by, at];
       const { rows } =
@@ -100,7 +104,7 @@ export class PostgresSynonymStore implements SynonymStore {
               [...params, synonymId],
             );
       await query(c, 'DELETE FROM agency_synonym_phrases WHERE synonym_id = $1', [synonymId]);
-      await query(c, 'INSERT INTO agency_synonym_phrases (phrase, synonym_id) SELECT unnest($1::text[]), $2', [input.everyday, synonymId]);
+      await query(c, 'INSERT INTO agency_synonym_phrases (phrase, synonym_id) SELECT unnest($1::text[]), $2', [keys, synonymId]);
       await bump(c);
       return { ok: true, synonym: toSynonym(rows[0]) };
     });

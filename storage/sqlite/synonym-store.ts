@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AgencySynonym, SynonymChange, SynonymInput, SynonymStore } from '../synonym-store.ts';
+import { phraseKey, type AgencySynonym, type SynonymChange, type SynonymInput, type SynonymStore } from '../synonym-store.ts';
 import { migrate, type SqliteDatabase } from './database.ts';
 
 const MIGRATIONS = [
@@ -13,7 +13,7 @@ const MIGRATIONS = [
      updated_by TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );
-   -- One row per everyday phrase: the primary key keeps a phrase in one entry only.
+   -- One row per everyday phrase (its phraseKey): the primary key keeps a phrase in one entry only.
    CREATE TABLE agency_synonym_phrases (
      phrase TEXT PRIMARY KEY,
      synonym_id TEXT NOT NULL REFERENCES agency_synonyms (id) ON DELETE CASCADE
@@ -79,7 +79,7 @@ export class SqliteSynonymStore implements SynonymStore {
       const existing = id === undefined ? undefined : (this.byId.get(id) as SynonymRow | undefined);
       if (id !== undefined && !existing) return { ok: false, reason: 'not_found' };
       for (const phrase of input.everyday) {
-        const o = this.owner.get(phrase) as { synonym_id: string } | undefined;
+        const o = this.owner.get(phraseKey(phrase)) as { synonym_id: string } | undefined;
         if (o && o.synonym_id !== id) return { ok: false, reason: 'duplicate', phrase, otherId: o.synonym_id };
       }
       const synonymId = id ?? randomUUID();
@@ -89,7 +89,7 @@ export class SqliteSynonymStore implements SynonymStore {
       } else {
         this.insert.run(synonymId, JSON.stringify(input.everyday), JSON.stringify(input.legal), input.note ?? null, by, at, by, at);
       }
-      for (const phrase of input.everyday) this.insertPhrase.run(phrase, synonymId);
+      for (const phrase of input.everyday) this.insertPhrase.run(phraseKey(phrase), synonymId);
       this.bump.run();
       return { ok: true, synonym: toSynonym(this.byId.get(synonymId) as SynonymRow) };
     });

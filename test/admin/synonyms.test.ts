@@ -84,6 +84,8 @@ describe('agency synonyms', () => {
       [{ everyday: ['   '], legal: ['trông giữ xe'] }, 'everyday.0'],
       [{ everyday: ['một hai ba bốn năm sáu bảy'], legal: ['x'] }, 'everyday.0'],
       [{ everyday: ['gửi xe', 'Gửi Xe'], legal: ['trông giữ xe'] }, 'everyday.1'],
+      [{ everyday: ['gửi xe', 'gui xe'], legal: ['trông giữ xe'] }, 'everyday.1'],
+      [{ everyday: ['gửi xe'], legal: ['gui xe'] }, 'legal.0'],
       [{ everyday: ['gửi xe'], legal: ['gửi xe'] }, 'legal.0'],
       [{ everyday: ['<script>'], legal: ['x'] }, 'everyday.0'],
       [{ everyday: ['x'.repeat(61)], legal: ['y'] }, 'everyday.0'],

@@ -53,6 +53,13 @@ export function synonymStoreContract(factory: BackendFactory): void {
       const before = await store.revision();
       const again = await store.create({ everyday: ['đỗ xe', 'gửi xe'], legal: ['dừng đỗ'] }, 'a@loa.test', new Date());
       expect(again).toEqual({ ok: false, reason: 'duplicate', phrase: 'gửi xe', otherId: first.synonym.id });
+      // The lexicon reads "gui xe" as "gửi xe": the same phrase.
+      expect(await store.create({ everyday: ['gui xe'], legal: ['bãi xe'] }, 'a@loa.test', new Date())).toEqual({
+        ok: false,
+        reason: 'duplicate',
+        phrase: 'gui xe',
+        otherId: first.synonym.id,
+      });
       const second = await store.create({ everyday: ['đỗ xe'], legal: ['dừng đỗ'] }, 'a@loa.test', new Date());
       if (!second.ok) throw new Error('create failed');
       expect(await store.update(second.synonym.id, { everyday: ['gửi xe'], legal: ['x'] }, 'a@loa.test', new Date())).toMatchObject({ ok: false, reason: 'duplicate' });
