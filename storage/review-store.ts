@@ -7,6 +7,9 @@ import type { FeedbackReason, FeedbackValue } from './conversation-store.ts';
  * officer to check, mark reviewed or turn into an FAQ draft. Reads the conversation turns.
  */
 
+/** How long a claim to make an FAQ draft holds without a draft being recorded. */
+export const FAQ_CLAIM_MS = 60_000;
+
 /** Why a turn is in the queue. */
 export type ReviewCause = 'down' | 'low_confidence';
 
@@ -58,7 +61,8 @@ export interface ReviewStore {
   markReviewed(turnId: string, by: string, at: Date): Promise<{ review: AnswerReview; created: boolean }>;
   /**
    * Claims the right to make the FAQ draft of a turn (marking it reviewed if it was not):
-   * true for exactly one caller, even on two instances at once.
+   * true for exactly one caller, even on two instances at once. A claim older than
+   * `FAQ_CLAIM_MS` with no draft recorded (its holder crashed) may be taken again.
    */
   claimFaqDraft(turnId: string, by: string, at: Date): Promise<boolean>;
   /** Records the draft made after a successful claim. */

@@ -2,7 +2,7 @@ import type { ChannelName } from '../../bots/core/types.ts';
 import type { Citation, Outcome } from '../../retrieval/types.ts';
 import type { FeedbackReason, FeedbackValue } from '../conversation-store.ts';
 import { REVIEW_FROM, reviewWhere } from '../review-sql.ts';
-import type { AnswerReview, ReviewCounts, ReviewFilter, ReviewItem, ReviewStore } from '../review-store.ts';
+import { FAQ_CLAIM_MS, type AnswerReview, type ReviewCounts, type ReviewFilter, type ReviewItem, type ReviewStore } from '../review-store.ts';
 import { iso, migrate, query, type PgPool } from './database.ts';
 
 const MIGRATIONS = [
@@ -11,6 +11,7 @@ const MIGRATIONS = [
      reviewed_by text NOT NULL,
      reviewed_at timestamptz NOT NULL,
      faq_claimed boolean NOT NULL DEFAULT false,
+     faq_claimed_at timestamptz,
      faq_id text
    );
    CREATE INDEX conversation_turns_review ON conversation_turns (feedback, outcome, confidence) WHERE answer_id IS NOT NULL;`,
@@ -131,9 +132,10 @@ export class PostgresReviewStore implements ReviewStore {
   async claimFaqDraft(turnId: string, by: string, at: Date): Promise<boolean> {
     const { rowCount } = await query(
       this.pool,
-      `INSERT INTO answer_reviews (turn_id, reviewed_by, reviewed_at, faq_claimed) VALUES ($1, $2, $3, true)
-       ON CONFLICT (turn_id) DO UPDATE SET faq_claimed = true WHERE answer_reviews.faq_claimed = false`,
-      [turnId, by, at],
+      `INSERT INTO answer_reviews (turn_id, reviewed_by, reviewed_at, faq_claimed, faq_claimed_at) VALUES ($1, $2, $3, true, $3)
+       ON CONFLICT (turn_id) DO UPDATE SET faq_claimed = true, faq_claimed_at = excluded.faq_claimed_at
+       WHERE answer_reviews.faq_claimed = false OR (answer_reviews.faq_id IS NULL AND answer_reviews.faq_claimed_at < $4)`,
+      [turnId, by, at, new Date(at.getTime() - FAQ_CLAIM_MS)],
     );
     return (rowCount ?? 0) > 0;
   }

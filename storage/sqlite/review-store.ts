@@ -2,7 +2,7 @@ import type { ChannelName } from '../../bots/core/types.ts';
 import type { Citation, Outcome } from '../../retrieval/types.ts';
 import type { FeedbackReason, FeedbackValue } from '../conversation-store.ts';
 import { REVIEW_FROM, reviewWhere } from '../review-sql.ts';
-import type { AnswerReview, ReviewCounts, ReviewFilter, ReviewItem, ReviewStore } from '../review-store.ts';
+import { FAQ_CLAIM_MS, type AnswerReview, type ReviewCounts, type ReviewFilter, type ReviewItem, type ReviewStore } from '../review-store.ts';
 import { migrate, type SqliteDatabase } from './database.ts';
 
 const MIGRATIONS = [
@@ -11,6 +11,7 @@ const MIGRATIONS = [
      reviewed_by TEXT NOT NULL,
      reviewed_at TEXT NOT NULL,
      faq_claimed INTEGER NOT NULL DEFAULT 0 CHECK (faq_claimed IN (0, 1)),
+     faq_claimed_at TEXT,
      faq_id TEXT
    );
    CREATE INDEX conversation_turns_review ON conversation_turns (feedback, outcome, confidence) WHERE answer_id IS NOT NULL;`,
@@ -80,8 +81,9 @@ export class SqliteReviewStore implements ReviewStore {
     migrate(db, 'reviews', MIGRATIONS);
     this.insertReview = db.prepare('INSERT INTO answer_reviews (turn_id, reviewed_by, reviewed_at) VALUES (?, ?, ?) ON CONFLICT (turn_id) DO NOTHING');
     this.claim = db.prepare(
-      `INSERT INTO answer_reviews (turn_id, reviewed_by, reviewed_at, faq_claimed) VALUES (?, ?, ?, 1)
-       ON CONFLICT (turn_id) DO UPDATE SET faq_claimed = 1 WHERE answer_reviews.faq_claimed = 0`,
+      `INSERT INTO answer_reviews (turn_id, reviewed_by, reviewed_at, faq_claimed, faq_claimed_at) VALUES (?, ?, ?, 1, ?)
+       ON CONFLICT (turn_id) DO UPDATE SET faq_claimed = 1, faq_claimed_at = excluded.faq_claimed_at
+       WHERE answer_reviews.faq_claimed = 0 OR (answer_reviews.faq_id IS NULL AND answer_reviews.faq_claimed_at < ?)`,
     );
     this.byTurn = db.prepare('SELECT turn_id, reviewed_by, reviewed_at, faq_id FROM answer_reviews WHERE turn_id = ?');
     this.setFaq = db.prepare('UPDATE answer_reviews SET faq_id = ? WHERE turn_id = ?');
@@ -125,7 +127,8 @@ export class SqliteReviewStore implements ReviewStore {
   }
 
   async claimFaqDraft(turnId: string, by: string, at: Date): Promise<boolean> {
-    return this.claim.run(turnId, by, at.toISOString()).changes > 0;
+    const now = at.toISOString();
+    return this.claim.run(turnId, by, now, now, new Date(at.getTime() - FAQ_CLAIM_MS).toISOString()).changes > 0;
   }
 
   async setFaqDraft(turnId: string, faqId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationStore } from '../../../storage/conversation-store.ts';
+import { FAQ_CLAIM_MS } from '../../../storage/review-store.ts';
 import { useBackend, type BackendFactory } from './backend.ts';
 import type { Citation } from '../../../retrieval/types.ts';
 
@@ -98,6 +99,19 @@ export function reviewStoreContract(factory: BackendFactory): void {
       // Released only while no draft is recorded.
       await stores[1].releaseFaqDraft(low.id);
       expect(await stores[0].claimFaqDraft(low.id, 'x@loa.test', new Date())).toBe(false);
+    });
+
+    it('lets a claim whose holder never recorded a draft be taken again after FAQ_CLAIM_MS', async () => {
+      const set = await db().connect();
+      const low = await answer(await set.conversations(), { confidence: 0.4, minute: 1 });
+      const reviews = await set.reviews();
+      const t0 = new Date('2025-03-02T09:00:00.000Z');
+      expect(await reviews.claimFaqDraft(low.id, 'a@loa.test', t0)).toBe(true);
+      expect(await reviews.claimFaqDraft(low.id, 'b@loa.test', new Date(t0.getTime() + FAQ_CLAIM_MS - 1000))).toBe(false);
+      expect(await reviews.claimFaqDraft(low.id, 'b@loa.test', new Date(t0.getTime() + FAQ_CLAIM_MS + 1000))).toBe(true);
+      await reviews.setFaqDraft(low.id, 'faq-2');
+      // A recorded draft is never claimed again, however old.
+      expect(await reviews.claimFaqDraft(low.id, 'c@loa.test', new Date(t0.getTime() + 100 * FAQ_CLAIM_MS))).toBe(false);
     });
 
     it('hands a released claim to the next caller', async () => {
