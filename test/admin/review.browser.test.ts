@@ -59,6 +59,10 @@ describe('review queue and synonyms in Chromium', () => {
     await item.getByText(/Nguồn đã trích dẫn \(1\)/).click();
     await item.locator('.cite-title', { hasText: 'Quy định về quản lý trật tự đô thị' }).waitFor();
     await expect.poll(() => page.locator('.review-counts').textContent()).toContain('👎: 1');
+    // On a phone the answer, its citations and the buttons fit without sideways scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // By keyboard: focus the button and press Enter.
     await item.getByRole('button', { name: `Tạo bản nháp câu hỏi thường gặp từ: ${QUESTION}` }).focus();
