@@ -39,6 +39,8 @@ export const configSchema = z.object({
   /** Confidence under which the bot abstains and escalates (0..1). */
   LOA_ABSTAIN_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
   LOA_CLARIFY_FLOOR: z.coerce.number().min(0).max(1).default(0.1),
+  /** Answers given with a confidence under this go to the console's review queue (0..1). */
+  LOA_REVIEW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.7),
   /** Largest file `loa ingest` accepts, in megabytes. */
   LOA_MAX_FILE_MB: z.coerce.number().positive().default(50),
   /** Storage backend: embedded SQLite (default) or PostgreSQL. */

@@ -8,7 +8,7 @@ import { CALIBRATION_FILE, readConfidenceModel } from '../retrieval/calibrate.ts
 import { ingestPaths, type IngestTarget } from '../knowledge/ingest.ts';
 import type { KnowledgeDocument } from '../knowledge/types.ts';
 import { startupError } from './startup-errors.ts';
-import { buildRetriever, loadRetriever, type Retriever, type RetrieverOptions } from '../retrieval/index.ts';
+import { buildRetriever, LEXICON, loadRetriever, type LexiconEntry, type Retriever, type RetrieverOptions } from '../retrieval/index.ts';
 import type { Answerer, AskOptions, AskResult } from '../retrieval/types.ts';
 
 /** The bundled sample knowledge base (plain-language summaries), loaded into an empty store. */
@@ -24,7 +24,10 @@ export interface Runtime {
   /** The index in use now (swapped atomically when knowledge changes). */
   retriever(): Retriever;
   answerer: Answerer;
-  /** Rebuilds the index if the knowledge store changed since it was built. Returns true when it did. */
+  /**
+   * Rebuilds the index if the knowledge store changed since it was built, or swaps in the
+   * agency's synonyms if only they changed. Returns true when it did either.
+   */
   refreshKnowledge(opts?: { onProgress?: ProgressFn }): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -44,10 +47,22 @@ function retrieverOptions(config: Config, logger: Logger, revision: number, onPr
 
 const indexDir = (config: Config) => join(config.dataDir, 'index');
 
+/** The built-in lexicon plus the agency's synonyms, and the synonym revision it reflects. */
+export async function agencyLexicon(storage: Pick<Storage, 'synonyms'>): Promise<{ revision: number; lexicon: LexiconEntry[] }> {
+  // Revision first: a change landing in between makes the next refresh reload, never miss it.
+  const revision = await storage.synonyms.revision();
+  const own = await storage.synonyms.list();
+  return { revision, lexicon: [...LEXICON, ...own.map((s) => ({ everyday: s.everyday, legal: s.legal, ...(s.note ? { note: s.note } : {}) }))] };
+}
+
 /** Loads the saved index when it matches the store's revision; otherwise builds and saves a new one. */
-async function currentRetriever(config: Config, storage: Storage, logger: Logger, onProgress?: ProgressFn): Promise<Retriever> {
+async function currentRetriever(config: Config, storage: Storage, logger: Logger, onProgress?: ProgressFn, lexicon?: readonly LexiconEntry[]): Promise<Retriever> {
   const revision = await storage.knowledge.revision();
-  const options = { ...retrieverOptions(config, logger, revision, onProgress), confidence: await readConfidenceModel(join(config.dataDir, CALIBRATION_FILE)) };
+  const options = {
+    ...retrieverOptions(config, logger, revision, onProgress),
+    confidence: await readConfidenceModel(join(config.dataDir, CALIBRATION_FILE)),
+    lexicon,
+  };
   const saved = await loadRetriever(indexDir(config), options);
   if (saved && saved.revision === revision) return saved;
   const started = Date.now();
@@ -96,15 +111,19 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; onPro
   const storage = await openStorage(config);
   try {
     await seedSampleKnowledge(config, storage, logger);
-    let current = await currentRetriever(config, storage, logger, opts.onProgress);
+    let vocabulary = await agencyLexicon(storage);
+    let current = await currentRetriever(config, storage, logger, opts.onProgress, vocabulary.lexicon);
     // Rebuilds are serialised so two changes in quick succession never race.
     let refreshing: Promise<boolean> = Promise.resolve(false);
     const refreshKnowledge = (o: { onProgress?: ProgressFn } = {}) => {
       // A failed rebuild must not poison the chain: the next call tries again.
       refreshing = refreshing.catch(() => false).then(async () => {
         const revision = await storage.knowledge.revision();
-        if (revision === current.revision) return false;
-        current = await currentRetriever(config, storage, logger, o.onProgress);
+        const synonyms = await storage.synonyms.revision();
+        if (revision === current.revision && synonyms === vocabulary.revision) return false;
+        vocabulary = await agencyLexicon(storage);
+        // Synonyms only change how questions are read: the index itself stays.
+        current = revision === current.revision ? current.withLexicon(vocabulary.lexicon) : await currentRetriever(config, storage, logger, o.onProgress, vocabulary.lexicon);
         return true;
       });
       return refreshing;

@@ -20,6 +20,8 @@ import { createAdminDeps, setupAdmin, type AdminHandle } from '../admin/index.ts
 import { createFaqFromEscalation, faqModule } from '../admin/faqs/index.ts';
 import { documentModule } from '../admin/documents/index.ts';
 import { reportModule } from '../admin/reports/index.ts';
+import { reviewModule } from '../admin/review/index.ts';
+import { synonymModule } from '../admin/synonyms/index.ts';
 
 /** A running Loa server. */
 export interface LoaServer {
@@ -146,7 +148,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
 
   let firstAdmin: { email: string; password: string } | undefined;
   const adminDeps = createAdminDeps(runtime, core);
-  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps)], {
+  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps)], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
     liveEvents: coordination.liveEvents,

@@ -9,6 +9,7 @@ import { prepareCorpus } from './corpus.ts';
 import { CorpusEmbeddings, fitCorpusVectors } from './corpus-embeddings.ts';
 import { RetrievalEngine, type DetailedAnswer, type EngineParts, type EngineSettings } from './engine.ts';
 import { DEFAULT_LEXICAL, type LexicalParams } from './lexical-index.ts';
+import type { LexiconEntry } from './lexicon.ts';
 import { DEFAULT_RANK, LexicalRanker, type RankParams } from './lexical-ranker.ts';
 import { OpenAICompatibleEmbeddings } from './openai-embeddings.ts';
 import { INDEX_FORMAT_VERSION, loadIndexParts, readManifest, saveIndex } from './persist.ts';
@@ -21,6 +22,8 @@ import { VectorIndex } from './vector-index.ts';
 export type { AskOptions, AskResult, Citation, SearchHit, Answerer, AbstainReason } from './types.ts';
 export { INDEX_FORMAT_VERSION };
 export type { DetailedAnswer } from './engine.ts';
+export type { LexiconEntry } from './lexicon.ts';
+export { LEXICON } from './lexicon-data.ts';
 
 export interface RetrieverOptions {
   /** Config LOA_ABSTAIN_THRESHOLD (default 0.5). */
@@ -36,6 +39,11 @@ export interface RetrieverOptions {
   /** Optional rewrite step, off by default. */
   llm?: { url: string; model: string; apiKey?: string };
   embeddings?: { kind: 'corpus' | 'openai' | 'transformers' | 'none'; url?: string; model?: string; apiKey?: string; modelDir?: string };
+  /**
+   * Everyday → legal vocabulary used to expand questions; default the built-in `LEXICON`.
+   * Pass `[...LEXICON, ...agencyEntries]` to add an agency's own.
+   */
+  lexicon?: readonly LexiconEntry[];
   /** For progress bars while building. */
   onProgress?: (done: number, total: number, stage: string) => void;
   /** Tuning knobs for benchmarks and ablations (defaults are the tuned values). */
@@ -53,6 +61,11 @@ export interface Retriever extends Answerer {
   candidates(question: string, k?: number): { id: string; features: RerankVector }[];
   /** The answer plus the ranking behind it, in one pass (used by `loa eval`). */
   askDetailed(question: string, options?: AskOptions, k?: number): Promise<DetailedAnswer>;
+  /**
+   * The same index with another lexicon (query-time only, so nothing is rebuilt): how an
+   * agency's synonym edits take effect without a restart.
+   */
+  withLexicon(lexicon: readonly LexiconEntry[]): Retriever;
 }
 
 /** Dimensions of the corpus (LSA) vectors. */
@@ -68,6 +81,7 @@ function settingsFrom(options: RetrieverOptions): EngineSettings {
     agencyName: options.agencyName,
     logger: options.logger,
     llm: options.llm,
+    lexicon: options.lexicon,
     query: { ...DEFAULT_QUERY, ...options.tuning?.query },
     rank: { ...DEFAULT_RANK, ...options.tuning?.rank },
   };
@@ -78,7 +92,7 @@ class LoaRetriever implements Retriever {
   readonly confidenceModel?: ConfidenceModel;
   constructor(
     private readonly parts: EngineParts,
-    options: RetrieverOptions,
+    private readonly options: RetrieverOptions,
   ) {
     this.engine = new RetrievalEngine(parts, settingsFrom(options));
     this.confidenceModel = options.confidence;
@@ -103,6 +117,9 @@ class LoaRetriever implements Retriever {
   }
   save(dir: string): Promise<void> {
     return saveIndex(dir, this.parts);
+  }
+  withLexicon(lexicon: readonly LexiconEntry[]): Retriever {
+    return new LoaRetriever(this.parts, { ...this.options, lexicon });
   }
 }
 

@@ -14,6 +14,8 @@ import type { ReportStore } from './report-store.ts';
 import type { LabelledExampleStore } from './example-store.ts';
 import type { OpsStore } from './ops-store.ts';
 import { SqliteOpsStore } from './sqlite/ops-store.ts';
+import type { ReviewStore } from './review-store.ts';
+import type { SynonymStore } from './synonym-store.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import { ProcessLock, type SharedLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
@@ -31,6 +33,8 @@ import { SqliteAuditStore } from './sqlite/audit-store.ts';
 import { SqliteFaqStore } from './sqlite/faq-store.ts';
 import { SqliteReportStore } from './sqlite/report-store.ts';
 import { SqliteLabelledExampleStore } from './sqlite/example-store.ts';
+import { SqliteReviewStore } from './sqlite/review-store.ts';
+import { SqliteSynonymStore } from './sqlite/synonym-store.ts';
 
 /** All of Loa's persistent state, behind interfaces. Nothing outside `storage/` knows the backend. */
 export interface Storage {
@@ -63,6 +67,10 @@ export interface Storage {
   ops: OpsStore;
   /** Locks across the instances sharing this database (in-process for SQLite). */
   locks: SharedLock;
+  /** Answers to check: 👎 and low confidence, and whether an officer reviewed them. */
+  reviews: ReviewStore;
+  /** The agency's everyday → legal vocabulary, added to retrieval's built-in lexicon. */
+  synonyms: SynonymStore;
   close(): Promise<void>;
 }
 
@@ -99,6 +107,9 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     examples: new SqliteLabelledExampleStore(db),
     ops: new SqliteOpsStore(db),
     locks: new ProcessLock(),
+    // Indexes the turns table: created after the conversation store.
+    reviews: new SqliteReviewStore(db),
+    synonyms: new SqliteSynonymStore(db),
     close: async () => {
       db.close();
     },

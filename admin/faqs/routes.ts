@@ -64,6 +64,36 @@ export async function createFaqFromEscalation(deps: AdminDeps, input: SaveAsFaqI
   return { faqId: faq.id };
 }
 
+/** What an FAQ draft made from one of Loa's answers (the review queue) starts from. */
+export interface AnswerDraftInput {
+  question: string;
+  answer: string;
+  citations: Citation[];
+  officer: string;
+  /** The conversation turn of the answer. */
+  turnId: string;
+}
+
+/**
+ * Saves one of Loa's answers as an FAQ draft for the officer to correct (the review queue).
+ * `{ invalid }`, with the reason, when the question or answer cannot make an FAQ (e.g. too short).
+ */
+export async function createFaqFromAnswer(deps: AdminDeps, input: AnswerDraftInput): Promise<{ faqId: string } | { invalid: string }> {
+  const parsed = newFaqSchema.safeParse({ questions: [input.question], answer: input.answer });
+  if (!parsed.success) return { invalid: parsed.error.issues.map((i) => i.message).join('; ') };
+  const faq = await deps.runtime.storage.faqs.create(
+    {
+      questions: parsed.data.questions,
+      answer: parsed.data.answer,
+      citations: input.citations.filter((c) => !c.id.startsWith('faq::')),
+      createdBy: input.officer,
+    },
+    new Date(),
+  );
+  await deps.audit.record({ actor: input.officer, action: 'faq.create', target: `faq:${faq.id}`, details: { sourceTurnId: input.turnId, question: parsed.data.questions[0] } });
+  return { faqId: faq.id };
+}
+
 /**
  * FAQs: spokespeople draft answers (or save escalation replies as drafts), administrators
  * approve them, and approved answers become knowledge the bot answers with.

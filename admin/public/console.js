@@ -11,6 +11,8 @@ import { renderEscalation } from './console-escalation.js';
 import { renderFaqs, renderFaq } from './console-faqs.js';
 import { renderDocuments } from './console-documents.js';
 import { renderReports } from './console-reports.js';
+import { renderReview } from './console-review.js';
+import { renderSynonyms } from './console-synonyms.js';
 import { renderUsers } from './console-users.js';
 import { renderAudit } from './console-audit.js';
 import { renderDeliveries } from './console-deliveries.js';
@@ -25,6 +27,8 @@ const NAV = [
   { id: 'inbox', path: '/admin/inbox', label: 'nav.inbox', roles: WORKERS, icon: 'M3 13h5l2 3h4l2-3h5M5 4h14l2 9v6a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-6z', primary: true },
   { id: 'faqs', path: '/admin/faqs', label: 'nav.faqs', short: 'nav.faqsShort', roles: WORKERS, icon: 'M12 21a9 9 0 1 0-8-5l-1 5 5-1a9 9 0 0 0 4 1zM9.5 9a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.7M12 16.5v.5', primary: true },
   { id: 'reports', path: '/admin/reports', label: 'nav.reports', roles: ALL, icon: 'M4 20V10M10 20V4M16 20v-7M22 20H2', primary: true },
+  { id: 'review', path: '/admin/review', label: 'nav.review', short: 'nav.reviewShort', roles: ALL, icon: 'M9 11l3 3 8-8M20 12v7a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h11' },
+  { id: 'synonyms', path: '/admin/synonyms', label: 'nav.synonyms', roles: ALL, icon: 'M4 7h11M11 3l4 4-4 4M20 17H9M13 13l-4 4 4 4' },
   { id: 'documents', path: '/admin/documents', label: 'nav.documents', roles: ADMIN, icon: 'M6 2h8l5 5v14a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM14 2v5h5M8 13h8M8 17h8' },
   { id: 'users', path: '/admin/users', label: 'nav.users', roles: ADMIN, icon: 'M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8M22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8' },
   { id: 'deliveries', path: '/admin/deliveries', label: 'nav.deliveries', roles: ADMIN, icon: 'M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z' },
@@ -40,6 +44,8 @@ const ROUTES = [
   { re: /^\/admin\/faqs\/([^/]+)\/?$/, render: renderFaq, roles: WORKERS, nav: 'faqs' },
   { re: /^\/admin\/documents\/?$/, render: renderDocuments, roles: ADMIN, nav: 'documents' },
   { re: /^\/admin\/reports\/?$/, render: renderReports, roles: ALL, nav: 'reports' },
+  { re: /^\/admin\/review\/?$/, render: renderReview, roles: ALL, nav: 'review' },
+  { re: /^\/admin\/synonyms\/?$/, render: renderSynonyms, roles: ALL, nav: 'synonyms' },
   { re: /^\/admin\/users\/?$/, render: renderUsers, roles: ADMIN, nav: 'users' },
   { re: /^\/admin\/deliveries\/?$/, render: renderDeliveries, roles: ADMIN, nav: 'deliveries' },
   { re: /^\/admin\/audit\/?$/, render: renderAudit, roles: ADMIN, nav: 'audit' },

@@ -11,6 +11,8 @@ import { PostgresInboxStore } from './inbox-store.ts';
 import { PostgresKnowledgeStore } from './knowledge-store.ts';
 import { PostgresOutboxStore } from './outbox-store.ts';
 import { PostgresReportStore } from './report-store.ts';
+import { PostgresReviewStore } from './review-store.ts';
+import { PostgresSynonymStore } from './synonym-store.ts';
 import { PostgresSecretStore } from './secret-store.ts';
 import { PostgresSessionStore } from './session-store.ts';
 import { PostgresUserStore } from './user-store.ts';
@@ -65,6 +67,9 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       examples: await PostgresLabelledExampleStore.open(pool),
       ops: await PostgresOpsStore.open(pool),
       locks: new PostgresAdvisoryLock(pool),
+      // Indexes the turns table: opened after the conversation store.
+      reviews: await PostgresReviewStore.open(pool),
+      synonyms: await PostgresSynonymStore.open(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.

@@ -6,6 +6,8 @@ import { inboxStoreContract } from './inbox.contract.ts';
 import { knowledgeStoreContract } from './knowledge.contract.ts';
 import { outboxStoreContract } from './outbox.contract.ts';
 import { reportStoreContract } from './report.contract.ts';
+import { reviewStoreContract } from './review.contract.ts';
+import { synonymStoreContract } from './synonym.contract.ts';
 import { secretStoreContract } from './secret.contract.ts';
 import { staffStoresContract } from './staff.contract.ts';
 import { webchatStoreContract } from './webchat.contract.ts';
@@ -24,4 +26,6 @@ export function storeContracts(factory: BackendFactory): void {
   faqStoreContract(factory);
   reportStoreContract(factory);
   exampleStoreContract(factory);
+  reviewStoreContract(factory);
+  synonymStoreContract(factory);
 }

@@ -8,6 +8,8 @@ import type { KnowledgeStore } from '../../../storage/knowledge-store.ts';
 import type { OutboxStore } from '../../../storage/outbox-store.ts';
 import type { ReportStore } from '../../../storage/report-store.ts';
 import type { LabelledExampleStore } from '../../../storage/example-store.ts';
+import type { ReviewStore } from '../../../storage/review-store.ts';
+import type { SynonymStore } from '../../../storage/synonym-store.ts';
 import type { SecretStore } from '../../../storage/secret-store.ts';
 import type { SessionStore } from '../../../storage/session-store.ts';
 import type { UserStore } from '../../../storage/user-store.ts';
@@ -28,6 +30,8 @@ export interface StoreSet {
   faqs(): Promise<FaqStore>;
   reports(): Promise<ReportStore>;
   examples(): Promise<LabelledExampleStore>;
+  reviews(): Promise<ReviewStore>;
+  synonyms(): Promise<SynonymStore>;
 }
 
 /** One empty database of a backend, for one test. */
@@ -69,6 +73,12 @@ export function lazyStores(open: { [K in keyof StoreSet]: () => ReturnType<Store
       return get('reports');
     },
     examples: () => get('examples'),
+    // The review queue indexes and reads the turns table.
+    reviews: async () => {
+      await get('conversations');
+      return get('reviews');
+    },
+    synonyms: () => get('synonyms'),
   };
 }
 

@@ -6,6 +6,8 @@ import { SqliteFaqStore } from '../../../storage/sqlite/faq-store.ts';
 import { SqliteInboxStore } from '../../../storage/sqlite/inbox-store.ts';
 import { SqliteKnowledgeStore } from '../../../storage/sqlite/knowledge-store.ts';
 import { SqliteOutboxStore } from '../../../storage/sqlite/outbox-store.ts';
+import { SqliteReviewStore } from '../../../storage/sqlite/review-store.ts';
+import { SqliteSynonymStore } from '../../../storage/sqlite/synonym-store.ts';
 import { SqliteReportStore } from '../../../storage/sqlite/report-store.ts';
 import { SqliteSecretStore } from '../../../storage/sqlite/secret-store.ts';
 import { SqliteSessionStore } from '../../../storage/sqlite/session-store.ts';
@@ -34,6 +36,8 @@ export const sqliteBackend: BackendFactory = async () => {
         faqs: async () => new SqliteFaqStore(db),
         reports: async () => new SqliteReportStore(db),
         examples: async () => new SqliteLabelledExampleStore(db),
+        reviews: async () => new SqliteReviewStore(db),
+        synonyms: async () => new SqliteSynonymStore(db),
       });
     },
     async cleanup() {

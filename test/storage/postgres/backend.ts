@@ -7,6 +7,8 @@ import { PostgresFaqStore } from '../../../storage/postgres/faq-store.ts';
 import { PostgresInboxStore } from '../../../storage/postgres/inbox-store.ts';
 import { PostgresKnowledgeStore } from '../../../storage/postgres/knowledge-store.ts';
 import { PostgresOutboxStore } from '../../../storage/postgres/outbox-store.ts';
+import { PostgresReviewStore } from '../../../storage/postgres/review-store.ts';
+import { PostgresSynonymStore } from '../../../storage/postgres/synonym-store.ts';
 import { PostgresReportStore } from '../../../storage/postgres/report-store.ts';
 import { PostgresSecretStore } from '../../../storage/postgres/secret-store.ts';
 import { PostgresSessionStore } from '../../../storage/postgres/session-store.ts';
@@ -41,6 +43,8 @@ export async function postgresTestDatabase() {
       faqs: () => PostgresFaqStore.open(pool),
       reports: () => PostgresReportStore.open(pool),
       examples: () => PostgresLabelledExampleStore.open(pool),
+      reviews: () => PostgresReviewStore.open(pool),
+      synonyms: () => PostgresSynonymStore.open(pool),
     });
     const connection = { pool, stores };
     connections.push(connection);

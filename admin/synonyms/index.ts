@@ -1,0 +1,1 @@
+export { synonymModule } from './routes.ts';
