@@ -8,7 +8,9 @@ import { auditModule } from './audit/routes.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { LoginThrottle, type RateLimiterFactory } from './auth/login-throttle.ts';
+import { KnownDevices } from './auth/known-device.ts';
 import { csrfProtection, loadSession } from './auth/middleware.ts';
+import { serverKey } from './auth/server-keys.ts';
 import { authModule } from './auth/routes.ts';
 import { StaffSessions } from './auth/sessions.ts';
 import { LiveEvents } from './escalations/live-events.ts';
@@ -25,6 +27,9 @@ export type { SaveAsFaqInput, EscalationHooks } from './escalations/routes.ts';
 
 /** Where the console's web UI lives (served at `/admin`). */
 export const ADMIN_PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+
+/** Secret-store name of the key that signs known-device cookies. */
+const DEVICE_KEY = 'console.device_key';
 
 /** Base path of the console API. */
 export const ADMIN_API_PATH = '/api/admin';
@@ -135,11 +140,11 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
     clock,
   );
   const lockMs = config.LOA_LOGIN_LOCK_MINUTES * 60_000;
-  const throttle = new LoginThrottle({
-    failuresPerIp: config.LOA_LOGIN_FAILURES_PER_IP,
-    failuresPerEmail: config.LOA_LOGIN_MAX_FAILURES,
-    blockSeconds: Math.ceil(lockMs / 1000),
-  }, options.rateLimiter);
+  const throttle = new LoginThrottle(
+    { failuresPerIp: config.LOA_LOGIN_FAILURES_PER_IP, failuresPerSource: config.LOA_LOGIN_MAX_FAILURES, blockSeconds: Math.ceil(lockMs / 1000) },
+    options.rateLimiter,
+  );
+  const devices = new KnownDevices(await serverKey(runtime.storage.secrets, DEVICE_KEY), clock);
   const live = new LiveEvents({
     events: core.events,
     sessions,
@@ -156,12 +161,12 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
       throttle,
       audit,
       logger,
-      lockout: { maxFailures: config.LOA_LOGIN_MAX_FAILURES, lockMs },
+      devices,
       secureCookie: (req) => req.secure || httpsPublicUrl,
       clock,
       onSessionEnded: (idHash) => live.endSession(idHash),
     }),
-    usersModule({ users, sessions, throttle, audit, clock }),
+    usersModule({ users, sessions, audit, clock }),
     auditModule(runtime.storage.audit),
     escalationsModule({ core, escalations, conversations, users, audit, logger, clock, live, hooks: options.hooks }),
   ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 
 /**
  * Every setting Loa reads from the environment, with its default. The README's
@@ -22,13 +23,19 @@ export const configSchema = z.object({
   LOA_DATA_DIR: z.string().default('./data'),
   /**
    * Behind a reverse proxy, which X-Forwarded-For hops to trust (Express "trust proxy"):
-   * "false" (default), "true", a hop count such as "1", or addresses/subnets such as "loopback".
+   * "false" (default), a hop count such as "1", or the proxies' addresses/subnets such as
+   * "loopback" or "10.0.0.5,10.0.1.0/24". "true" is refused (any client could pick its own address).
    * Without it, per-IP limits see only the proxy's address.
    */
   LOA_TRUST_PROXY: z
     .string()
     .default('false')
-    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' || v === '' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+    .transform((v, ctx): TrustProxy => {
+      const parsed = parseTrustProxy(v);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    }),
   LOA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Public base URL of this server (for links in messages and channel setup). */
   LOA_PUBLIC_URL: optionalString,
@@ -91,11 +98,11 @@ export const configSchema = z.object({
   LOA_SESSION_IDLE_HOURS: z.coerce.number().positive().default(8),
   /** A console session ends this many days after login, whatever the activity. */
   LOA_SESSION_MAX_DAYS: z.coerce.number().positive().default(7),
-  /** Wrong passwords in a row that lock a staff account. */
+  /** Wrong passwords for one staff account from one address that lock that address out of it. */
   LOA_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
-  /** How long a locked staff account stays locked, in minutes. */
+  /** How long the first lockout lasts, in minutes (each further one within a day doubles it). */
   LOA_LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
-  /** Failed console logins one IP address may make per 15 minutes before it is throttled. */
+  /** Console password checks one IP address may make per 15 minutes before it is throttled. */
   LOA_LOGIN_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
   /** Telegram chat (group) id that hears about each new escalation; needs TELEGRAM_BOT_TOKEN. */
   LOA_NOTIFY_TELEGRAM_CHAT_ID: optionalString,

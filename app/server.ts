@@ -6,6 +6,7 @@ import type { Runtime } from './runtime.ts';
 import { openCoordination } from '../storage/index.ts';
 import { askRouter } from './http/ask-route.ts';
 import { errorHandler, notFound } from './http/errors.ts';
+import { warnForwardedWithoutTrust } from './http/forwarded-warning.ts';
 import { ConversationCore } from '../bots/core/conversation-core.ts';
 import type { ChannelHandle, ChannelSetupContext } from '../bots/core/types.ts';
 import { setupWebchat } from '../bots/webchat/index.ts';
@@ -39,6 +40,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.LOA_TRUST_PROXY);
+  app.use(warnForwardedWithoutTrust(config.LOA_TRUST_PROXY, logger));
   // Portals embed the widget script from another origin, so resources may be loaded cross-origin;
   // each page that needs a stricter policy (demo page, console) sets its own CSP.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false }));

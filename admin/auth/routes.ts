@@ -1,4 +1,5 @@
 import express, { type Request, type Response } from 'express';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { parseOr400, sendError } from '../http.ts';
@@ -10,7 +11,8 @@ import type { UserStore } from '../../storage/user-store.ts';
 import { sessionCookie } from './cookies.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { activeSession, ANY_ROLE, requireRole } from './middleware.ts';
-import { decoyHash, hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from './password.ts';
+import type { KnownDevices } from './known-device.ts';
+import { decoyHash, hashPassword, MAX_PASSWORD_LENGTH, PasswordWorkBusyError, verifyPassword } from './password.ts';
 import type { ActiveSession, StaffSessions } from './sessions.ts';
 
 export interface AuthRouteDeps {
@@ -19,7 +21,8 @@ export interface AuthRouteDeps {
   throttle: LoginThrottle;
   audit: AuditLog;
   logger: Logger;
-  lockout: { maxFailures: number; lockMs: number };
+  /** Signs and reads the known-device cookie. */
+  devices: KnownDevices;
   /** Whether the cookie gets `Secure` for this request. */
   secureCookie: (req: Request) => boolean;
   clock: () => Date;
@@ -30,6 +33,10 @@ export interface AuthRouteDeps {
 /** One message for every wrong email/password combination: nothing tells which part was wrong. */
 export const LOGIN_FAILED_MESSAGE = 'Email hoặc mật khẩu không đúng';
 const THROTTLED_MESSAGE = 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.';
+const BUSY_MESSAGE = 'Máy chủ đang bận. Vui lòng thử lại sau vài giây.';
+
+/** Changes whenever the password does: a reset or change lifts the account's lockouts. */
+const passwordEpoch = (hash: string | undefined) => (hash ? createHash('sha256').update(hash).digest('base64url').slice(0, 16) : 'none');
 
 // Login takes any string: a too-short password is simply wrong, and must look wrong.
 const loginSchema = z.object({
@@ -59,43 +66,46 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
     if (!body) return;
     const ip = req.ip ?? 'unknown';
     const { email, password } = body;
+    const now = deps.clock();
+    const creds = await users.credentials(email);
+    const knownDevice = deps.devices.read(req.get('cookie'), email);
 
-    const verdict = await throttle.check(ip, email);
+    // Counted before the password is checked, so parallel guesses all count.
+    const verdict = await throttle.attempt({ ip, email, passwordEpoch: passwordEpoch(creds?.passwordHash), knownDevice });
     if (!verdict.ok) {
-      deps.logger.warn({ ip, scope: verdict.scope }, 'console login throttled');
+      if (verdict.lockedNow) {
+        // An alert for the operator (log) and a trace in the audit log; the same for unknown emails.
+        deps.logger.warn({ email, ip, lockout: verdict.lockedNow.lockout, seconds: verdict.lockedNow.seconds }, 'console login locked out for this address');
+        await audit.record({
+          actor: 'system',
+          action: 'auth.lockout',
+          target: creds ? `user:${creds.user.id}` : `email:${email}`,
+          details: { email, ip, lockout: verdict.lockedNow.lockout, seconds: verdict.lockedNow.seconds },
+        });
+      } else {
+        deps.logger.warn({ ip, scope: verdict.scope }, 'console login throttled');
+      }
       res.set('Retry-After', String(verdict.retryAfterS));
       return sendError(res, 429, 'too_many_attempts', THROTTLED_MESSAGE);
     }
 
-    const now = deps.clock();
-    const creds = await users.credentials(email);
-    if (creds?.lockedUntil && Date.parse(creds.lockedUntil) > now.getTime()) {
-      await audit.record({ actor: email, action: 'auth.login_failed', target: `user:${creds.user.id}`, details: { ip, reason: 'locked' } });
-      res.set('Retry-After', String(Math.max(1, Math.ceil((Date.parse(creds.lockedUntil) - now.getTime()) / 1000))));
-      return sendError(res, 429, 'too_many_attempts', THROTTLED_MESSAGE);
+    let passwordOk: boolean;
+    try {
+      // Unknown emails cost a hash too, so response time does not reveal which accounts exist.
+      passwordOk = await verifyPassword(password, creds?.passwordHash ?? (await decoyHash()));
+    } catch (err) {
+      if (!(err instanceof PasswordWorkBusyError)) throw err;
+      await verdict.ticket.succeeded(); // not checked, so not counted
+      res.set('Retry-After', '5');
+      return sendError(res, 503, 'busy', BUSY_MESSAGE);
     }
-
-    // Unknown emails cost a hash too, so response time does not reveal which accounts exist.
-    const passwordOk = await verifyPassword(password, creds?.passwordHash ?? (await decoyHash()));
     if (!creds || !passwordOk || creds.user.disabled) {
       const reason = !creds ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled';
-      await throttle.failed(ip, email);
       await audit.record({ actor: email, action: 'auth.login_failed', ...(creds ? { target: `user:${creds.user.id}` } : {}), details: { ip, reason } });
-      if (creds && !passwordOk) {
-        const outcome = await users.recordLoginFailure(creds.user.id, now, deps.lockout);
-        if (outcome.lockedUntil) {
-          await audit.record({
-            actor: 'system',
-            action: 'auth.lockout',
-            target: `user:${creds.user.id}`,
-            details: { email, ip, failures: outcome.failedLogins, lockedUntil: outcome.lockedUntil },
-          });
-        }
-      }
       return sendError(res, 401, 'login_failed', LOGIN_FAILED_MESSAGE);
     }
 
-    await throttle.clear(email);
+    await verdict.ticket.succeeded();
     await users.recordLoginSuccess(creds.user.id, now);
     // Session fixation: whatever session the browser had is ended, and a new id is issued.
     const previous = activeSession(res);
@@ -105,7 +115,8 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
     }
     const session = await sessions.create({ ...creds.user, lastLoginAt: now.toISOString() });
     setCookie(req, res, session.id, sessions.policy.maxMs / 1000);
-    await audit.record({ actor: creds.user.email, action: 'auth.login', target: `user:${creds.user.id}`, details: { ip } });
+    res.append('Set-Cookie', deps.devices.cookie(email, { secure: deps.secureCookie(req), device: knownDevice }));
+    await audit.record({ actor: creds.user.email, action: 'auth.login', target: `user:${creds.user.id}`, details: { ip, knownDevice: knownDevice !== undefined } });
     res.json(sessionBody(session));
   });
 
@@ -128,15 +139,17 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
     const me = currentUser(res);
     const session = activeSession(res) as ActiveSession;
     const creds = await users.credentialsById(me.id);
+    // A stolen session must not become a way to guess the password: it counts like a login attempt.
+    const verdict = await throttle.attempt({ ip: req.ip ?? 'unknown', email: me.email, passwordEpoch: passwordEpoch(creds?.passwordHash) });
+    if (!verdict.ok) {
+      res.set('Retry-After', String(verdict.retryAfterS));
+      return sendError(res, 429, 'too_many_attempts', THROTTLED_MESSAGE);
+    }
     if (!creds || !(await verifyPassword(body.currentPassword, creds.passwordHash))) {
-      // A stolen session must not become a way to guess the password: it counts like a failed login.
-      const outcome = await users.recordLoginFailure(me.id, deps.clock(), deps.lockout);
       await audit.record({ actor: me.email, action: 'auth.password_change_failed', target: `user:${me.id}`, details: { reason: 'wrong_password' } });
-      if (outcome.lockedUntil) {
-        await audit.record({ actor: 'system', action: 'auth.lockout', target: `user:${me.id}`, details: { email: me.email, lockedUntil: outcome.lockedUntil } });
-      }
       return sendError(res, 400, 'wrong_password', 'Mật khẩu hiện tại không đúng.');
     }
+    await verdict.ticket.succeeded();
     await users.setPassword(me.id, await hashPassword(body.newPassword), deps.clock());
     // Other browsers signed in with the old password are signed out.
     await sessions.endForUser(me.id, session.idHash);
@@ -152,7 +165,7 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
         post: operation('post', {
           summary: 'Sign in',
           description:
-            'Sets the `loa_session` cookie (a new id on every login) and returns the CSRF token. Five wrong passwords lock the account for 15 minutes; failures are also throttled per IP and per email.',
+            'Sets the `loa_session` cookie (a new id on every login) and returns the CSRF token. Sets `loa_device` too (a signed known-device cookie). Every attempt is counted before the password is checked (and given back when right): per IP, per account × IP (five wrong passwords lock that address out for 15 minutes, doubling on each further lockout), per account for unknown devices. A browser that signed in before keeps working.',
           tags,
           roles: 'public',
           noCsrf: true,
@@ -162,6 +175,7 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
             400: { description: 'Malformed body', schema: errorSchema },
             401: { description: LOGIN_FAILED_MESSAGE, schema: errorSchema },
             429: { description: 'Too many failed attempts (Retry-After header)', schema: errorSchema },
+            503: { description: 'Too many password checks in progress (Retry-After header)', schema: errorSchema },
           },
         }),
       },

@@ -4,7 +4,6 @@ import { parseOr400, sendError } from '../http.ts';
 import { errorSchema, operation } from '../openapi.ts';
 import { currentUser, type AdminModule, type AuditLog, type StaffUser } from '../types.ts';
 import { DuplicateEmailError, type UserStore } from '../../storage/user-store.ts';
-import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { requireRole } from '../auth/middleware.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
 import type { StaffSessions } from '../auth/sessions.ts';
@@ -14,7 +13,6 @@ import { newUserSchema, resetPasswordSchema, staffUserSchema, userIdParams, user
 export interface UserRouteDeps {
   users: UserStore;
   sessions: StaffSessions;
-  throttle: LoginThrottle;
   audit: AuditLog;
   clock: () => Date;
 }
@@ -79,9 +77,8 @@ export function usersModule(deps: UserRouteDeps): AdminModule {
     const target = await findUser(params.id, res);
     if (!target) return;
     const generated = body.password === undefined ? generatePassword() : undefined;
-    // Also lifts a lockout: an administrator resetting the password is how a locked officer gets back in.
+    // Also lifts every lockout of the account (its lockouts are keyed by the password hash).
     await users.setPassword(target.id, await hashPassword(body.password ?? (generated as string)), deps.clock());
-    await deps.throttle.clear(target.email);
     await sessions.endForUser(target.id);
     await audit.record({ actor: currentUser(res).email, action: 'user.reset_password', target: `user:${target.id}`, details: { email: target.email } });
     res.json(generated ? { user: target, password: generated } : { user: target });
