@@ -44,8 +44,9 @@ export const ADMIN_CSP =
 
 export interface AdminOptions {
   /**
-   * Loopback binds only: with no administrator and no LOA_ADMIN_EMAIL, generate one and hand
-   * its one-time password to this callback (printed on the operator's terminal).
+   * Interactive starts only (see app/first-admin-banner.ts): with no administrator and no
+   * LOA_ADMIN_EMAIL, generate one and hand its one-time password to this callback (printed on
+   * the operator's terminal).
    */
   announceGeneratedAdmin?: (email: string, password: string) => void;
   /** Hooks other modules provide, e.g. `saveAsFaq` from the FAQ module. */
@@ -130,7 +131,7 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
 
   await ensureFirstAdmin(
     { users, audit, logger, clock },
-    { email: config.LOA_ADMIN_EMAIL, password: config.LOA_ADMIN_PASSWORD, generateOnLoopback: options.announceGeneratedAdmin },
+    { email: config.LOA_ADMIN_EMAIL, password: config.LOA_ADMIN_PASSWORD, announceGenerated: options.announceGeneratedAdmin },
   );
 
   const sessions = new StaffSessions(

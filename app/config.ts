@@ -85,6 +85,12 @@ export const configSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: optionalString,
+  /**
+   * Development only: mount /api/messages without credentials (the SDK then accepts any request
+   * and posts replies to any serviceUrl it names). Never inferred from a loopback bind: a reverse
+   * proxy on the same host forwards the Internet to it.
+   */
+  LOA_BOTFRAMEWORK_DEV_UNAUTHENTICATED: boolish(false),
   // Console
   LOA_ADMIN_EMAIL: optionalString,
   LOA_ADMIN_PASSWORD: optionalString,

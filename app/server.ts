@@ -7,6 +7,7 @@ import { openCoordination } from '../storage/index.ts';
 import { askRouter } from './http/ask-route.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { warnForwardedWithoutTrust } from './http/forwarded-warning.ts';
+import { firstAdminBanner } from './first-admin-banner.ts';
 import { ConversationCore } from '../bots/core/conversation-core.ts';
 import type { ChannelHandle, ChannelSetupContext } from '../bots/core/types.ts';
 import { setupWebchat } from '../bots/webchat/index.ts';
@@ -96,13 +97,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps)], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
-    announceGeneratedAdmin: ctx.loopbackOnly
-      ? (email, password) =>
-          process.stderr.write(
-            `\nTài khoản quản trị đầu tiên / First console administrator (shown once):\n  email: ${email}\n  password: ${password}\n` +
-              `  Đổi mật khẩu sau khi đăng nhập / change it after signing in, or set LOA_ADMIN_EMAIL and LOA_ADMIN_PASSWORD.\n\n`,
-          )
-      : undefined,
+    announceGeneratedAdmin: firstAdminBanner(process.stdout),
   });
   app.use(admin.router);
 

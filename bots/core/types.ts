@@ -106,7 +106,11 @@ export interface ChannelSetupContext {
   receiver: MessageReceiver;
   /** Small durable key-value settings (e.g. Zalo's rotating token pair); atomic per call. */
   secrets: SecretStore;
-  /** True when the HTTP server listens on loopback only (development). */
+  /**
+   * True when the HTTP server listens on loopback only. A fact about the bind, never a sign of
+   * development: a reverse proxy on the same host forwards the Internet to it. Development-only
+   * behaviour needs its own explicit setting.
+   */
   loopbackOnly: boolean;
 }
 

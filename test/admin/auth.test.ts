@@ -162,7 +162,7 @@ describe('first administrator and `loa user add`', () => {
     }
   });
 
-  it('generates a first administrator on a loopback start without LOA_ADMIN_EMAIL, and shows its password once', async () => {
+  it('generates a first administrator on an interactive start without LOA_ADMIN_EMAIL, and shows its password once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loa-boot-'));
     const storage = await openStorage(loadConfig({ LOA_DATA_DIR: dir }));
     try {
@@ -170,7 +170,7 @@ describe('first administrator and `loa user add`', () => {
       const deps = { users: storage.users, audit: createAuditLog(storage.audit, logger), logger, clock: () => new Date() };
       const shown: [string, string][] = [];
       const announce = (email: string, password: string) => shown.push([email, password]);
-      expect(await ensureFirstAdmin(deps, { generateOnLoopback: announce })).toBe('generated');
+      expect(await ensureFirstAdmin(deps, { announceGenerated: announce })).toBe('generated');
       expect(shown).toHaveLength(1);
       const [email, password] = shown[0];
       const creds = await storage.users.credentials(email);
@@ -178,7 +178,7 @@ describe('first administrator and `loa user add`', () => {
       expect(password.length).toBeGreaterThanOrEqual(10);
       expect(await verifyPassword(password, creds!.passwordHash)).toBe(true);
       // A restart finds the administrator and shows nothing again.
-      expect(await ensureFirstAdmin(deps, { generateOnLoopback: announce })).toBe('exists');
+      expect(await ensureFirstAdmin(deps, { announceGenerated: announce })).toBe('exists');
       expect(shown).toHaveLength(1);
     } finally {
       await storage.close();
