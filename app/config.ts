@@ -47,6 +47,10 @@ export const configSchema = z.object({
   LOA_ABSTAIN_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   /** Largest file `loa ingest` accepts, in megabytes. */
   LOA_MAX_FILE_MB: z.coerce.number().positive().default(50),
+  /** Longest a DOCX or PDF may take to parse (in a worker thread), in seconds. */
+  LOA_PARSE_TIMEOUT_S: z.coerce.number().positive().default(60),
+  /** Heap a DOCX or PDF parse may use (the worker's limit), in megabytes. */
+  LOA_PARSE_MEMORY_MB: z.coerce.number().int().min(32).default(512),
   /** Storage backend: embedded SQLite (default) or PostgreSQL. */
   DATABASE_URL: optionalString,
   /** Redis for cross-instance queues, rate limits and fan-out (optional). */
@@ -128,6 +132,12 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string; sqliteFile: string };
+
+/** The parse worker's limits from the configuration. */
+export const parseLimitsOf = (config: Pick<Config, 'LOA_PARSE_TIMEOUT_S' | 'LOA_PARSE_MEMORY_MB'>) => ({
+  timeoutMs: config.LOA_PARSE_TIMEOUT_S * 1000,
+  memoryMb: config.LOA_PARSE_MEMORY_MB,
+});
 
 /** Parses the environment; throws a readable error listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

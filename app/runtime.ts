@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from './config.ts';
+import { parseLimitsOf, type Config } from './config.ts';
 import { embeddingsOptions } from './embeddings-options.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
@@ -59,6 +59,7 @@ async function seedSampleKnowledge(config: Config, storage: Storage, logger: Log
   if ((await storage.knowledge.listDocuments()).length > 0) return;
   const summary = await ingestPaths([SAMPLE_KNOWLEDGE_DIR], storage.knowledge, {
     maxFileBytes: config.LOA_MAX_FILE_MB * 1024 * 1024,
+    parseLimits: parseLimitsOf(config),
     logger,
   });
   logger.info({ documents: summary.documents.added, units: summary.units }, 'sample knowledge base loaded');
