@@ -4,6 +4,7 @@ import { parseLimitsOf, type Config } from './config.ts';
 import { embeddingsOptions } from './embeddings-options.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
+import { ensurePrivateDir } from '../storage/private-files.ts';
 import { ingestPaths } from '../knowledge/ingest.ts';
 import { buildRetriever, loadRetriever, type Retriever, type RetrieverOptions } from '../retrieval/index.ts';
 import type { Answerer, AskOptions, AskResult } from '../retrieval/types.ts';
@@ -68,6 +69,8 @@ async function seedSampleKnowledge(config: Config, storage: Storage, logger: Log
 /** Opens storage and the retrieval index. Used by `loa serve`, `loa ask` and the console. */
 export async function openRuntime(config: Config, opts: { logger?: Logger; onProgress?: ProgressFn } = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOA_LOG_LEVEL);
+  // Conversations, password hashes, tokens and the index live here: owner only (0700).
+  ensurePrivateDir(config.dataDir);
   const storage = await openStorage(config);
   try {
     await seedSampleKnowledge(config, storage, logger);
