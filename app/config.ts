@@ -69,6 +69,10 @@ export const configSchema = z.object({
   LOA_PIPELINE_CONCURRENCY: z.coerce.number().int().positive().default(4),
   /** Per-citizen rate limit: messages per minute. */
   LOA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** Escalations to spokespeople one citizen may cause per hour; over it they are told their questions are waiting. */
+  LOA_ESCALATIONS_PER_CITIZEN_PER_HOUR: z.coerce.number().int().positive().default(5),
+  /** Escalations per hour from one network address (web chat, where Loa sees the citizen's address). */
+  LOA_ESCALATIONS_PER_IP_PER_HOUR: z.coerce.number().int().positive().default(20),
   // Zalo Official Account
   ZALO_APP_ID: optionalString,
   ZALO_APP_SECRET: optionalString,
@@ -116,6 +120,8 @@ export const configSchema = z.object({
   LOA_LOGIN_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
   /** Telegram chat (group) id that hears about each new escalation; needs TELEGRAM_BOT_TOKEN. */
   LOA_NOTIFY_TELEGRAM_CHAT_ID: optionalString,
+  /** At most one Telegram notice per this many seconds: escalations arriving meanwhile are listed together. */
+  LOA_NOTIFY_TELEGRAM_BATCH_S: z.coerce.number().min(0).default(30),
   // Reports
   /** The agency's time zone (IANA name): report days run from its midnight to midnight. */
   LOA_TIMEZONE: z

@@ -52,8 +52,14 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     answerer: runtime.answerer,
     storage,
     logger: logger.child({ module: 'core' }),
-    config: { rateLimitPerMinute: config.LOA_RATE_LIMIT_PER_MINUTE, agencyName: config.LOA_AGENCY_NAME, concurrency: config.LOA_PIPELINE_CONCURRENCY },
+    config: {
+      rateLimitPerMinute: config.LOA_RATE_LIMIT_PER_MINUTE,
+      agencyName: config.LOA_AGENCY_NAME,
+      concurrency: config.LOA_PIPELINE_CONCURRENCY,
+      escalationCaps: { perCitizen: config.LOA_ESCALATIONS_PER_CITIZEN_PER_HOUR, perOrigin: config.LOA_ESCALATIONS_PER_IP_PER_HOUR },
+    },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
+    escalationLimiter: (o) => coordination.rateLimiter(o),
   });
 
   app.get('/healthz', async (_req, res) => {

@@ -48,6 +48,12 @@ export interface IncomingMessage {
   sentAt: string;
   /** The display name, when the channel gives one. */
   userName?: string;
+  /**
+   * An opaque key for the network origin (a hash of the client's address), set only by
+   * adapters that see the citizen's own address (web chat; not Zalo or Telegram, whose
+   * requests come from the platform). Caps escalations per origin.
+   */
+  origin?: string;
 }
 
 /** What kind of message Loa sends; adapters may render kinds differently (e.g. feedback buttons under answers). */

@@ -22,6 +22,7 @@ const incomingSchema = z
     feedback: z.object({ answerId: z.string().min(1).max(256), value: z.enum(['up', 'down']) }).optional(),
     sentAt: z.string().min(1).max(64),
     userName: z.string().max(256).optional(),
+    origin: z.string().max(64).optional(),
   })
   .refine((m) => m.from.channel === m.channel, { message: 'from.channel must equal channel', path: ['from', 'channel'] });
 
