@@ -20,6 +20,8 @@ export interface NewStaffUser {
   name: string;
   role: Role;
   passwordHash: string;
+  /** A generated or administrator-set password: to be replaced at the next sign-in. */
+  mustChangePassword?: boolean;
 }
 
 export interface StaffUserPatch {
@@ -55,8 +57,8 @@ export interface UserStore {
   /** Oldest first. */
   list(): Promise<StaffUser[]>;
   update(id: string, patch: StaffUserPatch, now: Date): Promise<StaffUser | undefined>;
-  /** Sets a new password hash and clears any lockout. */
-  setPassword(id: string, passwordHash: string, now: Date): Promise<boolean>;
+  /** Sets a new password hash and clears any lockout; `mustChange` when someone else chose it (generated, reset). */
+  setPassword(id: string, passwordHash: string, now: Date, opts?: { mustChange?: boolean }): Promise<boolean>;
   /**
    * Counts one wrong password; the `maxFailures`-th locks the account until `now + lockMs`
    * (and resets the counter). Atomic, so parallel guesses cannot slip past the limit.

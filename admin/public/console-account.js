@@ -30,13 +30,21 @@ export async function renderAccount(ctx) {
         await api.post('/me/password', { currentPassword: current.value, newPassword: next.value });
         form.reset();
         ctx.toast(t('account.changed'));
+        if (user.mustChangePassword) {
+          user.mustChangePassword = false;
+          ctx.navigate('/admin');
+        }
       } catch (err) {
         error.textContent = ctx.errorText(err);
       }
     });
   });
+  const mustChange = user.mustChangePassword
+    ? h('p', { class: 'notice', role: 'alert', text: t('account.mustChange') })
+    : null;
   replace(root,
     pageHeader(t('account.title')),
+    ...(mustChange ? [mustChange] : []),
     h('section', { class: 'panel narrow' },
       h('dl', { class: 'facts' },
         h('dt', { text: t('users.name') }), h('dd', { text: user.name }),

@@ -342,6 +342,7 @@ const vi = {
   'account.confirm': 'Nhập lại mật khẩu mới',
   'account.mismatch': 'Hai mật khẩu mới không giống nhau.',
   'account.changed': 'Đã đổi mật khẩu.',
+  'account.mustChange': 'Mật khẩu này do hệ thống tạo hoặc quản trị viên đặt lại. Vui lòng đổi mật khẩu mới trước khi tiếp tục.',
 
   'time.lessThanMinute': 'dưới 1 phút',
   'time.days': '{n} ngày',
@@ -694,6 +695,7 @@ const en = {
   'account.confirm': 'Repeat the new password',
   'account.mismatch': 'The two new passwords differ.',
   'account.changed': 'Password changed.',
+  'account.mustChange': 'This password was generated or reset by an administrator. Please choose a new one before you continue.',
 
   'time.lessThanMinute': 'under a minute',
   'time.days': '{n} d',

@@ -40,7 +40,8 @@ export function usersModule(deps: UserRouteDeps): AdminModule {
     const body = parseOr400(newUserSchema, req.body, res);
     if (!body) return;
     try {
-      const created = await createStaffUser({ users, audit, clock: deps.clock }, body, currentUser(res).email);
+      // The administrator knows the first password: the person replaces it at first sign-in.
+      const created = await createStaffUser({ users, audit, clock: deps.clock }, body, currentUser(res).email, { mustChange: true });
       res.status(201).json(created);
     } catch (err) {
       if (err instanceof DuplicateEmailError) return sendError(res, 409, 'duplicate_email', 'Email này đã có tài khoản.');
@@ -78,7 +79,7 @@ export function usersModule(deps: UserRouteDeps): AdminModule {
     if (!target) return;
     const generated = body.password === undefined ? generatePassword() : undefined;
     // Also lifts every lockout of the account (its lockouts are keyed by the password hash).
-    await users.setPassword(target.id, await hashPassword(body.password ?? (generated as string)), deps.clock());
+    await users.setPassword(target.id, await hashPassword(body.password ?? (generated as string)), deps.clock(), { mustChange: true });
     await sessions.endForUser(target.id);
     await audit.record({ actor: currentUser(res).email, action: 'user.reset_password', target: `user:${target.id}`, details: { email: target.email } });
     res.json(generated ? { user: target, password: generated } : { user: target });
