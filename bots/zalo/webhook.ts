@@ -42,6 +42,9 @@ export function mountZaloWebhook(app: Express, options: ZaloWebhookOptions): voi
   app.post(ZALO_WEBHOOK_PATH, parseJson, handleEvent(options, rawBodies), handleParseErrors(options.logger));
 }
 
+/** Unverified strings in logs: at most 64 characters. */
+const clip = (v: string): string => (v.length > 64 ? `${v.slice(0, 64)}…` : v);
+
 function handleEvent(options: ZaloWebhookOptions, rawBodies: WeakMap<object, Buffer>): RequestHandler {
   const { appId, oaSecretKey, maxEventAgeS, receiver, logger } = options;
   const now = options.now ?? Date.now;
@@ -67,13 +70,14 @@ function handleEvent(options: ZaloWebhookOptions, rawBodies: WeakMap<object, Buf
       return;
     }
     const { app_id: eventAppId, timestamp, event_name: eventName } = envelope.data;
-    if (eventAppId !== appId) return reject('wrong_app_id', { eventAppId, eventName });
+    // Nothing is verified yet: what gets logged from the body is cut short (a 100 kB app_id is not a log line).
+    if (eventAppId !== appId) return reject('wrong_app_id', { eventAppId: clip(eventAppId), eventName: clip(eventName) });
     if (!verifyZaloSignature(signature, eventAppId, rawBody, timestamp, oaSecretKey)) {
-      return reject('bad_signature', { eventName });
+      return reject('bad_signature', { eventName: clip(eventName) });
     }
     const sentMs = zaloTimestampMs(timestamp);
     if (sentMs === undefined || Math.abs(now() - sentMs) > maxEventAgeS * 1000) {
-      return reject('stale_timestamp', { eventName, timestamp });
+      return reject('stale_timestamp', { eventName: clip(eventName), timestamp: clip(timestamp) });
     }
 
     const outcome = toIncomingMessage(req.body);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashWork, MAX_CONCURRENT_HASHES } from '../../admin/auth/password.ts';
+import { startServer } from '../../app/server.ts';
 import { login, loginAdmin, loginAs, postLogin, startTestLoa, TEST_ADMIN, TEST_PASSWORD, type TestLoa } from './harness.ts';
 
 let t: TestLoa | undefined;
@@ -175,5 +176,26 @@ describe('lockout abuse', () => {
       [1, '203.0.113.9'],
       [2, '203.0.113.9'],
     ]);
+  });
+});
+
+describe('no account-existence oracle', () => {
+  it('counts failures for real and unknown emails alike, and keeps nothing on the account that would outlive the limiter', async () => {
+    t = await startTestLoa({ LOA_SAMPLE_KNOWLEDGE: 'false' });
+    const unknown = 'khong-ai@loa.test';
+    for (let i = 0; i < 4; i++) {
+      expect((await postLogin(t.url, TEST_ADMIN.email, `sai-${i}`)).status).toBe(401);
+      expect((await postLogin(t.url, unknown, `sai-${i}`)).status).toBe(401);
+    }
+    expect((await t.runtime.storage.users.credentials(TEST_ADMIN.email))?.failedLogins).toBe(0);
+    // A second instance (or a restart) over the same database has fresh counters for both:
+    // a counter stored only for real accounts would lock the real one here and not the other.
+    const second = await startServer(t.runtime);
+    try {
+      for (const email of [TEST_ADMIN.email, unknown]) expect((await postLogin(second.url, email, 'sai-nua')).status).toBe(401);
+      expect((await postLogin(second.url, TEST_ADMIN.email, TEST_ADMIN.password)).status).toBe(200);
+    } finally {
+      await second.close();
+    }
   });
 });
