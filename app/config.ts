@@ -102,6 +102,12 @@ export const configSchema = z.object({
   // Console
   LOA_ADMIN_EMAIL: optionalString,
   LOA_ADMIN_PASSWORD: optionalString,
+  /** Where to report vulnerabilities (mailto: or https: URIs, comma-separated), served as /.well-known/security.txt. */
+  LOA_SECURITY_CONTACT: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+    .refine((v) => v === undefined || v.split(',').every((c) => /^(mailto:\S+@\S+|https:\/\/\S+)$/.test(c.trim())), 'use mailto: or https: URIs, comma-separated'),
   // Web chat
   /** Origins (comma-separated, e.g. "https://portal.gov.vn,https://www.portal.gov.vn") whose pages may embed the web chat widget; "*" allows any. */
   LOA_WEBCHAT_ORIGINS: z.string().default('*'),

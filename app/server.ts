@@ -8,6 +8,7 @@ import { askRouter } from './http/ask-route.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { warnForwardedWithoutTrust } from './http/forwarded-warning.ts';
 import { firstAdminBanner } from './first-admin-banner.ts';
+import { securityTxt } from './http/security-txt.ts';
 import { ConversationCore } from '../bots/core/conversation-core.ts';
 import type { ChannelHandle, ChannelSetupContext } from '../bots/core/types.ts';
 import { setupWebchat } from '../bots/webchat/index.ts';
@@ -72,6 +73,8 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       channels: Object.keys(channels),
     });
   });
+  const security = securityTxt({ contact: config.LOA_SECURITY_CONTACT, publicUrl: config.LOA_PUBLIC_URL });
+  if (security) app.get('/.well-known/security.txt', security);
   app.use(askRouter(runtime.answerer, { limiter: coordination.rateLimiter({ keyPrefix: 'ask', points: 120, duration: 60 }) }));
 
   const ctx: ChannelSetupContext = {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../app/config.ts';
 import { firstAdminBanner } from '../../app/first-admin-banner.ts';
 import { startTestLoa, type TestLoa } from '../admin/harness.ts';
 
@@ -35,5 +36,22 @@ describe('what a default start exposes', () => {
     expect(written).toHaveLength(1);
     expect(written[0]).toContain('password: Mk7pQ2xZ9aBcDeFg');
     expect(written[0]).not.toMatch(/^\s*\{/m);
+  });
+});
+
+describe('/.well-known/security.txt', () => {
+  it('is served (RFC 9116 fields) only when LOA_SECURITY_CONTACT is set', async () => {
+    t = await startTestLoa({ LOA_SAMPLE_KNOWLEDGE: 'false' });
+    expect((await fetch(`${t.url}/.well-known/security.txt`)).status).toBe(404);
+    await t.stop();
+    t = await startTestLoa({ LOA_SAMPLE_KNOWLEDGE: 'false', LOA_SECURITY_CONTACT: 'mailto:attt@so.gov.vn, https://so.gov.vn/bao-loi', LOA_PUBLIC_URL: 'https://loa.so.gov.vn/' });
+    const res = await fetch(`${t.url}/.well-known/security.txt`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const lines = (await res.text()).trim().split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['Contact: mailto:attt@so.gov.vn', 'Contact: https://so.gov.vn/bao-loi', 'Canonical: https://loa.so.gov.vn/.well-known/security.txt']));
+    const expires = Date.parse(lines.find((l) => l.startsWith('Expires: '))?.slice(9) ?? '');
+    expect(expires).toBeGreaterThan(Date.now() + 300 * 86_400_000);
+    expect(() => loadConfig({ LOA_SECURITY_CONTACT: 'attt@so.gov.vn' })).toThrow(/LOA_SECURITY_CONTACT: use mailto: or https: URIs/);
   });
 });
