@@ -3,6 +3,8 @@ import { readCookie, SESSION_COOKIE_PATH } from './cookies.ts';
 
 /** Name of the cookie a browser gets after signing in: proof it has signed in to this account before. */
 export const DEVICE_COOKIE = 'loa_device';
+/** Its name over HTTPS (`__Secure-`: browsers accept it only with `Secure`). */
+export const SECURE_DEVICE_COOKIE = '__Secure-loa_device';
 /** How long a browser stays known without signing in again. */
 export const DEVICE_COOKIE_DAYS = 90;
 
@@ -20,7 +22,7 @@ export class KnownDevices {
 
   /** The device id when the request's cookie is valid for `email`. */
   read(cookieHeader: string | undefined, email: string): string | undefined {
-    const value = readCookie(cookieHeader, DEVICE_COOKIE);
+    const value = readCookie(cookieHeader, SECURE_DEVICE_COOKIE) ?? readCookie(cookieHeader, DEVICE_COOKIE);
     const parts = value?.split('.');
     if (!parts || parts.length !== 4 || parts[0] !== 'v1') return undefined;
     const [, expires, device] = parts;
@@ -36,7 +38,7 @@ export class KnownDevices {
     const maxAgeS = DEVICE_COOKIE_DAYS * 86_400;
     const expires = String(Math.floor(this.clock().getTime() / 1000) + maxAgeS);
     const value = ['v1', expires, device, this.mac(email, expires, device)].join('.');
-    const parts = [`${DEVICE_COOKIE}=${value}`, `Path=${SESSION_COOKIE_PATH}/login`, `Max-Age=${maxAgeS}`, 'HttpOnly', 'SameSite=Strict'];
+    const parts = [`${opts.secure ? SECURE_DEVICE_COOKIE : DEVICE_COOKIE}=${value}`, `Path=${SESSION_COOKIE_PATH}/login`, `Max-Age=${maxAgeS}`, 'HttpOnly', 'SameSite=Strict'];
     if (opts.secure) parts.push('Secure');
     return parts.join('; ');
   }

@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { sendError } from '../http.ts';
 import type { Role } from '../types.ts';
-import { readCookie, SESSION_COOKIE } from './cookies.ts';
+import { readSessionCookie } from './cookies.ts';
 import { sameToken, type ActiveSession, type StaffSessions } from './sessions.ts';
 
 /** The header every state-changing console request must carry. */
@@ -17,7 +17,7 @@ export function activeSession(res: Response): ActiveSession | undefined {
 /** Reads the session cookie and, when it names a live session, puts it in `res.locals.staffSession`. */
 export function loadSession(sessions: StaffSessions): RequestHandler {
   return async (req, res, next) => {
-    const session = await sessions.resolve(readCookie(req.get('cookie'), SESSION_COOKIE));
+    const session = await sessions.resolve(readSessionCookie(req.get('cookie')));
     if (session) res.locals.staffSession = session;
     next();
   };

@@ -50,11 +50,19 @@ describe('login and session', () => {
     expect((await fetch(`${t.url}/api/admin/session`)).status).toBe(401);
   });
 
-  it('marks the cookie Secure when LOA_PUBLIC_URL is https', async () => {
+  it('uses a __Host- session cookie, Secure, when LOA_PUBLIC_URL is https', async () => {
     const https = await startTestLoa({ LOA_SAMPLE_KNOWLEDGE: 'false', LOA_PUBLIC_URL: 'https://loa.example.gov.vn' });
     try {
       const res = await postLogin(https.url, TEST_ADMIN.email, TEST_ADMIN.password);
-      expect(res.headers.getSetCookie().join()).toMatch(/; Secure/);
+      const cookies = res.headers.getSetCookie();
+      // __Host-: Secure, Path=/, no Domain, so no sibling subdomain can plant or overwrite it.
+      const session = cookies.find((c) => c.startsWith('__Host-loa_session='));
+      expect(session).toMatch(/^__Host-loa_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
+      expect(session).not.toMatch(/Domain=/i);
+      expect(cookies.find((c) => c.startsWith('__Secure-loa_device='))).toMatch(/; Secure$/);
+      // The server reads it back.
+      const me = await fetch(`${https.url}/api/admin/session`, { headers: { cookie: (session ?? '').split(';')[0] } });
+      expect(me.status).toBe(200);
     } finally {
       await https.stop();
     }
