@@ -9,6 +9,8 @@ export interface StaffCredentials {
   failedLogins: number;
   /** ISO time until which every login is refused, when locked. */
   lockedUntil?: string;
+  /** Base32 TOTP secret, when the second factor is on. */
+  totpSecret?: string;
 }
 
 /** How every backend stores and looks up an email: trimmed and lower-cased, so comparisons ignore case. */
@@ -64,6 +66,13 @@ export interface UserStore {
    * (and resets the counter). Atomic, so parallel guesses cannot slip past the limit.
    */
   recordLoginFailure(id: string, now: Date, policy: { maxFailures: number; lockMs: number }): Promise<LoginFailureOutcome>;
+  /** Turns the second factor on (a secret) or off (undefined). */
+  setTotp(id: string, secret: string | undefined, now: Date): Promise<boolean>;
+  /**
+   * Records that the TOTP code of time step `step` was used; false if that step (or a later
+   * one) was used already. Atomic: a code works once, even raced on two instances.
+   */
+  useTotpStep(id: string, step: number): Promise<boolean>;
   /** Clears the failure counter and stamps `lastLoginAt`. */
   recordLoginSuccess(id: string, now: Date): Promise<void>;
   /** Admin accounts that are not disabled. */

@@ -7,11 +7,12 @@ import { errorSchema, operation } from '../openapi.ts';
 import type { AdminModule, AuditLog } from '../types.ts';
 import { currentUser } from '../types.ts';
 import { passwordSchema, staffUserSchema } from '../users/schemas.ts';
-import type { UserStore } from '../../storage/user-store.ts';
+import type { StaffCredentials, UserStore } from '../../storage/user-store.ts';
 import { sessionCookie } from './cookies.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { activeSession, ANY_ROLE, requireRole } from './middleware.ts';
 import type { KnownDevices } from './known-device.ts';
+import { checkTotp, isTotpSecret, newTotpSecret } from './totp.ts';
 import { decoyHash, hashPassword, MAX_PASSWORD_LENGTH, PasswordWorkBusyError, verifyPassword } from './password.ts';
 import type { ActiveSession, StaffSessions } from './sessions.ts';
 
@@ -42,7 +43,16 @@ const passwordEpoch = (hash: string | undefined) => (hash ? createHash('sha256')
 const loginSchema = z.object({
   email: z.string().trim().toLowerCase().min(1).max(254),
   password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  code: z.string().trim().max(12).optional().describe('The 6-digit code from the authenticator app, for accounts with the second factor on'),
 });
+const totpEnableSchema = z.object({
+  currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  secret: z.string().refine(isTotpSecret, 'not a secret from POST /me/totp/setup'),
+  code: z.string().trim().max(12),
+});
+const totpDisableSchema = z.object({ currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH), code: z.string().trim().max(12) });
+const TOTP_REQUIRED_MESSAGE = 'Nhập mã xác thực 6 số từ ứng dụng trên điện thoại.';
+const TOTP_FAILED_MESSAGE = 'Mã xác thực không đúng hoặc đã được dùng.';
 const changePasswordSchema = z.object({ currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH), newPassword: passwordSchema });
 const sessionSchema = z.object({
   user: staffUserSchema,
@@ -104,6 +114,15 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
       await audit.record({ actor: email, action: 'auth.login_failed', ...(creds ? { target: `user:${creds.user.id}` } : {}), details: { ip, reason } });
       return sendError(res, 401, 'login_failed', LOGIN_FAILED_MESSAGE);
     }
+    // The second factor: asked for only after the right password; a missing or wrong code stays counted.
+    if (creds.totpSecret) {
+      if (!body.code) return sendError(res, 401, 'totp_required', TOTP_REQUIRED_MESSAGE);
+      const step = checkTotp(creds.totpSecret, creds.user.email, body.code, now);
+      if (step === undefined || !(await users.useTotpStep(creds.user.id, step))) {
+        await audit.record({ actor: email, action: 'auth.login_failed', target: `user:${creds.user.id}`, details: { ip, reason: step === undefined ? 'wrong_code' : 'reused_code' } });
+        return sendError(res, 401, 'totp_failed', TOTP_FAILED_MESSAGE);
+      }
+    }
 
     await verdict.ticket.succeeded();
     await users.recordLoginSuccess(creds.user.id, now);
@@ -157,6 +176,55 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
     res.status(204).end();
   });
 
+  /** Checks the current password for a /me/* change, counted like a login attempt. */
+  const currentPasswordOk = async (req: Request, res: Response, currentPassword: string): Promise<StaffCredentials | undefined> => {
+    const me = currentUser(res);
+    const creds = await users.credentialsById(me.id);
+    const verdict = await throttle.attempt({ ip: req.ip ?? 'unknown', email: me.email, passwordEpoch: passwordEpoch(creds?.passwordHash) });
+    if (!verdict.ok) {
+      res.set('Retry-After', String(verdict.retryAfterS));
+      sendError(res, 429, 'too_many_attempts', THROTTLED_MESSAGE);
+      return undefined;
+    }
+    if (!creds || !(await verifyPassword(currentPassword, creds.passwordHash))) {
+      sendError(res, 400, 'wrong_password', 'Mật khẩu hiện tại không đúng.');
+      return undefined;
+    }
+    await verdict.ticket.succeeded();
+    return creds;
+  };
+
+  router.post('/me/totp/setup', requireRole(...ANY_ROLE), (_req, res) => {
+    // Nothing is stored yet: the secret comes back with a first code in POST /me/totp/enable.
+    res.json(newTotpSecret(currentUser(res).email));
+  });
+
+  router.post('/me/totp/enable', requireRole(...ANY_ROLE), json, async (req, res) => {
+    const body = parseOr400(totpEnableSchema, req.body, res);
+    if (!body) return;
+    const creds = await currentPasswordOk(req, res, body.currentPassword);
+    if (!creds) return;
+    const step = checkTotp(body.secret, creds.user.email, body.code, deps.clock());
+    if (step === undefined) return sendError(res, 400, 'totp_failed', TOTP_FAILED_MESSAGE);
+    await users.setTotp(creds.user.id, body.secret, deps.clock());
+    await users.useTotpStep(creds.user.id, step);
+    await audit.record({ actor: creds.user.email, action: 'auth.totp_enabled', target: `user:${creds.user.id}` });
+    res.status(204).end();
+  });
+
+  router.post('/me/totp/disable', requireRole(...ANY_ROLE), json, async (req, res) => {
+    const body = parseOr400(totpDisableSchema, req.body, res);
+    if (!body) return;
+    const creds = await currentPasswordOk(req, res, body.currentPassword);
+    if (!creds) return;
+    if (!creds.totpSecret) return res.status(204).end();
+    const step = checkTotp(creds.totpSecret, creds.user.email, body.code, deps.clock());
+    if (step === undefined || !(await users.useTotpStep(creds.user.id, step))) return sendError(res, 400, 'totp_failed', TOTP_FAILED_MESSAGE);
+    await users.setTotp(creds.user.id, undefined, deps.clock());
+    await audit.record({ actor: creds.user.email, action: 'auth.totp_disabled', target: `user:${creds.user.id}` });
+    res.status(204).end();
+  });
+
   const tags = ['auth'];
   return {
     router,
@@ -173,7 +241,7 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
           responses: {
             200: { description: 'Signed in', schema: sessionSchema },
             400: { description: 'Malformed body', schema: errorSchema },
-            401: { description: LOGIN_FAILED_MESSAGE, schema: errorSchema },
+            401: { description: `${LOGIN_FAILED_MESSAGE}; totp_required (send \`code\`) or totp_failed for accounts with the second factor`, schema: errorSchema },
             429: { description: 'Too many failed attempts (Retry-After header)', schema: errorSchema },
             503: { description: 'Too many password checks in progress (Retry-After header)', schema: errorSchema },
           },
@@ -188,6 +256,33 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
           tags,
           roles: ANY_ROLE,
           responses: { 200: { description: 'Signed in', schema: sessionSchema } },
+        }),
+      },
+      '/me/totp/setup': {
+        post: operation('post', {
+          summary: 'Start turning on the second factor: a new TOTP secret and its otpauth:// URI',
+          description: 'Nothing is stored until POST /me/totp/enable confirms it with a code.',
+          tags,
+          roles: ANY_ROLE,
+          responses: { 200: { description: 'The secret', schema: z.object({ secret: z.string(), uri: z.string() }) } },
+        }),
+      },
+      '/me/totp/enable': {
+        post: operation('post', {
+          summary: 'Turn on the second factor (current password, the secret, and a code from the app)',
+          tags,
+          roles: ANY_ROLE,
+          body: totpEnableSchema,
+          responses: { 204: { description: 'On: sign-in now needs a code' }, 400: { description: 'Wrong password or code', schema: errorSchema } },
+        }),
+      },
+      '/me/totp/disable': {
+        post: operation('post', {
+          summary: 'Turn off the second factor (current password and a code)',
+          tags,
+          roles: ANY_ROLE,
+          body: totpDisableSchema,
+          responses: { 204: { description: 'Off' }, 400: { description: 'Wrong password or code', schema: errorSchema } },
         }),
       },
       '/me/password': {

@@ -27,9 +27,9 @@ interface ResetOptions {
  * actor `cli`.
  *
  * `loa user reset-password --email [--password]`: the operator's way back in when nobody can
- * sign in (forgotten password, everyone locked out). Sets a new password (generated and
- * printed once unless given), which must be changed at the next sign-in, lifts the
- * account's lockouts, ends its sessions, and is audited.
+ * sign in (forgotten password, lost phone, everyone locked out). Sets a new password
+ * (generated and printed once unless given), which must be changed at the next sign-in,
+ * turns the second factor off, lifts the account's lockouts, ends its sessions, and is audited.
  */
 export function registerUser(program: Command, env: Record<string, string | undefined> = process.env): void {
   const user = program.command('user').description('Manage console (spokesperson) accounts');
@@ -79,6 +79,8 @@ export function registerUser(program: Command, env: Record<string, string | unde
         if (!account) throw new Error(`${email.data} has no account`);
         const generated = opts.password === undefined ? generatePassword() : undefined;
         await storage.users.setPassword(account.id, await hashPassword(opts.password ?? (generated as string)), new Date(), { mustChange: true });
+        // Account recovery (a lost phone, too): the second factor is turned off; the person turns it on again.
+        await storage.users.setTotp(account.id, undefined, new Date());
         const ended = await storage.staffSessions.deleteForUser(account.id);
         await createAuditLog(storage.audit, logger).record({ actor: 'cli', action: 'user.reset_password', target: `user:${account.id}`, details: { email: account.email, sessionsEnded: ended } });
         process.stdout.write(`Password reset for ${account.email}; ${ended} session(s) signed out. It must be changed at the next sign-in.\n`);

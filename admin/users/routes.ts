@@ -80,6 +80,8 @@ export function usersModule(deps: UserRouteDeps): AdminModule {
     const generated = body.password === undefined ? generatePassword() : undefined;
     // Also lifts every lockout of the account (its lockouts are keyed by the password hash).
     await users.setPassword(target.id, await hashPassword(body.password ?? (generated as string)), deps.clock(), { mustChange: true });
+    // Account recovery: a lost phone is the usual reason, so the second factor is turned off too.
+    await users.setTotp(target.id, undefined, deps.clock());
     await sessions.endForUser(target.id);
     await audit.record({ actor: currentUser(res).email, action: 'user.reset_password', target: `user:${target.id}`, details: { email: target.email } });
     res.json(generated ? { user: target, password: generated } : { user: target });

@@ -29,6 +29,7 @@ export const staffUserSchema = z.object({
   disabled: z.boolean(),
   createdAt: z.string(),
   lastLoginAt: z.string().optional(),
+  totpEnabled: z.boolean().optional().describe('Sign-in needs a one-time code (TOTP) too'),
   mustChangePassword: z.boolean().optional().describe('The password was generated or reset: every route but /session, /logout and /me/password answers 403 password_change_required until it is changed'),
 });
 

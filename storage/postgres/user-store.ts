@@ -28,6 +28,8 @@ const MIGRATIONS = [
    );`,
   // A generated or administrator-set password must be replaced at the next sign-in.
   'ALTER TABLE staff_users ADD COLUMN must_change_password boolean NOT NULL DEFAULT false;',
+  // Second factor: the TOTP secret, and the last time step used (a code works once).
+  'ALTER TABLE staff_users ADD COLUMN totp_secret text, ADD COLUMN totp_last_step bigint;',
 ];
 
 interface UserRow {
@@ -42,6 +44,7 @@ interface UserRow {
   created_at: Date;
   last_login_at: Date | null;
   must_change_password: boolean;
+  totp_secret: string | null;
 }
 
 function toUser(row: UserRow): StaffUser {
@@ -55,6 +58,7 @@ function toUser(row: UserRow): StaffUser {
     createdAt: iso(row.created_at),
     ...(lastLoginAt ? { lastLoginAt } : {}),
     ...(row.must_change_password ? { mustChangePassword: true } : {}),
+    ...(row.totp_secret ? { totpEnabled: true } : {}),
   };
 }
 
@@ -65,6 +69,7 @@ function toCredentials(row: UserRow): StaffCredentials {
     passwordHash: row.password_hash,
     failedLogins: row.failed_logins,
     ...(lockedUntil ? { lockedUntil } : {}),
+    ...(row.totp_secret ? { totpSecret: row.totp_secret } : {}),
   };
 }
 
@@ -135,6 +140,17 @@ export class PostgresUserStore implements UserStore {
       'UPDATE staff_users SET password_hash = $1, must_change_password = $4, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3',
       [passwordHash, now, id, opts.mustChange === true],
     );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async setTotp(id: string, secret: string | undefined, now: Date): Promise<boolean> {
+    const { rowCount } = await query(this.pool, 'UPDATE staff_users SET totp_secret = $1, totp_last_step = NULL, updated_at = $2 WHERE id = $3', [secret ?? null, now, id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async useTotpStep(id: string, step: number): Promise<boolean> {
+    const sql = 'UPDATE staff_users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)';
+    const { rowCount } = await query(this.pool, sql, [step, id]);
     return (rowCount ?? 0) > 0;
   }
 

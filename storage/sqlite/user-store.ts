@@ -27,6 +27,8 @@ const MIGRATIONS = [
    );`,
   // A generated or administrator-set password must be replaced at the next sign-in.
   'ALTER TABLE staff_users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1));',
+  // Second factor: the TOTP secret, and the last time step used (a code works once).
+  'ALTER TABLE staff_users ADD COLUMN totp_secret TEXT; ALTER TABLE staff_users ADD COLUMN totp_last_step INTEGER;',
 ];
 
 interface UserRow {
@@ -41,6 +43,7 @@ interface UserRow {
   created_at: string;
   last_login_at: string | null;
   must_change_password: number;
+  totp_secret: string | null;
 }
 
 function toUser(row: UserRow): StaffUser {
@@ -53,6 +56,7 @@ function toUser(row: UserRow): StaffUser {
     createdAt: row.created_at,
     ...(row.last_login_at ? { lastLoginAt: row.last_login_at } : {}),
     ...(row.must_change_password === 1 ? { mustChangePassword: true } : {}),
+    ...(row.totp_secret ? { totpEnabled: true } : {}),
   };
 }
 
@@ -62,6 +66,7 @@ function toCredentials(row: UserRow): StaffCredentials {
     passwordHash: row.password_hash,
     failedLogins: row.failed_logins,
     ...(row.locked_until ? { lockedUntil: row.locked_until } : {}),
+    ...(row.totp_secret ? { totpSecret: row.totp_secret } : {}),
   };
 }
 
@@ -165,6 +170,15 @@ export class SqliteUserStore implements UserStore {
 
   async setPassword(id: string, passwordHash: string, now: Date, opts: { mustChange?: boolean } = {}): Promise<boolean> {
     return this.password.run(passwordHash, opts.mustChange ? 1 : 0, now.toISOString(), id).changes > 0;
+  }
+
+  async setTotp(id: string, secret: string | undefined, now: Date): Promise<boolean> {
+    return this.db.prepare('UPDATE staff_users SET totp_secret = ?, totp_last_step = NULL, updated_at = ? WHERE id = ?').run(secret ?? null, now.toISOString(), id).changes > 0;
+  }
+
+  async useTotpStep(id: string, step: number): Promise<boolean> {
+    const sql = 'UPDATE staff_users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)';
+    return this.db.prepare(sql).run(step, id, step).changes > 0;
   }
 
   async recordLoginFailure(id: string, now: Date, policy: { maxFailures: number; lockMs: number }): Promise<LoginFailureOutcome> {
