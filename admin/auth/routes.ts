@@ -51,6 +51,10 @@ const totpEnableSchema = z.object({
   code: z.string().trim().max(12),
 });
 const totpDisableSchema = z.object({ currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH), code: z.string().trim().max(12) });
+const sessionIdParams = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) });
+const sessionListSchema = z.object({
+  items: z.array(z.object({ id: z.string(), createdAt: z.string(), lastSeenAt: z.string(), expiresAt: z.string(), current: z.boolean() })),
+});
 const TOTP_REQUIRED_MESSAGE = 'Nhập mã xác thực 6 số từ ứng dụng trên điện thoại.';
 const TOTP_FAILED_MESSAGE = 'Mã xác thực không đúng hoặc đã được dùng.';
 const changePasswordSchema = z.object({ currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH), newPassword: passwordSchema });
@@ -194,6 +198,28 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
     return creds;
   };
 
+  router.get('/me/sessions', requireRole(...ANY_ROLE), async (_req, res) => {
+    const current = activeSession(res) as ActiveSession;
+    const items = await sessions.listForUser(current.user.id);
+    res.json({
+      items: items.map((s) => ({ id: s.idHash, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, expiresAt: s.expiresAt, current: s.idHash === current.idHash })),
+    });
+  });
+
+  router.delete('/me/sessions/:id', requireRole(...ANY_ROLE), async (req, res) => {
+    const params = parseOr400(sessionIdParams, req.params, res);
+    if (!params) return;
+    const current = activeSession(res) as ActiveSession;
+    // Only one's own sessions: someone else's id answers the same 404 as an unknown one.
+    const mine = (await sessions.listForUser(current.user.id)).some((s) => s.idHash === params.id);
+    if (!mine) return sendError(res, 404, 'not_found', 'Không tìm thấy phiên đăng nhập này.');
+    await sessions.destroy(params.id);
+    deps.onSessionEnded?.(params.id);
+    await audit.record({ actor: current.user.email, action: 'auth.session_revoked', target: `user:${current.user.id}`, details: { current: params.id === current.idHash } });
+    if (params.id === current.idHash) setCookie(req, res, '', 0);
+    res.status(204).end();
+  });
+
   router.post('/me/totp/setup', requireRole(...ANY_ROLE), (_req, res) => {
     // Nothing is stored yet: the secret comes back with a first code in POST /me/totp/enable.
     res.json(newTotpSecret(currentUser(res).email));
@@ -256,6 +282,23 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
           tags,
           roles: ANY_ROLE,
           responses: { 200: { description: 'Signed in', schema: sessionSchema } },
+        }),
+      },
+      '/me/sessions': {
+        get: operation('get', {
+          summary: 'My signed-in sessions (browsers), most recently used first',
+          tags,
+          roles: ANY_ROLE,
+          responses: { 200: { description: 'Sessions; `current` is this one', schema: sessionListSchema } },
+        }),
+      },
+      '/me/sessions/{id}': {
+        delete: operation('delete', {
+          summary: 'Sign out one of my sessions (e.g. a lost phone)',
+          tags,
+          roles: ANY_ROLE,
+          params: sessionIdParams,
+          responses: { 204: { description: 'Signed out' }, 404: { description: 'Not one of my sessions', schema: errorSchema } },
         }),
       },
       '/me/totp/setup': {

@@ -54,8 +54,40 @@ export async function renderAccount(ctx) {
       ),
     ),
     form,
-    ...(user.mustChangePassword ? [] : [totpPanel(ctx)]),
+    ...(user.mustChangePassword ? [] : [totpPanel(ctx), sessionsPanel(ctx)]),
   );
+}
+
+/** The browsers signed in to this account, each with a button to sign it out. */
+function sessionsPanel(ctx) {
+  const panel = h('section', { class: 'panel narrow', 'aria-labelledby': 'sessions-h' });
+  const draw = async () => {
+    const { items } = await api.get('/me/sessions');
+    const rows = items.map((s) =>
+      h('li', {},
+        h('span', { text: `${s.current ? t('account.thisSession') : t('account.otherSession')} — ${t('account.lastSeen')} ${formatDateTime(s.lastSeenAt)}` }),
+        ' ',
+        h('button', {
+          type: 'button',
+          class: 'btn btn-ghost',
+          text: t('account.revoke'),
+          onClick: async () => {
+            try {
+              await api.del(`/me/sessions/${encodeURIComponent(s.id)}`);
+              if (s.current) return void ctx.navigate('/admin/login');
+              ctx.toast(t('account.revoked'));
+              await draw();
+            } catch (err) {
+              ctx.toast(ctx.errorText(err));
+            }
+          },
+        }),
+      ),
+    );
+    replace(panel, h('h2', { id: 'sessions-h', text: t('account.sessions') }), h('ul', { class: 'attached-list' }, ...rows));
+  };
+  void draw().catch((err) => replace(panel, h('p', { class: 'error', role: 'alert', text: ctx.errorText(err) })));
+  return panel;
 }
 
 /** Two-step verification: turn on (secret → app → first code) or off (password and a code). */

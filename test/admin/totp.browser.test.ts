@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('two-step verification in the console', () => {
-  it('is turned on from Tài khoản, and sign-in then asks for the code', { timeout: 60_000 }, async () => {
+  it('is turned on from Tài khoản, sign-in then asks for the code, and another session is signed out from the list', { timeout: 60_000 }, async () => {
     const officer = await loginAs(t, 'spokesperson');
     const email = officer.user.email;
     const problems: string[] = [];
@@ -49,6 +49,17 @@ describe('two-step verification in the console', () => {
       await p.getByLabel('Mã xác thực').fill(currentTotp(secret, email, new Date(Date.now() + 30_000)));
       await p.getByRole('button', { name: 'Đăng nhập' }).click();
       await p.getByRole('heading', { name: 'Hộp thư', level: 1 }).waitFor();
+
+      // The first browser's cookies were cleared, not signed out: its session is still listed.
+      await p.goto(`${t.url}/admin/account`);
+      const sessions = p.getByRole('region', { name: 'Các phiên đăng nhập' });
+      await sessions.getByText('Phiên này').waitFor();
+      // The API sign-ins of the setup and the first browser session.
+      const others = await sessions.getByText('Trình duyệt khác').count();
+      expect(others).toBe(3);
+      await sessions.locator('li', { hasText: 'Trình duyệt khác' }).first().getByRole('button', { name: 'Đăng xuất phiên' }).click();
+      await p.getByText('Đã đăng xuất phiên đó.').waitFor();
+      await expect.poll(() => sessions.getByText('Trình duyệt khác').count()).toBe(2);
       expect(problems).toEqual([]);
     } finally {
       await context.close();
