@@ -9,7 +9,9 @@ import { deliveriesModule } from './deliveries/routes.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { LoginThrottle, type RateLimiterFactory } from './auth/login-throttle.ts';
+import { KnownDevices } from './auth/known-device.ts';
 import { csrfProtection, loadSession } from './auth/middleware.ts';
+import { serverKey } from './auth/server-keys.ts';
 import { authModule } from './auth/routes.ts';
 import { StaffSessions } from './auth/sessions.ts';
 import { LiveEvents } from './escalations/live-events.ts';
@@ -28,6 +30,9 @@ export type { SaveAsFaqInput, EscalationHooks } from './escalations/routes.ts';
 /** Where the console's web UI lives (served at `/admin`). */
 export const ADMIN_PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
+/** Secret-store name of the key that signs known-device cookies. */
+const DEVICE_KEY = 'console.device_key';
+
 /** Base path of the console API. */
 export const ADMIN_API_PATH = '/api/admin';
 
@@ -41,8 +46,9 @@ export const ADMIN_CSP =
 
 export interface AdminOptions {
   /**
-   * Loopback binds only: with no administrator and no LOA_ADMIN_EMAIL, generate one and hand
-   * its one-time password to this callback (printed on the operator's terminal).
+   * Interactive starts only (see app/first-admin-banner.ts): with no administrator and no
+   * LOA_ADMIN_EMAIL, generate one and hand its one-time password to this callback (printed on
+   * the operator's terminal).
    */
   announceGeneratedAdmin?: (email: string, password: string) => void;
   /** Hooks other modules provide, e.g. `saveAsFaq` from the FAQ module. */
@@ -129,7 +135,7 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
 
   await ensureFirstAdmin(
     { users, audit, logger, clock },
-    { email: config.LOA_ADMIN_EMAIL, password: config.LOA_ADMIN_PASSWORD, generateOnLoopback: options.announceGeneratedAdmin },
+    { email: config.LOA_ADMIN_EMAIL, password: config.LOA_ADMIN_PASSWORD, announceGenerated: options.announceGeneratedAdmin },
   );
 
   const sessions = new StaffSessions(
@@ -139,11 +145,11 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
     clock,
   );
   const lockMs = config.LOA_LOGIN_LOCK_MINUTES * 60_000;
-  const throttle = new LoginThrottle({
-    failuresPerIp: config.LOA_LOGIN_FAILURES_PER_IP,
-    failuresPerEmail: config.LOA_LOGIN_MAX_FAILURES,
-    blockSeconds: Math.ceil(lockMs / 1000),
-  }, options.rateLimiter);
+  const throttle = new LoginThrottle(
+    { failuresPerIp: config.LOA_LOGIN_FAILURES_PER_IP, failuresPerSource: config.LOA_LOGIN_MAX_FAILURES, blockSeconds: Math.ceil(lockMs / 1000) },
+    options.rateLimiter,
+  );
+  const devices = new KnownDevices(await serverKey(runtime.storage.secrets, DEVICE_KEY), clock);
   const live = new LiveEvents({
     events: core.events,
     sessions,
@@ -161,12 +167,12 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
       throttle,
       audit,
       logger,
-      lockout: { maxFailures: config.LOA_LOGIN_MAX_FAILURES, lockMs },
+      devices,
       secureCookie: (req) => req.secure || httpsPublicUrl,
       clock,
       onSessionEnded: (idHash) => live.endSession(idHash),
     }),
-    usersModule({ users, sessions, throttle, audit, clock }),
+    usersModule({ users, sessions, audit, clock }),
     auditModule(runtime.storage.audit),
     escalationsModule({ core, escalations, conversations, users, audit, logger, clock, live, hooks: options.hooks }),
     deliveriesModule({ outbox: runtime.storage.outbox, core, audit, clock }),

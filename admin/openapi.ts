@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AdminModule, OpenApiPaths, Role } from './types.ts';
 import { CSRF_HEADER } from './auth/middleware.ts';
-import { SESSION_COOKIE } from './auth/cookies.ts';
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from './auth/cookies.ts';
 
 /**
  * The console API's OpenAPI 3.1 document, assembled from every module's `paths`. Paths are
@@ -138,7 +138,7 @@ export function buildOpenApiDocument(modules: Pick<AdminModule, 'paths'>[], vers
       version,
       description:
         'The spokesperson console\'s JSON API. Sign in with `POST /login`; the session lives in the HTTP-only ' +
-        `\`${SESSION_COOKIE}\` cookie, and every state-changing request must send the session's CSRF token ` +
+        `\`${SESSION_COOKIE}\` cookie (\`${SECURE_SESSION_COOKIE}\` over HTTPS), and every state-changing request must send the session's CSRF token ` +
         `(from \`POST /login\` or \`GET /session\`) in the \`${CSRF_HEADER}\` header.`,
     },
     servers: [{ url: '/api/admin' }],

@@ -17,6 +17,10 @@ export interface StaffUser {
   disabled: boolean;
   createdAt: string;
   lastLoginAt?: string;
+  /** Set while the account's password was generated or set by an administrator: it must be changed first. */
+  mustChangePassword?: boolean;
+  /** Set when sign-in needs a one-time code from an authenticator app too. */
+  totpEnabled?: boolean;
 }
 
 /** One audit entry: who did what to which thing. Append-only. */

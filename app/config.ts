@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 
 /**
  * Every setting Loa reads from the environment, with its default. The README's
@@ -22,13 +23,19 @@ export const configSchema = z.object({
   LOA_DATA_DIR: z.string().default('./data'),
   /**
    * Behind a reverse proxy, which X-Forwarded-For hops to trust (Express "trust proxy"):
-   * "false" (default), "true", a hop count such as "1", or addresses/subnets such as "loopback".
+   * "false" (default), a hop count such as "1", or the proxies' addresses/subnets such as
+   * "loopback" or "10.0.0.5,10.0.1.0/24". "true" is refused (any client could pick its own address).
    * Without it, per-IP limits see only the proxy's address.
    */
   LOA_TRUST_PROXY: z
     .string()
     .default('false')
-    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' || v === '' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+    .transform((v, ctx): TrustProxy => {
+      const parsed = parseTrustProxy(v);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    }),
   LOA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Public base URL of this server (for links in messages and channel setup). */
   LOA_PUBLIC_URL: optionalString,
@@ -43,6 +50,10 @@ export const configSchema = z.object({
   LOA_REVIEW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.7),
   /** Largest file `loa ingest` accepts, in megabytes. */
   LOA_MAX_FILE_MB: z.coerce.number().positive().default(50),
+  /** Longest a DOCX or PDF may take to parse (in a worker thread), in seconds. */
+  LOA_PARSE_TIMEOUT_S: z.coerce.number().positive().default(60),
+  /** Heap a DOCX or PDF parse may use (the worker's limit), in megabytes. */
+  LOA_PARSE_MEMORY_MB: z.coerce.number().int().min(32).default(512),
   /** Storage backend: embedded SQLite (default) or PostgreSQL. */
   DATABASE_URL: optionalString,
   /** Redis for cross-instance rate limits, fan-out, live events and locks (optional). */
@@ -99,6 +110,10 @@ export const configSchema = z.object({
   LOA_RETENTION_DAYS: z.coerce.number().min(0).default(90),
   /** Per-citizen rate limit: messages per minute. */
   LOA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** Escalations to spokespeople one citizen may cause per hour; over it they are told their questions are waiting. */
+  LOA_ESCALATIONS_PER_CITIZEN_PER_HOUR: z.coerce.number().int().positive().default(5),
+  /** Escalations per hour from one network address (web chat, where Loa sees the citizen's address). */
+  LOA_ESCALATIONS_PER_IP_PER_HOUR: z.coerce.number().int().positive().default(20),
   // Zalo Official Account
   ZALO_APP_ID: optionalString,
   ZALO_APP_SECRET: optionalString,
@@ -135,9 +150,21 @@ export const configSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: optionalString,
+  /**
+   * Development only: mount /api/messages without credentials (the SDK then accepts any request
+   * and posts replies to any serviceUrl it names). Never inferred from a loopback bind: a reverse
+   * proxy on the same host forwards the Internet to it.
+   */
+  LOA_BOTFRAMEWORK_DEV_UNAUTHENTICATED: boolish(false),
   // Console
   LOA_ADMIN_EMAIL: optionalString,
   LOA_ADMIN_PASSWORD: optionalString,
+  /** Where to report vulnerabilities (mailto: or https: URIs, comma-separated), served as /.well-known/security.txt. */
+  LOA_SECURITY_CONTACT: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+    .refine((v) => v === undefined || v.split(',').every((c) => /^(mailto:\S+@\S+|https:\/\/\S+)$/.test(c.trim())), 'use mailto: or https: URIs, comma-separated'),
   // Web chat
   /** Origins (comma-separated, e.g. "https://portal.gov.vn,https://www.portal.gov.vn") whose pages may embed the web chat widget; "*" allows any. */
   LOA_WEBCHAT_ORIGINS: z.string().default('*'),
@@ -148,14 +175,16 @@ export const configSchema = z.object({
   LOA_SESSION_IDLE_HOURS: z.coerce.number().positive().default(8),
   /** A console session ends this many days after login, whatever the activity. */
   LOA_SESSION_MAX_DAYS: z.coerce.number().positive().default(7),
-  /** Wrong passwords in a row that lock a staff account. */
+  /** Wrong passwords for one staff account from one address that lock that address out of it. */
   LOA_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
-  /** How long a locked staff account stays locked, in minutes. */
+  /** How long the first lockout lasts, in minutes (each further one within a day doubles it). */
   LOA_LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
-  /** Failed console logins one IP address may make per 15 minutes before it is throttled. */
+  /** Console password checks one IP address may make per 15 minutes before it is throttled. */
   LOA_LOGIN_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
   /** Telegram chat (group) id that hears about each new escalation; needs TELEGRAM_BOT_TOKEN. */
   LOA_NOTIFY_TELEGRAM_CHAT_ID: optionalString,
+  /** At most one Telegram notice per this many seconds: escalations arriving meanwhile are listed together. */
+  LOA_NOTIFY_TELEGRAM_BATCH_S: z.coerce.number().min(0).default(30),
   // Reports
   /** The agency's time zone (IANA name): report days run from its midnight to midnight. */
   LOA_TIMEZONE: z
@@ -172,6 +201,12 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string; sqliteFile: string };
+
+/** The parse worker's limits from the configuration. */
+export const parseLimitsOf = (config: Pick<Config, 'LOA_PARSE_TIMEOUT_S' | 'LOA_PARSE_MEMORY_MB'>) => ({
+  timeoutMs: config.LOA_PARSE_TIMEOUT_S * 1000,
+  memoryMb: config.LOA_PARSE_MEMORY_MB,
+});
 
 /** Parses the environment; throws a readable error listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from './config.ts';
+import { parseLimitsOf, type Config } from './config.ts';
 import { embeddingsOptions } from './embeddings-options.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
 import { CALIBRATION_FILE, readConfidenceModel } from '../retrieval/calibrate.ts';
+import { ensurePrivateDir } from '../storage/private-files.ts';
 import { ingestPaths, type IngestTarget } from '../knowledge/ingest.ts';
 import type { KnowledgeDocument } from '../knowledge/types.ts';
 import { startupError } from './startup-errors.ts';
@@ -94,6 +95,7 @@ export async function seedSampleKnowledge(config: Config, storage: Pick<Storage,
   };
   const summary = await ingestPaths([SAMPLE_KNOWLEDGE_DIR], staging, {
     maxFileBytes: config.LOA_MAX_FILE_MB * 1024 * 1024,
+    parseLimits: parseLimitsOf(config),
     logger,
   });
   try {
@@ -108,6 +110,8 @@ export async function seedSampleKnowledge(config: Config, storage: Pick<Storage,
 /** Opens storage and the retrieval index. Used by `loa serve`, `loa ask` and the console. */
 export async function openRuntime(config: Config, opts: { logger?: Logger; onProgress?: ProgressFn } = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOA_LOG_LEVEL);
+  // Conversations, password hashes, tokens and the index live here: owner only (0700).
+  ensurePrivateDir(config.dataDir);
   const storage = await openStorage(config);
   try {
     await seedSampleKnowledge(config, storage, logger);

@@ -9,6 +9,9 @@ import { healthRouter } from './http/health.ts';
 import { trackInFlight } from './http/in-flight.ts';
 import { createMetrics, metricsHandler, type LoaMetrics } from './metrics.ts';
 import { errorHandler, notFound } from './http/errors.ts';
+import { warnForwardedWithoutTrust } from './http/forwarded-warning.ts';
+import { mayGenerateFirstAdmin } from './first-admin-banner.ts';
+import { securityTxt } from './http/security-txt.ts';
 import { ConversationCore } from '../bots/core/conversation-core.ts';
 import type { ChannelHandle, ChannelSetupContext } from '../bots/core/types.ts';
 import { setupWebchat } from '../bots/webchat/index.ts';
@@ -65,6 +68,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.LOA_TRUST_PROXY);
+  app.use(warnForwardedWithoutTrust(config.LOA_TRUST_PROXY, logger));
   // Portals embed the widget script from another origin, so resources may be loaded cross-origin;
   // each page that needs a stricter policy (demo page, console) sets its own CSP.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false }));
@@ -93,8 +97,10 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       send: { concurrency: config.LOA_SEND_CONCURRENCY, timeoutMs: config.LOA_SEND_TIMEOUT_MS },
       delivery: { maxAgeMs: config.LOA_DELIVERY_MAX_AGE_HOURS * 3_600_000, onUnknown: config.LOA_UNKNOWN_OUTCOME },
       durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000 },
+      escalationCaps: { perCitizen: config.LOA_ESCALATIONS_PER_CITIZEN_PER_HOUR, perOrigin: config.LOA_ESCALATIONS_PER_IP_PER_HOUR },
     },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
+    escalationLimiter: (o) => coordination.rateLimiter(o),
   });
 
   metrics.observe(core.events);
@@ -114,6 +120,8 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   );
   // On the public port only behind a bearer token; LOA_METRICS_PORT serves it apart, unauthenticated.
   if (config.LOA_METRICS_TOKEN && config.LOA_METRICS_PORT === undefined) app.get('/metrics', metricsHandler(metrics.registry, config.LOA_METRICS_TOKEN));
+  const security = securityTxt({ contact: config.LOA_SECURITY_CONTACT, publicUrl: config.LOA_PUBLIC_URL });
+  if (security) app.get('/.well-known/security.txt', security);
   app.use(askRouter(runtime.answerer, { limiter: coordination.rateLimiter({ keyPrefix: 'ask', points: 120, duration: 60 }) }));
 
   const ctx: ChannelSetupContext = {
@@ -152,8 +160,8 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
     liveEvents: coordination.liveEvents,
-    // Shown once by `loa serve` in its start-up banner, apart from the JSON log lines.
-    announceGeneratedAdmin: ctx.loopbackOnly ? (email, password) => void (firstAdmin = { email, password }) : undefined,
+    // Only for an interactive start; shown once by `loa serve` in its start-up banner, apart from the JSON log lines.
+    announceGeneratedAdmin: mayGenerateFirstAdmin(process.stdout, process.stderr) ? (email, password) => void (firstAdmin = { email, password }) : undefined,
   });
   app.use(admin.router);
 

@@ -7,6 +7,7 @@ import { documentIdFromPath } from './document-id.ts';
 import { extractText, formatOf } from './formats.ts';
 import { parseFileMeta, parseSidecar, readSidecar, type ExplicitMeta } from './metadata.ts';
 import { UnreadableDocumentError } from './parse/extracted.ts';
+import { DEFAULT_PARSE_LIMITS, extractIsolated, type ParseLimits } from './parse/isolated-extract.ts';
 import { parseJsonlCorpus } from './parse/jsonl.ts';
 import { decodeText } from './parse/normalize.ts';
 import { collectFiles } from './walk.ts';
@@ -48,6 +49,8 @@ export interface IngestOptions {
   logger?: IngestLogger;
   /** Largest passage for documents without articles, in characters. */
   maxPassageChars?: number;
+  /** Time and memory for parsing one DOCX or PDF, which runs in a worker thread (LOA_PARSE_TIMEOUT_S, LOA_PARSE_MEMORY_MB). */
+  parseLimits?: ParseLimits;
 }
 
 export interface IngestBufferOptions extends IngestOptions {
@@ -167,7 +170,11 @@ async function ingestOne(
     acc.count('unchanged', previous.articleCount, previous.unitCount);
     return { outcome: 'unchanged', detail: 'unchanged' };
   }
-  const extracted = await extractText(kind.format, input.bytes);
+  // DOCX and PDF can ask for unbounded work from a small file: parsed in a bounded worker.
+  const extracted =
+    kind.format === 'docx' || kind.format === 'pdf'
+      ? await extractIsolated(kind.format, input.bytes, opts.parseLimits ?? DEFAULT_PARSE_LIMITS)
+      : await extractText(kind.format, input.bytes);
   if (!extracted.text.trim()) {
     throw new UnreadableDocumentError(kind.format === 'pdf' ? 'no text layer (a scanned PDF needs OCR first)' : 'no text in the file');
   }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { httpUrlSchema } from './http-url.ts';
 import { DOCUMENT_STATUSES, type DocumentMeta } from './types.ts';
 import { isoDate } from './parse/detect-metadata.ts';
 import { UnreadableDocumentError } from './parse/extracted.ts';
@@ -43,7 +44,7 @@ export const fileMetaSchema = z.strictObject({
   effective_date: dateField.optional(),
   status: z.enum(DOCUMENT_STATUSES).optional(),
   superseded_by: text.optional(),
-  url: z.url().optional(),
+  url: httpUrlSchema.optional(),
   summary: z.boolean().optional(),
   legal_basis: textList.optional(),
   aliases: textList.optional(),

@@ -4,6 +4,7 @@
  */
 import type { DocumentStatus, KnowledgeDocument, UnitKind } from '../knowledge/types.ts';
 import { faqParts, withoutBasis } from './unit-text.ts';
+import { httpUrlOrUndefined } from '../knowledge/http-url.ts';
 
 export interface CorpusDoc {
   id: string;
@@ -91,7 +92,8 @@ export function prepareCorpus(documents: readonly KnowledgeDocument[]): Corpus {
       id: d.id,
       title: d.title,
       number: d.meta.number,
-      url: d.meta.url,
+      // Only http(s) links reach citizens and /api/ask, whatever an older version stored.
+      url: httpUrlOrUndefined(d.meta.url),
       status: d.meta.status,
       supersededBy: d.meta.supersededBy,
       isSummary: d.meta.isSummary,

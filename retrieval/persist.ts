@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, privatizeTree } from '../storage/private-files.ts';
 import { z } from 'zod';
 import { DOCUMENT_STATUSES } from '../knowledge/types.ts';
 import { readPack, writePack, type Packable } from './binary-pack.ts';
@@ -110,7 +111,8 @@ export async function saveIndex(dir: string, parts: EngineParts): Promise<void> 
   const { corpus, ranker, vectors, corpusEmbeddings, embeddingsKind, lexicalParams } = parts;
   const tmp = `${dir.replace(/\/+$/, '')}.tmp-${process.pid}-${Date.now()}`;
   await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
+  // Missing parents are created private; an existing parent is the caller's (runtime.ts tightens the data dir).
+  await mkdir(tmp, { recursive: true, mode: PRIVATE_DIR_MODE });
   const { vocab, articles, clauses } = ranker.data;
   const manifest: IndexManifest = {
     format: 'loa-retrieval',
@@ -151,6 +153,8 @@ export async function saveIndex(dir: string, parts: EngineParts): Promise<void> 
   await writeFile(join(tmp, 'vocab.json'), JSON.stringify({ syllables: vocab.syllables }));
   await writePack(join(tmp, 'lexical.pack'), arrays);
   if (vectors) await vectors.save(join(tmp, 'vectors'));
+  // The index holds the corpus text: private like the database (0700/0600).
+  privatizeTree(tmp);
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);
 }

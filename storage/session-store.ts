@@ -21,6 +21,8 @@ export interface SessionStore {
   delete(idHash: string): Promise<boolean>;
   /** Ends every session of a user except `keepIdHash` (after a password change, disabling …). */
   deleteForUser(userId: string, keepIdHash?: string): Promise<number>;
+  /** A user's sessions, most recently used first (expired ones included until swept). */
+  listForUser(userId: string): Promise<StaffSession[]>;
   /** Removes sessions idle since `idleBefore` or past their absolute expiry at `now`. */
   deleteExpired(idleBefore: Date, now: Date): Promise<number>;
 }

@@ -9,6 +9,8 @@ export interface StaffCredentials {
   failedLogins: number;
   /** ISO time until which every login is refused, when locked. */
   lockedUntil?: string;
+  /** Base32 TOTP secret, when the second factor is on. */
+  totpSecret?: string;
 }
 
 /** How every backend stores and looks up an email: trimmed and lower-cased, so comparisons ignore case. */
@@ -20,6 +22,8 @@ export interface NewStaffUser {
   name: string;
   role: Role;
   passwordHash: string;
+  /** A generated or administrator-set password: to be replaced at the next sign-in. */
+  mustChangePassword?: boolean;
 }
 
 export interface StaffUserPatch {
@@ -55,13 +59,20 @@ export interface UserStore {
   /** Oldest first. */
   list(): Promise<StaffUser[]>;
   update(id: string, patch: StaffUserPatch, now: Date): Promise<StaffUser | undefined>;
-  /** Sets a new password hash and clears any lockout. */
-  setPassword(id: string, passwordHash: string, now: Date): Promise<boolean>;
+  /** Sets a new password hash and clears any lockout; `mustChange` when someone else chose it (generated, reset). */
+  setPassword(id: string, passwordHash: string, now: Date, opts?: { mustChange?: boolean }): Promise<boolean>;
   /**
    * Counts one wrong password; the `maxFailures`-th locks the account until `now + lockMs`
    * (and resets the counter). Atomic, so parallel guesses cannot slip past the limit.
    */
   recordLoginFailure(id: string, now: Date, policy: { maxFailures: number; lockMs: number }): Promise<LoginFailureOutcome>;
+  /** Turns the second factor on (a secret) or off (undefined). */
+  setTotp(id: string, secret: string | undefined, now: Date): Promise<boolean>;
+  /**
+   * Records that the TOTP code of time step `step` was used; false if that step (or a later
+   * one) was used already. Atomic: a code works once, even raced on two instances.
+   */
+  useTotpStep(id: string, step: number): Promise<boolean>;
   /** Clears the failure counter and stamps `lastLoginAt`. */
   recordLoginSuccess(id: string, now: Date): Promise<void>;
   /** Admin accounts that are not disabled. */

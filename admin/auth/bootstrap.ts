@@ -19,22 +19,22 @@ export async function ensureFirstAdmin(
   env: {
     email?: string;
     password?: string;
-    /** When set (loopback binds only), an administrator is generated and its one-time password handed to this callback. */
-    generateOnLoopback?: (email: string, password: string) => void;
+    /** When set (an interactive start), an administrator is generated and its one-time password handed to this callback. */
+    announceGenerated?: (email: string, password: string) => void;
   },
 ): Promise<'created' | 'restored' | 'exists' | 'missing' | 'generated'> {
   const { users, audit, logger } = deps;
   if ((await users.countActiveAdmins()) > 0) return 'exists';
   if (!env.email || !env.password) {
-    if (env.generateOnLoopback) {
+    if (env.announceGenerated) {
       // A first `npm start` on a laptop: make the console usable at once, and tell only the
-      // operator's terminal. Never on a public bind, where the log may be shared.
+      // operator's terminal. Never when output goes to logs, which may be shared.
       const { user, password } = await createStaffUser(
         { users, audit, clock: deps.clock },
         { email: GENERATED_ADMIN_EMAIL, name: 'Quản trị viên', role: 'admin' },
         'system',
       );
-      env.generateOnLoopback(user.email, password ?? '');
+      env.announceGenerated(user.email, password ?? '');
       logger.warn({ email: user.email }, 'console administrator generated for local use: change its password, or set LOA_ADMIN_EMAIL and LOA_ADMIN_PASSWORD');
       return 'generated';
     }

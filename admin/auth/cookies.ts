@@ -1,5 +1,11 @@
-/** Name of the console session cookie. */
+/** Name of the console session cookie over plain HTTP (local development). */
 export const SESSION_COOKIE = 'loa_session';
+/**
+ * Its name over HTTPS: the `__Host-` prefix makes browsers accept it only with `Secure`,
+ * `Path=/` and no `Domain`, so a sibling subdomain (or a plain-HTTP page on the same host)
+ * cannot plant or overwrite the session cookie.
+ */
+export const SECURE_SESSION_COOKIE = '__Host-loa_session';
 /** The cookie is only sent to the console API (the UI's static files need no session). */
 export const SESSION_COOKIE_PATH = '/api/admin';
 
@@ -20,14 +26,20 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+/** The session id a request carries: the `__Host-` cookie first, then the plain one. */
+export function readSessionCookie(header: string | undefined): string | undefined {
+  return readCookie(header, SECURE_SESSION_COOKIE) ?? readCookie(header, SESSION_COOKIE);
+}
+
 /**
  * The session cookie: HTTP-only (scripts cannot read it), SameSite=Strict (other sites'
- * pages cannot send it), Secure over HTTPS. `maxAgeS` 0 deletes it.
+ * pages cannot send it). Over HTTPS it is `__Host-loa_session` (Secure, Path=/); over plain
+ * HTTP `loa_session`, sent only to the console API. `maxAgeS` 0 deletes it.
  */
 export function sessionCookie(value: string, opts: { maxAgeS: number; secure: boolean }): string {
   const parts = [
-    `${SESSION_COOKIE}=${encodeURIComponent(value)}`,
-    `Path=${SESSION_COOKIE_PATH}`,
+    `${opts.secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE}=${encodeURIComponent(value)}`,
+    `Path=${opts.secure ? '/' : SESSION_COOKIE_PATH}`,
     `Max-Age=${Math.max(0, Math.floor(opts.maxAgeS))}`,
     'HttpOnly',
     'SameSite=Strict',

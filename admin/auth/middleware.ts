@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { sendError } from '../http.ts';
 import type { Role } from '../types.ts';
-import { readCookie, SESSION_COOKIE } from './cookies.ts';
+import { readSessionCookie } from './cookies.ts';
 import { sameToken, type ActiveSession, type StaffSessions } from './sessions.ts';
 
 /** The header every state-changing console request must carry. */
@@ -17,7 +17,7 @@ export function activeSession(res: Response): ActiveSession | undefined {
 /** Reads the session cookie and, when it names a live session, puts it in `res.locals.staffSession`. */
 export function loadSession(sessions: StaffSessions): RequestHandler {
   return async (req, res, next) => {
-    const session = await sessions.resolve(readCookie(req.get('cookie'), SESSION_COOKIE));
+    const session = await sessions.resolve(readSessionCookie(req.get('cookie')));
     if (session) res.locals.staffSession = session;
     next();
   };
@@ -53,14 +53,21 @@ export function csrfProtection(exempt: string[] = []): RequestHandler {
  */
 export function requireRole(...roles: Role[]): RequestHandler {
   const allowed = new Set<Role>(roles);
-  return (_req, res, next) => {
+  return (req, res, next) => {
     const session = activeSession(res);
     if (!session) return sendError(res, 401, 'unauthorized', 'Vui lòng đăng nhập.');
+    // A generated or reset password (known to someone else) is good for nothing but choosing a new one.
+    if (session.user.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(req.path)) {
+      return sendError(res, 403, 'password_change_required', 'Bạn cần đổi mật khẩu trước khi tiếp tục (Tài khoản của tôi → Đổi mật khẩu).');
+    }
     if (!allowed.has(session.user.role)) return sendError(res, 403, 'forbidden', 'Tài khoản của bạn không có quyền thực hiện thao tác này.');
     res.locals.user = session.user;
     next();
   };
 }
+
+/** What a session whose password must change may still do. */
+const PASSWORD_CHANGE_PATHS = new Set(['/session', '/logout', '/me/password']);
 
 /** Every role: any signed-in staff member. */
 export const ANY_ROLE: Role[] = ['admin', 'spokesperson', 'viewer'];

@@ -10,10 +10,52 @@ const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 
+/** Thrown when too many password checks are already waiting: the caller answers 503. */
+export class PasswordWorkBusyError extends Error {
+  constructor() {
+    super('Too many password checks in progress');
+    this.name = 'PasswordWorkBusyError';
+  }
+}
+
+/**
+ * At most this many scrypt computations at once (32 MiB each), the rest wait in line: a
+ * flood of logins costs bounded memory and leaves the thread pool to the rest of the server.
+ */
+export const MAX_CONCURRENT_HASHES = 2;
+/** Beyond this many waiting, a check is refused at once rather than queued. */
+export const MAX_WAITING_HASHES = 64;
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_HASHES) {
+    if (waiting.length >= MAX_WAITING_HASHES) throw new PasswordWorkBusyError();
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else {
+    running++;
+  }
+  try {
+    return await work();
+  } finally {
+    // Hand the slot straight to the next in line, or free it.
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+/** Password checks running or waiting now (tests and metrics). */
+export const hashWork = () => ({ running, waiting: waiting.length });
+
 function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return withHashSlot(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(password.normalize('NFKC'), salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
 
 /** Node's default maxmem (32 MiB) is just below what N=2^15, r=8 needs. */

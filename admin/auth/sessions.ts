@@ -93,6 +93,12 @@ export class StaffSessions {
     return this.store.deleteForUser(userId, keepIdHash);
   }
 
+  /** A user's live sessions, most recently used first. */
+  async listForUser(userId: string): Promise<StaffSession[]> {
+    const now = this.clock();
+    return (await this.store.listForUser(userId)).filter((s) => !this.expired(s, now));
+  }
+
   /** Removes expired sessions from the store. */
   async sweep(): Promise<number> {
     const now = this.clock();

@@ -4,8 +4,9 @@ import { createLogger } from '../../app/logger.ts';
 import { openStorage } from '../../storage/index.ts';
 import { DuplicateEmailError } from '../../storage/user-store.ts';
 import { createAuditLog } from '../audit/audit-log.ts';
+import { generatePassword, hashPassword } from '../auth/password.ts';
 import { createStaffUser } from '../users/create-user.ts';
-import { newUserSchema } from '../users/schemas.ts';
+import { emailSchema, newUserSchema, passwordSchema } from '../users/schemas.ts';
 
 interface AddOptions {
   email: string;
@@ -14,10 +15,21 @@ interface AddOptions {
   password?: string;
 }
 
+interface ResetOptions {
+  email: string;
+  password?: string;
+}
+
 /**
  * `loa user add --email --name --role [--password]`: creates a console account directly in
  * the store (e.g. the first administrator). Without `--password` a one-time password is
- * printed once. Recorded in the audit trail with actor `cli`.
+ * printed once (and must be changed at the first sign-in). Recorded in the audit trail with
+ * actor `cli`.
+ *
+ * `loa user reset-password --email [--password]`: the operator's way back in when nobody can
+ * sign in (forgotten password, lost phone, everyone locked out). Sets a new password
+ * (generated and printed once unless given), which must be changed at the next sign-in,
+ * turns the second factor off, lifts the account's lockouts, ends its sessions, and is audited.
  */
 export function registerUser(program: Command, env: Record<string, string | undefined> = process.env): void {
   const user = program.command('user').description('Manage console (spokesperson) accounts');
@@ -42,6 +54,37 @@ export function registerUser(program: Command, env: Record<string, string | unde
       } catch (err) {
         if (err instanceof DuplicateEmailError) throw new Error(`${err.email} already has an account`);
         throw err;
+      } finally {
+        await storage.close();
+      }
+    });
+
+  user
+    .command('reset-password')
+    .description('Set a new password for a console account (generated and printed once unless --password is given)')
+    .requiredOption('--email <email>', 'sign-in email of the account')
+    .option('--password <password>', 'the new password (at least 10 characters, not a common one); generated when omitted')
+    .action(async (opts: ResetOptions) => {
+      const email = emailSchema.safeParse(opts.email);
+      if (!email.success) throw new Error(`email: ${email.error.issues[0]?.message}`);
+      if (opts.password !== undefined) {
+        const password = passwordSchema.safeParse(opts.password);
+        if (!password.success) throw new Error(`password: ${password.error.issues[0]?.message}`);
+      }
+      const config = loadConfig(env);
+      const logger = createLogger(config.LOA_LOG_LEVEL);
+      const storage = await openStorage(config);
+      try {
+        const account = await storage.users.getByEmail(email.data);
+        if (!account) throw new Error(`${email.data} has no account`);
+        const generated = opts.password === undefined ? generatePassword() : undefined;
+        await storage.users.setPassword(account.id, await hashPassword(opts.password ?? (generated as string)), new Date(), { mustChange: true });
+        // Account recovery (a lost phone, too): the second factor is turned off; the person turns it on again.
+        await storage.users.setTotp(account.id, undefined, new Date());
+        const ended = await storage.staffSessions.deleteForUser(account.id);
+        await createAuditLog(storage.audit, logger).record({ actor: 'cli', action: 'user.reset_password', target: `user:${account.id}`, details: { email: account.email, sessionsEnded: ended } });
+        process.stdout.write(`Password reset for ${account.email}; ${ended} session(s) signed out. It must be changed at the next sign-in.\n`);
+        if (generated) process.stdout.write(`One-time password (shown once): ${generated}\n`);
       } finally {
         await storage.close();
       }

@@ -1,4 +1,5 @@
 import express, { type Request, type Response } from 'express';
+import { parseLimitsOf } from '../../app/config.ts';
 import { z } from 'zod';
 import { documentIdFromPath } from '../../knowledge/document-id.ts';
 import { ingestBuffer } from '../../knowledge/ingest.ts';
@@ -137,7 +138,7 @@ export function documentModule(deps: AdminDeps): AdminModule {
     }
     const me = currentUser(res);
     const before = new Map((await knowledge.listDocuments()).map((d) => [d.id, d]));
-    const summary = await ingestBuffer(name, req.body, knowledge, { maxFileBytes, logger });
+    const summary = await ingestBuffer(name, req.body, knowledge, { maxFileBytes, logger, parseLimits: parseLimitsOf(config) });
     const after = await knowledge.listDocuments();
     const written = after.filter((d) => before.get(d.id)?.contentHash !== d.contentHash || before.get(d.id)?.ingestedAt !== d.ingestedAt);
 

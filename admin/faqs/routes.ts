@@ -93,12 +93,14 @@ export async function createFaqFromAnswer(deps: AdminDeps, input: AnswerDraftInp
   await deps.audit.record({ actor: input.officer, action: 'faq.create', target: `faq:${faq.id}`, details: { sourceTurnId: input.turnId, question: parsed.data.questions[0] } });
   return { faqId: faq.id };
 }
+/** Viewers see approved answers only (drafts may quote a citizen). */
+const VIEWER_APPROVED_ONLY = 'Vai trò xem báo cáo chỉ xem được các câu trả lời đã duyệt.';
 
 /**
  * FAQs: spokespeople draft answers (or save escalation replies as drafts), administrators
  * approve them, and approved answers become knowledge the bot answers with.
  *
- * `GET /faqs`, `GET /faqs/{id}` (every role), `POST /faqs`, `PATCH /faqs/{id}` (spokesperson,
+ * `GET /faqs`, `GET /faqs/{id}` (every role; viewers approved answers only), `POST /faqs`, `PATCH /faqs/{id}` (spokesperson,
  * admin), `POST /faqs/{id}/approve`, `POST /faqs/{id}/retire` (admin).
  */
 export function faqModule(deps: AdminDeps): AdminModule {
@@ -124,7 +126,10 @@ export function faqModule(deps: AdminDeps): AdminModule {
   router.get('/faqs', requireRole(...ANY_ROLE), async (req, res) => {
     const query = parseOr400(faqListQuery, req.query, res);
     if (!query) return;
-    const filter = { status: query.status, limit: query.limit, offset: query.offset };
+    // Drafts and answers under review may quote a citizen (a CCCD number, a phone): not for viewers.
+    const viewer = currentUser(res).role === 'viewer';
+    if (viewer && query.status?.some((st) => st !== 'approved')) return sendError(res, 403, 'forbidden', VIEWER_APPROVED_ONLY);
+    const filter = { status: viewer ? ['approved' as const] : query.status, limit: query.limit, offset: query.offset };
     const [items, total] = await Promise.all([faqs.list(filter), faqs.count(filter)]);
     res.json({ items: await views(deps, items), total });
   });
@@ -134,6 +139,7 @@ export function faqModule(deps: AdminDeps): AdminModule {
     if (!params) return;
     const faq = await faqs.get(params.id);
     if (!faq) return sendError(res, 404, 'not_found', 'Không tìm thấy câu hỏi thường gặp này.');
+    if (faq.status !== 'approved' && currentUser(res).role === 'viewer') return sendError(res, 403, 'forbidden', VIEWER_APPROVED_ONLY);
     res.json({ faq: (await views(deps, [faq]))[0] });
   });
 

@@ -28,11 +28,16 @@ function loginError(err) {
 export function renderLogin({ root, notice, onSignedIn }) {
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, maxlength: '254', autocapitalize: 'none', spellcheck: 'false' });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true, maxlength: '256' });
+  // Shown once the server says this account needs a one-time code (second factor).
+  const code = h('input', { type: 'text', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}', maxlength: '6' });
+  const codeField = field(t('login.code'), code, t('login.codeHint'));
+  codeField.hidden = true;
   const error = h('p', { class: 'form-error', role: 'alert', id: 'login-error' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', text: t('login.submit') });
   const form = h('form', { class: 'login-form', novalidate: true, 'aria-describedby': 'login-error' },
     field(t('login.email'), email),
     field(t('login.password'), password),
+    codeField,
     error,
     submit,
   );
@@ -47,9 +52,18 @@ export function renderLogin({ root, notice, onSignedIn }) {
     submit.disabled = true;
     submit.textContent = t('login.busy');
     try {
-      const session = await api.post('/login', { email: email.value.trim(), password: password.value }, { allow401: true });
+      const body = { email: email.value.trim(), password: password.value, ...(codeField.hidden ? {} : { code: code.value.trim() }) };
+      const session = await api.post('/login', body, { allow401: true });
       onSignedIn(session);
     } catch (err) {
+      if (err instanceof ApiError && (err.code === 'totp_required' || err.code === 'totp_failed')) {
+        // The password was right: keep it, ask for the code.
+        codeField.hidden = false;
+        error.textContent = err.code === 'totp_required' ? t('login.codeNeeded') : t('login.codeWrong');
+        code.value = '';
+        code.focus();
+        return;
+      }
       error.textContent = loginError(err);
       password.value = '';
       password.focus();

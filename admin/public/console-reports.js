@@ -90,7 +90,8 @@ export async function renderReports(ctx) {
 
   const exportQuery = { from: range.from, to: range.to, channel: range.channel };
   const exports = h('div', { class: 'exports' },
-    h('a', { class: 'btn', href: apiUrl('/reports/export.csv', { ...exportQuery, kind: 'questions' }), download: '', text: `⬇ ${t('reports.exportQuestions')}` }),
+    // The per-question file holds citizens' words: not offered to viewers (the API refuses it too).
+    ctx.user.role === 'viewer' ? null : h('a', { class: 'btn', href: apiUrl('/reports/export.csv', { ...exportQuery, kind: 'questions' }), download: '', text: `⬇ ${t('reports.exportQuestions')}` }),
     h('a', { class: 'btn', href: apiUrl('/reports/export.csv', { ...exportQuery, kind: 'summary' }), download: '', text: `⬇ ${t('reports.exportSummary')}` }),
   );
 

@@ -335,6 +335,8 @@ async function render() {
 
   if (!state.shell || state.shell.lang !== getLang() || state.shell.userId !== state.user.id) buildShell();
   const { main } = state.shell;
+  // A generated or reset password must be replaced before anything else (the API refuses the rest).
+  if (state.user.mustChangePassword && !/^\/admin\/account\/?$/.test(path)) return navigate('/admin/account', { replace: true });
   if (path === '/admin' || path === '/admin/') return navigate(homeFor(state.user), { replace: true });
 
   const route = ROUTES.find((r) => r.re.test(path));

@@ -1,16 +1,17 @@
 import express, { type Response } from 'express';
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { QuestionRecord } from '../../storage/report-store.ts';
 import { REASON_LABELS } from '../../bots/core/menus.ts';
 import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
+import { serverKey } from '../auth/server-keys.ts';
 import { parseOr400, sendError } from '../http.ts';
 import { errorSchema, operation } from '../openapi.ts';
-import type { AdminDeps, AdminModule } from '../types.ts';
+import { currentUser, type AdminDeps, type AdminModule } from '../types.ts';
 import { toCsv, type CsvValue } from './csv.ts';
 import { reportQuerySchema, resolveRange, type ResolvedRange } from './range.ts';
 import { buildSummary, summarySchema } from './summary.ts';
-import { analyseTopics, gapTopics, risingTopics } from './topics.ts';
+import { analyseTopics, gapTopics, risingTopics, type Topic } from './topics.ts';
 
 /** Topic analysis reads at most this many questions (the newest are kept). */
 const MAX_ANALYSED = 50_000;
@@ -52,8 +53,22 @@ const topicsSchema = z.object({
   gaps: z.array(topicSchema).describe('Most escalations and 👎 first: where documents or FAQs are missing'),
 });
 
-/** Same citizen, same code; the export does not carry channel user ids. */
-const pseudonym = (q: QuestionRecord) => createHash('sha256').update(`loa-report:${q.channel}:${q.userId}`).digest('hex').slice(0, 12);
+/** Secret-store name of the key behind the CSV pseudonyms. */
+const PSEUDONYM_KEY = 'reports.pseudonym_key';
+
+/**
+ * Same citizen, same code; the export does not carry channel user ids. Keyed (HMAC with a
+ * secret kept in the secret store): an unkeyed hash of a Zalo or Telegram id is reversed
+ * in seconds by hashing every plausible id.
+ */
+const pseudonym = (key: Buffer, q: QuestionRecord) => createHmac('sha256', key).update(`${q.channel}\n${q.userId}`).digest('hex').slice(0, 12);
+
+/** Viewers see aggregates only: no citizen's words (topic examples, nor a label taken from one). */
+function withoutCitizenWords(topic: Topic): Topic {
+  const examples = new Set(topic.examples);
+  const label = examples.has(topic.label) ? (topic.documents[0]?.title ?? 'Chủ đề khác') : topic.label;
+  return { ...topic, label, examples: [] };
+}
 
 function outcome(q: QuestionRecord): string {
   if (!q.escalated) return 'Bot trả lời';
@@ -85,6 +100,7 @@ async function recentQuestions(deps: AdminDeps, range: ResolvedRange): Promise<{
 export function reportModule(deps: AdminDeps): AdminModule {
   const router = express.Router();
   const anyone = requireRole(...ANY_ROLE);
+  let pseudonymKey: Promise<Buffer> | undefined;
   const timezone = deps.config.LOA_TIMEZONE;
 
   const rangeOr400 = (q: z.infer<typeof reportQuerySchema>, res: Response): ResolvedRange | undefined => {
@@ -106,13 +122,14 @@ export function reportModule(deps: AdminDeps): AdminModule {
     if (!query || !range) return;
     const { questions, total } = await recentQuestions(deps, range);
     const { topics } = analyseTopics(questions, { days: range.days });
+    const shown = currentUser(res).role === 'viewer' ? withoutCitizenWords : (tp: Topic) => tp;
     res.json({
       range: rangeJson(range),
       totalQuestions: total,
       analysedQuestions: questions.length,
-      topics: topics.slice(0, query.limit),
-      rising: risingTopics(topics, range.days.length).slice(0, query.limit),
-      gaps: gapTopics(topics).slice(0, query.limit),
+      topics: topics.slice(0, query.limit).map(shown),
+      rising: risingTopics(topics, range.days.length).slice(0, query.limit).map(shown),
+      gaps: gapTopics(topics).slice(0, query.limit).map(shown),
     });
   });
 
@@ -129,6 +146,12 @@ export function reportModule(deps: AdminDeps): AdminModule {
         counts.map((c): CsvValue[] => [c.day, c.channel, c.questions, c.answered, c.escalated, c.escalatedAnswered, c.escalatedClosed, c.unanswered, c.personRequests]),
       );
     } else {
+      // Every question in the citizens' own words: not for viewers, who get the daily summary.
+      if (currentUser(res).role === 'viewer') {
+        return sendError(res, 403, 'forbidden', 'Vai trò xem báo cáo chỉ tải được bảng tổng hợp (kind=summary), không có lời của người dân.');
+      }
+      pseudonymKey ??= serverKey(deps.runtime.storage.secrets, PSEUDONYM_KEY);
+      const key = await pseudonymKey;
       const questions = await store.questions(range.query);
       const { topics, topicOf } = analyseTopics(questions, { days: range.days });
       const labels = new Map(topics.map((t) => [t.id, t.label]));
@@ -138,7 +161,7 @@ export function reportModule(deps: AdminDeps): AdminModule {
           q.createdAt,
           q.day,
           q.channel,
-          pseudonym(q),
+          pseudonym(key, q),
           q.text,
           outcome(q),
           q.confidence === undefined ? '' : Math.round(q.confidence * 100) / 100,
@@ -174,7 +197,7 @@ export function reportModule(deps: AdminDeps): AdminModule {
         get: operation('get', {
           summary: 'What citizens ask about: top, rising and under-served topics',
           description:
-            'Questions are grouped by the article the answer cited (or the best candidate of an escalation), the rest by shared words; each topic is labelled with its characteristic words (tf-idf against the whole period) and the documents it hits.',
+            'Questions are grouped by the article the answer cited (or the best candidate of an escalation), the rest by shared words; each topic is labelled with its characteristic words (tf-idf against the whole period) and the documents it hits. Viewers get aggregates only: `examples` is empty for them.',
           tags,
           roles: ANY_ROLE,
           query: topicsQuerySchema,
@@ -185,7 +208,7 @@ export function reportModule(deps: AdminDeps): AdminModule {
         get: operation('get', {
           summary: 'Export as CSV (Excel-ready)',
           description:
-            'UTF-8 with BOM, CRLF, RFC 4180 quoting, Vietnamese header row. Citizens are shown by a pseudonymous code, not their channel id; cells starting with = + - @ are prefixed with an apostrophe.',
+            'UTF-8 with BOM, CRLF, RFC 4180 quoting, Vietnamese header row. Citizens are shown by a pseudonymous code (HMAC of the channel id with a server secret), not their channel id; cells starting with = + - @ are prefixed with an apostrophe. `kind=questions` (the citizens\' words) is for administrators and spokespeople; viewers get 403 and may export `kind=summary`.',
           tags,
           roles: ANY_ROLE,
           query: exportQuerySchema,

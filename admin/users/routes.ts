@@ -4,7 +4,6 @@ import { parseOr400, sendError } from '../http.ts';
 import { errorSchema, operation } from '../openapi.ts';
 import { currentUser, type AdminModule, type AuditLog, type StaffUser } from '../types.ts';
 import { DuplicateEmailError, type UserStore } from '../../storage/user-store.ts';
-import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { requireRole } from '../auth/middleware.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
 import type { StaffSessions } from '../auth/sessions.ts';
@@ -14,7 +13,6 @@ import { newUserSchema, resetPasswordSchema, staffUserSchema, userIdParams, user
 export interface UserRouteDeps {
   users: UserStore;
   sessions: StaffSessions;
-  throttle: LoginThrottle;
   audit: AuditLog;
   clock: () => Date;
 }
@@ -42,7 +40,8 @@ export function usersModule(deps: UserRouteDeps): AdminModule {
     const body = parseOr400(newUserSchema, req.body, res);
     if (!body) return;
     try {
-      const created = await createStaffUser({ users, audit, clock: deps.clock }, body, currentUser(res).email);
+      // The administrator knows the first password: the person replaces it at first sign-in.
+      const created = await createStaffUser({ users, audit, clock: deps.clock }, body, currentUser(res).email, { mustChange: true });
       res.status(201).json(created);
     } catch (err) {
       if (err instanceof DuplicateEmailError) return sendError(res, 409, 'duplicate_email', 'Email này đã có tài khoản.');
@@ -79,9 +78,10 @@ export function usersModule(deps: UserRouteDeps): AdminModule {
     const target = await findUser(params.id, res);
     if (!target) return;
     const generated = body.password === undefined ? generatePassword() : undefined;
-    // Also lifts a lockout: an administrator resetting the password is how a locked officer gets back in.
-    await users.setPassword(target.id, await hashPassword(body.password ?? (generated as string)), deps.clock());
-    await deps.throttle.clear(target.email);
+    // Also lifts every lockout of the account (its lockouts are keyed by the password hash).
+    await users.setPassword(target.id, await hashPassword(body.password ?? (generated as string)), deps.clock(), { mustChange: true });
+    // Account recovery: a lost phone is the usual reason, so the second factor is turned off too.
+    await users.setTotp(target.id, undefined, deps.clock());
     await sessions.endForUser(target.id);
     await audit.record({ actor: currentUser(res).email, action: 'user.reset_password', target: `user:${target.id}`, details: { email: target.email } });
     res.json(generated ? { user: target, password: generated } : { user: target });

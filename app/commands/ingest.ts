@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { relative } from 'node:path';
-import { loadConfig } from '../config.ts';
+import { loadConfig, parseLimitsOf } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { openStorage } from '../../storage/index.ts';
 import { ingestPaths, type IngestProgress } from '../../knowledge/ingest.ts';
@@ -85,6 +85,7 @@ export function registerIngest(program: Command): void {
       try {
         summary = await ingestPaths(paths, storage.knowledge, {
           maxFileBytes: config.LOA_MAX_FILE_MB * 1024 * 1024,
+          parseLimits: parseLimitsOf(config),
           onProgress: progress.update,
         });
       } finally {

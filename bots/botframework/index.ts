@@ -12,9 +12,11 @@ export { BOTFRAMEWORK_MESSAGES_PATH } from './webhook.ts';
  *
  * - With `MicrosoftAppId` and `MicrosoftAppPassword` (or `MicrosoftAppType=UserAssignedMSI`)
  *   the endpoint authenticates every request.
- * - Without them the SDK accepts any request, so the endpoint is mounted only when the
- *   server listens on loopback (`ctx.loopbackOnly`), for the Emulator; otherwise it is not
- *   mounted and a warning says why.
+ * - Without them the SDK accepts any request (and posts replies to any `serviceUrl` it
+ *   names), so the endpoint is mounted only with the explicit development flag
+ *   `LOA_BOTFRAMEWORK_DEV_UNAUTHENTICATED=true`, for the Emulator; otherwise it is not mounted
+ *   and a warning says why. A loopback bind proves nothing: the documented TLS proxy forwards
+ *   the Internet to it.
  *
  * @example
  * const botframework = setupBotFramework({ app, config, logger, receiver, secrets, loopbackOnly });
@@ -30,9 +32,9 @@ export function setupBotFramework(ctx: ChannelSetupContext): ChannelHandle | und
     logger.warn('Bot Framework channel off: MicrosoftAppId is set but MicrosoftAppPassword is not');
     return undefined;
   }
-  if (!appId && !ctx.loopbackOnly) {
+  if (!appId && !config.LOA_BOTFRAMEWORK_DEV_UNAUTHENTICATED) {
     logger.warn(
-      `Bot Framework channel off: without MicrosoftAppId/MicrosoftAppPassword ${BOTFRAMEWORK_MESSAGES_PATH} would accept unauthenticated requests, which Loa allows only when HOST is a loopback address`,
+      `Bot Framework channel off: without MicrosoftAppId/MicrosoftAppPassword ${BOTFRAMEWORK_MESSAGES_PATH} would accept unauthenticated requests; set them, or LOA_BOTFRAMEWORK_DEV_UNAUTHENTICATED=true for the Emulator on a development machine`,
     );
     return undefined;
   }
@@ -52,7 +54,7 @@ export function setupBotFramework(ctx: ChannelSetupContext): ChannelHandle | und
 
   mountBotFrameworkWebhook(ctx.app, { adapter, receiver: ctx.receiver, logger });
   if (appId) logger.info({ path: BOTFRAMEWORK_MESSAGES_PATH }, 'botframework: endpoint mounted, requests authenticated');
-  else logger.warn({ path: BOTFRAMEWORK_MESSAGES_PATH }, 'botframework: endpoint mounted WITHOUT authentication (loopback only, for the Emulator)');
+  else logger.warn({ path: BOTFRAMEWORK_MESSAGES_PATH }, 'botframework: endpoint mounted WITHOUT authentication (LOA_BOTFRAMEWORK_DEV_UNAUTHENTICATED, for the Emulator): anyone who reaches it can plant conversations');
 
   return { sender: createBotFrameworkSender(adapter, appId ?? '') };
 }

@@ -5,6 +5,7 @@ import type { BotStorage } from '../../storage/index.ts';
 import type { CoreEventEmitter } from './events.ts';
 import type { HistoryPolicy } from './history.ts';
 import type { OutboxWorker } from './outbox-worker.ts';
+import type { EscalationLimit } from './pipeline/escalation-limit.ts';
 import type { RateLimit } from './pipeline/rate-limit.ts';
 
 /** What every pipeline step may use. Built once by `ConversationCore`. */
@@ -12,6 +13,7 @@ export interface PipelineContext {
   stores: BotStorage;
   answerer: Answerer;
   rateLimit: RateLimit;
+  escalationLimit: EscalationLimit;
   outbox: OutboxWorker;
   events: CoreEventEmitter;
   logger: Logger;

@@ -15,6 +15,7 @@ import { DEFAULT_HISTORY_POLICY, type HistoryPolicy } from './history.ts';
 import { spokespersonReplyText } from './messages.ts';
 import { OutboxWorker, type DeliveryOutcome } from './outbox-worker.ts';
 import { recipientInput, recordIncoming } from './pipeline/record-incoming.ts';
+import { DEFAULT_ESCALATION_CAPS, EscalationLimit, type EscalationCaps, type EscalationLimiterFactory } from './pipeline/escalation-limit.ts';
 import { RateLimit } from './pipeline/rate-limit.ts';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy.ts';
 import { DEFAULT_SEND_POOL, type SendPoolOptions } from './send-pool.ts';
@@ -45,6 +46,8 @@ export interface ConversationCoreOptions {
     send?: Partial<SendPoolOptions>;
     /** Durable work: claims, the sweeper, retention. */
     durability?: Partial<DurabilityOptions>;
+    /** Escalations per hour per citizen and per network origin (`LOA_ESCALATIONS_PER_CITIZEN_PER_HOUR`, `LOA_ESCALATIONS_PER_IP_PER_HOUR`). */
+    escalationCaps?: EscalationCaps;
   };
   /** Time source for timestamps and history windows (tests pass a fixed one). */
   clock?: () => Date;
@@ -53,6 +56,8 @@ export interface ConversationCoreOptions {
    * `rateLimitPerMinute` when absent; several instances pass a shared one (`openCoordination`).
    */
   rateLimiter?: RateLimiterAbstract;
+  /** Makes the escalation caps' limiters; in process memory when absent, shared (Redis) with several instances. */
+  escalationLimiter?: EscalationLimiterFactory;
 }
 
 /** How this instance shares durable work with the others. */
@@ -179,6 +184,7 @@ export class ConversationCore implements MessageReceiver {
       stores: this.stores,
       answerer: options.answerer,
       rateLimit: new RateLimit(options.config.rateLimitPerMinute, options.rateLimiter),
+      escalationLimit: new EscalationLimit(options.config.escalationCaps ?? DEFAULT_ESCALATION_CAPS, options.escalationLimiter),
       outbox: this.worker,
       events: this.events,
       logger: this.logger,

@@ -31,6 +31,13 @@ export const ESCALATED_TEXT =
 /** Retrieval was not sure enough, so a person will answer. */
 export const ESCALATED_AFTER_ABSTAIN_TEXT = `Loa chưa tìm được câu trả lời chắc chắn trong các văn bản chính thức. ${ESCALATED_TEXT}`;
 
+/** Over the escalation cap (per citizen or per network origin): no new escalation is made. */
+export const ESCALATION_LIMIT_TEXT =
+  'Bạn đã gửi nhiều yêu cầu gặp cán bộ trong thời gian ngắn. Các câu hỏi bạn đã gửi vẫn đang chờ cán bộ trả lời; bạn vui lòng chờ, hoặc gửi lại sau khoảng một giờ nhé.';
+
+/** Retrieval was not sure enough and the escalation cap is reached. */
+export const ABSTAINED_OVER_LIMIT_TEXT = `Loa chưa tìm được câu trả lời chắc chắn trong các văn bản chính thức. ${ESCALATION_LIMIT_TEXT}`;
+
 /** Images, stickers, files, voice, video, locations. */
 export const NON_TEXT_TEXT =
   'Xin lỗi, hiện Loa mới hiểu được câu hỏi bằng chữ. Bạn vui lòng nhắn câu hỏi dưới dạng tin nhắn văn bản nhé.';

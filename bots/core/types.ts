@@ -52,6 +52,12 @@ export interface IncomingMessage {
   sentAt: string;
   /** The display name, when the channel gives one. */
   userName?: string;
+  /**
+   * An opaque key for the network origin (a hash of the client's address), set only by
+   * adapters that see the citizen's own address (web chat; not Zalo or Telegram, whose
+   * requests come from the platform). Caps escalations per origin.
+   */
+  origin?: string;
 }
 
 /** What kind of message Loa sends; adapters may render kinds differently (e.g. feedback buttons under answers). */
@@ -131,7 +137,11 @@ export interface ChannelSetupContext {
   receiver: MessageReceiver;
   /** Small durable key-value settings (e.g. Zalo's rotating token pair); atomic per call. */
   secrets: SecretStore;
-  /** True when the HTTP server listens on loopback only (development). */
+  /**
+   * True when the HTTP server listens on loopback only. A fact about the bind, never a sign of
+   * development: a reverse proxy on the same host forwards the Internet to it. Development-only
+   * behaviour needs its own explicit setting.
+   */
   loopbackOnly: boolean;
   /** Counters a channel reports to `/metrics` (absent in tests that do not care). */
   metrics?: ChannelMetrics;

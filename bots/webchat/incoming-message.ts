@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { IncomingMessage } from '../core/types.ts';
 
@@ -28,6 +29,9 @@ export const webchatMessageBodySchema = z.union([
 ]);
 export type WebchatMessageBody = z.infer<typeof webchatMessageBodySchema>;
 
+/** The citizen's address as the core's opaque origin key (hashed: the inbox keeps it). */
+export const originKey = (ip: string): string => createHash('sha256').update(`loa-origin\n${ip}`).digest('base64url').slice(0, 22);
+
 /** How a web chat citizen is reached again: by session id (the user id is the session id too). */
 export function webchatRecipient(sessionId: string): IncomingMessage['from'] {
   return { channel: 'webchat', userId: sessionId, address: { sessionId } };
@@ -38,12 +42,13 @@ export function webchatRecipient(sessionId: string): IncomingMessage['from'] {
  * prefixed with the session id, so two browsers that pick the same id (e.g. a counter) are
  * never mistaken for duplicates of each other.
  */
-export function toIncomingMessage(body: WebchatMessageBody, now: Date = new Date()): IncomingMessage {
+export function toIncomingMessage(body: WebchatMessageBody, now: Date = new Date(), clientIp?: string): IncomingMessage {
   const common = {
     channel: 'webchat' as const,
     channelMessageId: `${body.sessionId}:${body.clientMessageId}`,
     from: webchatRecipient(body.sessionId),
     sentAt: now.toISOString(),
+    ...(clientIp ? { origin: originKey(clientIp) } : {}),
   };
   if ('text' in body) return { ...common, kind: 'text', text: body.text };
   if ('feedback' in body) return { ...common, kind: 'feedback', feedback: body.feedback };

@@ -139,7 +139,7 @@ export function webchatRouter(deps: WebchatRouteDeps): Router {
       if (created) hub.publish(body.sessionId, message);
     }
     // The core deduplicates a retried clientMessageId by channelMessageId.
-    const { duplicate } = await receiver.receive(toIncomingMessage(body));
+    const { duplicate } = await receiver.receive(toIncomingMessage(body, new Date(), req.ip));
     res.status(202).json({ status: 'accepted', duplicate, ...(seq !== undefined ? { seq } : {}) });
   });
 

@@ -52,6 +52,9 @@ export function mountZaloWebhook(app: Express, options: ZaloWebhookOptions): voi
   app.post(ZALO_WEBHOOK_PATH, parseJson, handleEvent(options, rawBodies), handleParseErrors(options.logger));
 }
 
+/** Unverified strings in logs: at most 64 characters. */
+const clip = (v: string): string => (v.length > 64 ? `${v.slice(0, 64)}…` : v);
+
 function handleEvent(options: ZaloWebhookOptions, rawBodies: WeakMap<object, Buffer>): RequestHandler {
   const { appId, oaSecretKey, maxEventAgeS, maxClockSkewS, receiver, logger } = options;
   const now = options.now ?? Date.now;
@@ -83,15 +86,16 @@ function handleEvent(options: ZaloWebhookOptions, rawBodies: WeakMap<object, Buf
       return;
     }
     const { app_id: eventAppId, timestamp, event_name: eventName } = envelope.data;
-    // Checked before anything from the body is logged, so an unsigned body cannot fill the logs.
+    // Checked before anything from the body is logged, so an unsigned body cannot fill the logs;
+    // what is logged from an unverified body is cut short (a 100 kB app_id is not a log line).
     if (!verifyZaloSignature(signature, eventAppId, rawBody, timestamp, oaSecretKey)) {
-      return reject('bad_signature', { eventName: eventName.slice(0, 64) });
+      return reject('bad_signature', { eventName: clip(eventName) });
     }
-    if (eventAppId !== appId) return reject('wrong_app_id', { eventAppId: eventAppId.slice(0, 64), eventName });
+    if (eventAppId !== appId) return reject('wrong_app_id', { eventAppId: clip(eventAppId), eventName: clip(eventName) });
     const sentMs = zaloTimestampMs(timestamp);
     const ageMs = sentMs === undefined ? NaN : now() - sentMs;
     if (!(ageMs <= maxEventAgeS * 1000 && ageMs >= -maxClockSkewS * 1000)) {
-      return reject(ageMs < 0 ? 'future_timestamp' : 'stale_timestamp', { eventName, timestamp });
+      return reject(ageMs < 0 ? 'future_timestamp' : 'stale_timestamp', { eventName: clip(eventName), timestamp: clip(timestamp) });
     }
 
     const outcome = toIncomingMessage(req.body, { greetFollowers: options.greetFollowers });

@@ -1,6 +1,7 @@
 import mammoth from 'mammoth';
 import { htmlToExtracted } from './html.ts';
 import { UnreadableDocumentError, type ExtractedText } from './extracted.ts';
+import { checkZipLimits } from './zip-limits.ts';
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 // Password-protected Office files are not zips but OLE compound files holding an "EncryptedPackage" stream.
@@ -19,6 +20,8 @@ export async function parseDocx(bytes: Uint8Array): Promise<ExtractedText> {
     );
   }
   if (!startsWith(bytes, ZIP)) throw new UnreadableDocumentError('not a valid DOCX file (not a zip archive)');
+  // Before mammoth inflates anything: refuse archives that would unpack to too much.
+  checkZipLimits(bytes);
   let html: string;
   try {
     html = (await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }, { ignoreEmptyParagraphs: true })).value;

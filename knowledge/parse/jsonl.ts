@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { markOlderVersions } from '../succession.ts';
 import { z } from 'zod';
 import { DOCUMENT_STATUSES, type DocumentStatus, type KnowledgeDocument, type KnowledgeUnit } from '../types.ts';
+import { httpUrlOrUndefined } from '../http-url.ts';
 import { splitArticleBody } from './clauses.ts';
 import { docTypeFromTitle } from './detect-metadata.ts';
 import { normalizeText } from './normalize.ts';
@@ -76,7 +77,8 @@ export function parseJsonlCorpus(text: string, source: string): JsonlParseResult
         meta: {
           status: isStatus(parsed.status) ? parsed.status : 'in_force',
           number: parsed.number,
-          url: parsed.url,
+          // A javascript: or data: link would reach citizens: http(s) only.
+          url: httpUrlOrUndefined(parsed.url),
           docType: docTypeFromTitle(lawId),
         },
         units: [],

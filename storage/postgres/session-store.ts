@@ -69,6 +69,11 @@ export class PostgresSessionStore implements SessionStore {
     return rowCount ?? 0;
   }
 
+  async listForUser(userId: string): Promise<StaffSession[]> {
+    const { rows } = await query<SessionRow>(this.pool, 'SELECT * FROM staff_sessions WHERE user_id = $1 ORDER BY last_seen_at DESC', [userId]);
+    return rows.map(toSession);
+  }
+
   async deleteExpired(idleBefore: Date, now: Date): Promise<number> {
     const { rowCount } = await query(this.pool, 'DELETE FROM staff_sessions WHERE last_seen_at < $1 OR expires_at <= $2', [idleBefore, now]);
     return rowCount ?? 0;

@@ -26,6 +26,10 @@ const MIGRATIONS = [
      updated_at timestamptz NOT NULL,
      last_login_at timestamptz
    );`,
+  // A generated or administrator-set password must be replaced at the next sign-in.
+  'ALTER TABLE staff_users ADD COLUMN must_change_password boolean NOT NULL DEFAULT false;',
+  // Second factor: the TOTP secret, and the last time step used (a code works once).
+  'ALTER TABLE staff_users ADD COLUMN totp_secret text, ADD COLUMN totp_last_step bigint;',
 ];
 
 interface UserRow {
@@ -39,6 +43,8 @@ interface UserRow {
   locked_until: Date | null;
   created_at: Date;
   last_login_at: Date | null;
+  must_change_password: boolean;
+  totp_secret: string | null;
 }
 
 function toUser(row: UserRow): StaffUser {
@@ -51,6 +57,8 @@ function toUser(row: UserRow): StaffUser {
     disabled: row.disabled,
     createdAt: iso(row.created_at),
     ...(lastLoginAt ? { lastLoginAt } : {}),
+    ...(row.must_change_password ? { mustChangePassword: true } : {}),
+    ...(row.totp_secret ? { totpEnabled: true } : {}),
   };
 }
 
@@ -61,6 +69,7 @@ function toCredentials(row: UserRow): StaffCredentials {
     passwordHash: row.password_hash,
     failedLogins: row.failed_logins,
     ...(lockedUntil ? { lockedUntil } : {}),
+    ...(row.totp_secret ? { totpSecret: row.totp_secret } : {}),
   };
 }
 
@@ -77,9 +86,9 @@ export class PostgresUserStore implements UserStore {
     const email = normalizeEmail(input.email);
     const { rows } = await query<UserRow>(
       this.pool,
-      `INSERT INTO staff_users (id, email, name, role, password_hash, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (email) DO NOTHING RETURNING *`,
-      [randomUUID(), email, input.name, input.role, input.passwordHash, now],
+      `INSERT INTO staff_users (id, email, name, role, password_hash, created_at, updated_at, must_change_password)
+       VALUES ($1, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT (email) DO NOTHING RETURNING *`,
+      [randomUUID(), email, input.name, input.role, input.passwordHash, now, input.mustChangePassword === true],
     );
     if (!rows[0]) throw new DuplicateEmailError(email);
     return toUser(rows[0]);
@@ -125,12 +134,23 @@ export class PostgresUserStore implements UserStore {
     return rows[0] && toUser(rows[0]);
   }
 
-  async setPassword(id: string, passwordHash: string, now: Date): Promise<boolean> {
+  async setPassword(id: string, passwordHash: string, now: Date, opts: { mustChange?: boolean } = {}): Promise<boolean> {
     const { rowCount } = await query(
       this.pool,
-      'UPDATE staff_users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3',
-      [passwordHash, now, id],
+      'UPDATE staff_users SET password_hash = $1, must_change_password = $4, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3',
+      [passwordHash, now, id, opts.mustChange === true],
     );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async setTotp(id: string, secret: string | undefined, now: Date): Promise<boolean> {
+    const { rowCount } = await query(this.pool, 'UPDATE staff_users SET totp_secret = $1, totp_last_step = NULL, updated_at = $2 WHERE id = $3', [secret ?? null, now, id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async useTotpStep(id: string, step: number): Promise<boolean> {
+    const sql = 'UPDATE staff_users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)';
+    const { rowCount } = await query(this.pool, sql, [step, id]);
     return (rowCount ?? 0) > 0;
   }
 

@@ -1,24 +1,29 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { startupError } from '../../app/startup-errors.ts';
+import { ensurePrivateDir, ensurePrivateFile, privatizeIfExists } from '../private-files.ts';
 
 export type SqliteDatabase = Database.Database;
 
 /**
  * Opens (creating if needed) the SQLite file that holds Loa's embedded state.
- * WAL lets readers (the bot) proceed while a writer (ingestion, the console) works.
+ * WAL lets readers (the bot) proceed while a writer (ingestion, the console) works. The
+ * folder is 0700 and the database, WAL and shared-memory files 0600 (private-files.ts).
  */
 export function openSqlite(file: string): SqliteDatabase {
+  const onDisk = file !== ':memory:';
   try {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (onDisk) ensurePrivateDir(dirname(file));
   } catch (err) {
     throw startupError('Cannot create the data directory (LOA_DATA_DIR)', dirname(file), err);
   }
   let db: SqliteDatabase | undefined;
   try {
+    if (onDisk) ensurePrivateFile(file);
     db = new Database(file);
     db.pragma('journal_mode = WAL');
+    // SQLite copies the database file's mode to these; files from an older version are tightened.
+    if (onDisk) for (const suffix of ['-wal', '-shm']) privatizeIfExists(file + suffix);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');

@@ -36,6 +36,7 @@ export class SqliteSessionStore implements SessionStore {
   private readonly deleteRow;
   private readonly deleteUser;
   private readonly deleteOld;
+  private readonly byUser;
 
   constructor(db: SqliteDatabase) {
     migrate(db, 'staff_sessions', MIGRATIONS);
@@ -47,6 +48,7 @@ export class SqliteSessionStore implements SessionStore {
     this.deleteRow = db.prepare('DELETE FROM staff_sessions WHERE id_hash = ?');
     this.deleteUser = db.prepare('DELETE FROM staff_sessions WHERE user_id = ? AND id_hash IS NOT ?');
     this.deleteOld = db.prepare('DELETE FROM staff_sessions WHERE last_seen_at < ? OR expires_at <= ?');
+    this.byUser = db.prepare('SELECT * FROM staff_sessions WHERE user_id = ? ORDER BY last_seen_at DESC');
   }
 
   async create(session: { idHash: string; userId: string; expiresAt: string }, now: Date): Promise<StaffSession> {
@@ -70,6 +72,10 @@ export class SqliteSessionStore implements SessionStore {
 
   async deleteForUser(userId: string, keepIdHash?: string): Promise<number> {
     return this.deleteUser.run(userId, keepIdHash ?? null).changes;
+  }
+
+  async listForUser(userId: string): Promise<StaffSession[]> {
+    return (this.byUser.all(userId) as SessionRow[]).map(toSession);
   }
 
   async deleteExpired(idleBefore: Date, now: Date): Promise<number> {

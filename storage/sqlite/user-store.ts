@@ -25,6 +25,10 @@ const MIGRATIONS = [
      updated_at TEXT NOT NULL,
      last_login_at TEXT
    );`,
+  // A generated or administrator-set password must be replaced at the next sign-in.
+  'ALTER TABLE staff_users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1));',
+  // Second factor: the TOTP secret, and the last time step used (a code works once).
+  'ALTER TABLE staff_users ADD COLUMN totp_secret TEXT; ALTER TABLE staff_users ADD COLUMN totp_last_step INTEGER;',
 ];
 
 interface UserRow {
@@ -38,6 +42,8 @@ interface UserRow {
   locked_until: string | null;
   created_at: string;
   last_login_at: string | null;
+  must_change_password: number;
+  totp_secret: string | null;
 }
 
 function toUser(row: UserRow): StaffUser {
@@ -49,6 +55,8 @@ function toUser(row: UserRow): StaffUser {
     disabled: row.disabled === 1,
     createdAt: row.created_at,
     ...(row.last_login_at ? { lastLoginAt: row.last_login_at } : {}),
+    ...(row.must_change_password === 1 ? { mustChangePassword: true } : {}),
+    ...(row.totp_secret ? { totpEnabled: true } : {}),
   };
 }
 
@@ -58,6 +66,7 @@ function toCredentials(row: UserRow): StaffCredentials {
     passwordHash: row.password_hash,
     failedLogins: row.failed_logins,
     ...(row.locked_until ? { lockedUntil: row.locked_until } : {}),
+    ...(row.totp_secret ? { totpSecret: row.totp_secret } : {}),
   };
 }
 
@@ -77,14 +86,14 @@ export class SqliteUserStore implements UserStore {
     this.db = db;
     migrate(db, 'staff_users', MIGRATIONS);
     this.insert = db.prepare(
-      `INSERT INTO staff_users (id, email, name, role, password_hash, created_at, updated_at)
-       VALUES (@id, @email, @name, @role, @passwordHash, @now, @now) ON CONFLICT (email) DO NOTHING`,
+      `INSERT INTO staff_users (id, email, name, role, password_hash, must_change_password, created_at, updated_at)
+       VALUES (@id, @email, @name, @role, @passwordHash, @mustChange, @now, @now) ON CONFLICT (email) DO NOTHING`,
     );
     this.byId = db.prepare('SELECT * FROM staff_users WHERE id = ?');
     this.byEmail = db.prepare('SELECT * FROM staff_users WHERE email = ?');
     this.all = db.prepare('SELECT * FROM staff_users ORDER BY created_at, rowid');
     this.password = db.prepare(
-      'UPDATE staff_users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?',
+      'UPDATE staff_users SET password_hash = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?',
     );
     this.success = db.prepare('UPDATE staff_users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?');
     this.admins = db.prepare("SELECT COUNT(*) AS n FROM staff_users WHERE role = 'admin' AND disabled = 0");
@@ -103,7 +112,15 @@ export class SqliteUserStore implements UserStore {
   async create(input: NewStaffUser, now: Date): Promise<StaffUser> {
     const id = randomUUID();
     const email = normalizeEmail(input.email);
-    const result = this.insert.run({ id, email, name: input.name, role: input.role, passwordHash: input.passwordHash, now: now.toISOString() });
+    const result = this.insert.run({
+      id,
+      email,
+      name: input.name,
+      role: input.role,
+      passwordHash: input.passwordHash,
+      mustChange: input.mustChangePassword ? 1 : 0,
+      now: now.toISOString(),
+    });
     if (result.changes === 0) throw new DuplicateEmailError(email);
     return toUser(this.byId.get(id) as UserRow);
   }
@@ -151,8 +168,17 @@ export class SqliteUserStore implements UserStore {
     return this.get(id);
   }
 
-  async setPassword(id: string, passwordHash: string, now: Date): Promise<boolean> {
-    return this.password.run(passwordHash, now.toISOString(), id).changes > 0;
+  async setPassword(id: string, passwordHash: string, now: Date, opts: { mustChange?: boolean } = {}): Promise<boolean> {
+    return this.password.run(passwordHash, opts.mustChange ? 1 : 0, now.toISOString(), id).changes > 0;
+  }
+
+  async setTotp(id: string, secret: string | undefined, now: Date): Promise<boolean> {
+    return this.db.prepare('UPDATE staff_users SET totp_secret = ?, totp_last_step = NULL, updated_at = ? WHERE id = ?').run(secret ?? null, now.toISOString(), id).changes > 0;
+  }
+
+  async useTotpStep(id: string, step: number): Promise<boolean> {
+    const sql = 'UPDATE staff_users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)';
+    return this.db.prepare(sql).run(step, id, step).changes > 0;
   }
 
   async recordLoginFailure(id: string, now: Date, policy: { maxFailures: number; lockMs: number }): Promise<LoginFailureOutcome> {

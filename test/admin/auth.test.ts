@@ -50,11 +50,19 @@ describe('login and session', () => {
     expect((await fetch(`${t.url}/api/admin/session`)).status).toBe(401);
   });
 
-  it('marks the cookie Secure when LOA_PUBLIC_URL is https', async () => {
+  it('uses a __Host- session cookie, Secure, when LOA_PUBLIC_URL is https', async () => {
     const https = await startTestLoa({ LOA_SAMPLE_KNOWLEDGE: 'false', LOA_PUBLIC_URL: 'https://loa.example.gov.vn' });
     try {
       const res = await postLogin(https.url, TEST_ADMIN.email, TEST_ADMIN.password);
-      expect(res.headers.getSetCookie().join()).toMatch(/; Secure/);
+      const cookies = res.headers.getSetCookie();
+      // __Host-: Secure, Path=/, no Domain, so no sibling subdomain can plant or overwrite it.
+      const session = cookies.find((c) => c.startsWith('__Host-loa_session='));
+      expect(session).toMatch(/^__Host-loa_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
+      expect(session).not.toMatch(/Domain=/i);
+      expect(cookies.find((c) => c.startsWith('__Secure-loa_device='))).toMatch(/; Secure$/);
+      // The server reads it back.
+      const me = await fetch(`${https.url}/api/admin/session`, { headers: { cookie: (session ?? '').split(';')[0] } });
+      expect(me.status).toBe(200);
     } finally {
       await https.stop();
     }
@@ -162,7 +170,7 @@ describe('first administrator and `loa user add`', () => {
     }
   });
 
-  it('generates a first administrator on a loopback start without LOA_ADMIN_EMAIL, and shows its password once', async () => {
+  it('generates a first administrator on an interactive start without LOA_ADMIN_EMAIL, and shows its password once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loa-boot-'));
     const storage = await openStorage(loadConfig({ LOA_DATA_DIR: dir }));
     try {
@@ -170,7 +178,7 @@ describe('first administrator and `loa user add`', () => {
       const deps = { users: storage.users, audit: createAuditLog(storage.audit, logger), logger, clock: () => new Date() };
       const shown: [string, string][] = [];
       const announce = (email: string, password: string) => shown.push([email, password]);
-      expect(await ensureFirstAdmin(deps, { generateOnLoopback: announce })).toBe('generated');
+      expect(await ensureFirstAdmin(deps, { announceGenerated: announce })).toBe('generated');
       expect(shown).toHaveLength(1);
       const [email, password] = shown[0];
       const creds = await storage.users.credentials(email);
@@ -178,7 +186,7 @@ describe('first administrator and `loa user add`', () => {
       expect(password.length).toBeGreaterThanOrEqual(10);
       expect(await verifyPassword(password, creds!.passwordHash)).toBe(true);
       // A restart finds the administrator and shows nothing again.
-      expect(await ensureFirstAdmin(deps, { generateOnLoopback: announce })).toBe('exists');
+      expect(await ensureFirstAdmin(deps, { announceGenerated: announce })).toBe('exists');
       expect(shown).toHaveLength(1);
     } finally {
       await storage.close();

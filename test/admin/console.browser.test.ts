@@ -8,6 +8,7 @@ import type { AskResult } from '../../retrieval/types.ts';
 import {
   citizenAsks,
   loginAdmin,
+  login,
   openWebchat,
   startTestLoa,
   TEST_ADMIN,
@@ -292,6 +293,9 @@ describe.runIf(chromiumPath !== undefined)('spokesperson console in Chromium', (
     const email = `officer-${Date.now()}@loa.test`;
     const created = await admin.post<{ user: { id: string } }>('/users', { email, name: 'Cán bộ Thử', role: 'spokesperson', password: TEST_PASSWORD });
     expect(created.status).toBe(201);
+    // The administrator chose this password: the officer replaces it (here with itself) before anything else.
+    const first = await login(loa.url, email, TEST_PASSWORD);
+    expect((await first.post('/me/password', { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD })).status).toBe(204);
     const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const p = await other.newPage();
@@ -398,6 +402,26 @@ describe.runIf(chromiumPath !== undefined)('spokesperson console in Chromium', (
     // The password works once given out.
     const res = await fetch(`${loa.url}/api/admin/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: otp }) });
     expect(res.status).toBe(200);
+
+    // Signing in with it leads only to choosing a new password; then the console opens.
+    const other = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    try {
+      const p = await other.newPage();
+      watch(p);
+      await signIn(p, email, otp);
+      await p.getByRole('heading', { name: 'Tài khoản', level: 1 }).waitFor();
+      await p.getByText('Vui lòng đổi mật khẩu mới trước khi tiếp tục').waitFor();
+      await p.goto(`${loa.url}/admin/reports`);
+      await p.getByRole('heading', { name: 'Tài khoản', level: 1 }).waitFor();
+      await p.getByLabel('Mật khẩu hiện tại').fill(otp);
+      await p.getByLabel('Mật khẩu mới', { exact: true }).fill('cây bàng trước sân trụ sở');
+      await p.getByLabel('Nhập lại mật khẩu mới').fill('cây bàng trước sân trụ sở');
+      await p.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+      await p.waitForURL((u) => !u.pathname.startsWith('/admin/account'));
+      expect(await p.getByText('Vui lòng đổi mật khẩu mới trước khi tiếp tục').count()).toBe(0);
+    } finally {
+      await other.close();
+    }
 
     await page.getByLabel(`Đổi vai trò của ${email}`).selectOption('spokesperson');
     await page.getByText('Đã đổi vai trò.').waitFor();

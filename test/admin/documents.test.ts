@@ -214,10 +214,10 @@ describe('documents', () => {
     expect(res.body.document.meta).toMatchObject({ status: 'superseded', supersededBy: 'Quyết định 20/2026/QĐ-STP' });
     expect(res.body.faqsMarkedForReview).toEqual([faqId]);
 
-    const faq = (await viewer.get<{ faq: FaqView }>(`/faqs/${faqId}`)).body.faq;
+    const faq = (await spokesperson.get<{ faq: FaqView }>(`/faqs/${faqId}`)).body.faq;
     expect(faq.status).toBe('needs_review');
     expect(faq.reviewReason).toContain('Quyết định 20/2026/QĐ-STP');
-    expect((await viewer.get<{ faq: FaqView }>(`/faqs/${other.body.faq.id}`)).body.faq.status).toBe('approved');
+    expect((await spokesperson.get<{ faq: FaqView }>(`/faqs/${other.body.faq.id}`)).body.faq.status).toBe('approved');
     const reviewAudit = await auditOf(`faq:${faqId}`);
     expect(reviewAudit.map((e) => e.action)).toContain('faq.needs_review');
     expect((await auditOf(`document:${docId}`)).map((e) => e.action)).toContain('document.status');

@@ -100,6 +100,7 @@ describe('Telegram notification of new escalations', () => {
       TELEGRAM_MODE: 'polling',
       TELEGRAM_API_ROOT: fake.apiRoot,
       LOA_NOTIFY_TELEGRAM_CHAT_ID: '-100999',
+      LOA_NOTIFY_TELEGRAM_BATCH_S: '0',
     });
     const first = await citizenAsks(t, 'câu hỏi thứ nhất');
     await vi.waitFor(() => expect(fake?.callsTo('sendMessage').length).toBe(1), { timeout: 5000, interval: 20 });
@@ -110,6 +111,31 @@ describe('Telegram notification of new escalations', () => {
     const lan = await loginAs(t, 'spokesperson');
     const ids = (await lan.get<{ items: { id: string }[] }>('/escalations')).body.items.map((e) => e.id);
     expect(ids).toEqual(expect.arrayContaining([first.escalationId, second.escalationId]));
+  });
+
+  it('sends at most one message per batch window, listing the escalations that arrived meanwhile', async () => {
+    fake = await startFakeTelegramApi();
+    t = await startTestLoa({
+      LOA_SAMPLE_KNOWLEDGE: 'false',
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_MODE: 'polling',
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      LOA_NOTIFY_TELEGRAM_CHAT_ID: '-100777',
+      LOA_NOTIFY_TELEGRAM_BATCH_S: '6',
+      LOA_PUBLIC_URL: 'https://loa.example.gov.vn',
+    });
+    await citizenAsks(t, 'câu hỏi đầu tiên');
+    // The first after a quiet spell goes out at once.
+    await vi.waitFor(() => expect(fake?.callsTo('sendMessage').length).toBe(1), { timeout: 3000, interval: 20 });
+    for (let i = 1; i <= 12; i++) await citizenAsks(t, `câu hỏi dồn dập số ${i}`);
+    expect(fake.callsTo('sendMessage')).toHaveLength(1);
+    await vi.waitFor(() => expect(fake?.callsTo('sendMessage').length).toBe(2), { timeout: 10000, interval: 50 });
+    const text = String(fake.callsTo('sendMessage')[1].text);
+    expect(text).toMatch(/^12 câu hỏi mới cần cán bộ trả lời:/);
+    expect(text).toContain('• (Web chat) “câu hỏi dồn dập số 1”');
+    expect(text).toContain('… và 2 câu hỏi khác.');
+    expect(text).toContain('https://loa.example.gov.vn/admin/#/escalations');
+    expect(text.length).toBeLessThan(4096);
   });
 
   it('is off unless both the chat id and the bot token are set', () => {

@@ -142,9 +142,17 @@ describe('FAQ editing rules', () => {
     expect((await admin.get('/faqs/999999')).status).toBe(404);
     expect((await admin.post('/faqs/abc/approve')).status).toBe(404);
 
-    const drafts = await viewer.get<{ items: FaqView[] }>('/faqs?status=draft,needs_review');
+    const drafts = await spokesperson.get<{ items: FaqView[] }>('/faqs?status=draft,needs_review');
     expect(drafts.body.items.every((f) => f.status === 'draft' || f.status === 'needs_review')).toBe(true);
     expect((await viewer.get('/faqs?status=published')).status).toBe(400);
+    // Drafts may quote a citizen: viewers get approved answers only.
+    expect((await viewer.get('/faqs?status=draft,needs_review')).status).toBe(403);
+    const everything = await spokesperson.get<{ items: FaqView[] }>('/faqs');
+    expect(everything.body.items.some((f) => f.status !== 'approved')).toBe(true);
+    const seen = await viewer.get<{ items: FaqView[] }>('/faqs');
+    expect(seen.body.items.map((f) => f.id)).toEqual(everything.body.items.filter((f) => f.status === 'approved').map((f) => f.id));
+    const draft = everything.body.items.find((f) => f.status !== 'approved');
+    expect((await viewer.get(`/faqs/${draft?.id}`)).status).toBe(403);
   });
 });
 

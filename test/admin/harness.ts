@@ -191,6 +191,10 @@ export async function loginAs(t: Pick<TestLoa, 'url'>, role: Role, admin?: Staff
   const email = `${role}${++counter}-${Date.now()}@loa.test`;
   const created = await boss.post('/users', { email, name: `Cán bộ ${role} ${counter}`, role, password: TEST_PASSWORD });
   if (created.status !== 201) throw new Error(`create ${role}: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+  // A password an administrator chose must be changed at first sign-in: keep it (the change clears the flag).
+  const first = await login(t.url, email, TEST_PASSWORD);
+  const changed = await first.post('/me/password', { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD });
+  if (changed.status !== 204) throw new Error(`first password change for ${role}: HTTP ${changed.status}`);
   return login(t.url, email, TEST_PASSWORD);
 }
 

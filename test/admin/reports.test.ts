@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../../admin/reports/summary.ts';
@@ -170,11 +171,13 @@ function parseCsv(text: string): string[][] {
 let t: Loa;
 let admin: StaffClient;
 let viewer: StaffClient;
+let spokesperson: StaffClient;
 
 beforeAll(async () => {
   t = await startLoaWithContent();
   admin = await loginAdmin(t);
   viewer = await loginAs(t, 'viewer', admin);
+  spokesperson = await loginAs(t, 'spokesperson', admin);
   await seed(t.runtime.storage);
 });
 afterAll(async () => {
@@ -267,7 +270,7 @@ describe('GET /reports/summary', () => {
 
 describe('GET /reports/topics', () => {
   it('groups questions by cited article or shared words, labels them, and finds rising topics and gaps', async () => {
-    const res = await viewer.get<Topics>(`/reports/topics?${RANGE}`);
+    const res = await admin.get<Topics>(`/reports/topics?${RANGE}`);
     expect(res.status).toBe(200);
     const { topics, rising, gaps } = res.body;
     expect(res.body.totalQuestions).toBe(13);
@@ -297,11 +300,23 @@ describe('GET /reports/topics', () => {
     expect(webchat.body.totalQuestions).toBe(5);
     expect(webchat.body.topics).toHaveLength(1);
   });
+
+  it('gives viewers the same aggregates without a single citizen question', async () => {
+    const res = await viewer.get<Topics>(`/reports/topics?${RANGE}`);
+    expect(res.status).toBe(200);
+    const all = [...res.body.topics, ...res.body.rising, ...res.body.gaps];
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.every((tp) => tp.examples.length === 0)).toBe(true);
+    expect(res.body.topics.find((tp) => tp.id === 'a:luat-can-cuoc::19')).toMatchObject({ questions: 5, users: 5 });
+    const body = JSON.stringify(res.body);
+    expect(body).not.toContain('Tiền điện tăng');
+    expect(body).not.toContain('Đăng ký thường trú cần giấy tờ gì?');
+  });
 });
 
 describe('GET /reports/export.csv', () => {
   it('exports questions as Excel-ready CSV that parses back', async () => {
-    const res = await fetch(admin.url(`/reports/export.csv?${RANGE}`), { headers: { cookie: viewer.cookie } });
+    const res = await fetch(admin.url(`/reports/export.csv?${RANGE}`), { headers: { cookie: spokesperson.cookie } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toContain('loa-cau-hoi_2025-03-01_2025-03-10.csv');
@@ -332,8 +347,20 @@ describe('GET /reports/export.csv', () => {
     expect(data.find((r) => r[col('Câu hỏi')] === 'dang ky thuong tru can giay to gi')?.[col('Đánh giá')]).toBe('👎 (Sai)');
     expect(first?.[col('Chủ đề')]).toContain('thường trú');
     // Citizens appear as a stable code, never their channel id.
-    expect(first?.[col('Người hỏi (mã ẩn danh)')]).toMatch(/^[0-9a-f]{12}$/);
+    const code = first?.[col('Người hỏi (mã ẩn danh)')];
+    expect(code).toMatch(/^[0-9a-f]{12}$/);
     expect(text).not.toContain(',u1,');
+    // Keyed: not the unsalted hash anyone could recompute from a channel id.
+    expect(code).not.toBe(createHash('sha256').update('loa-report:zalo:u1').digest('hex').slice(0, 12));
+    // Stable: the same citizen has the same code in the next export.
+    const again = await admin.get<string>(`/reports/export.csv?${RANGE}`);
+    expect(again.body).toContain(`,${code},`);
+  });
+
+  it('refuses the per-question export (citizens\' words) to viewers', async () => {
+    const res = await viewer.get<{ error: string }>(`/reports/export.csv?${RANGE}&kind=questions`);
+    expect(res.status).toBe(403);
+    expect((await viewer.get(`/reports/export.csv?${RANGE}`)).status).toBe(403);
   });
 
   it('exports the daily summary', async () => {

@@ -1,5 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useChromium } from '../support/binaries.ts';
 import { loginAdmin, loginAs, openWebchat, startTestLoa, TEST_ADMIN, TEST_PASSWORD, type StaffClient, type TestLoa } from './harness.ts';
 import { askedAndAnswered, REVIEW_DOCUMENT, thumbsDown, uploadDocument } from './review-support.ts';
 
@@ -11,7 +12,10 @@ import { askedAndAnswered, REVIEW_DOCUMENT, thumbsDown, uploadDocument } from '.
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const QUESTION = 'Gửi hồ sơ đăng ký hộ kinh doanh ở đâu?';
 
-describe('review queue and synonyms in Chromium', () => {
+// Skipped loudly without Chromium outside CI; a failure under CI=true.
+const chromiumPath = useChromium();
+
+describe.runIf(chromiumPath !== undefined)('review queue and synonyms in Chromium', () => {
   let t: TestLoa;
   let admin: StaffClient;
   let browser: Browser;
@@ -40,7 +44,7 @@ describe('review queue and synonyms in Chromium', () => {
     const citizen = await openWebchat(t.url);
     const answerId = await askedAndAnswered(t, citizen, QUESTION);
     await thumbsDown(t, citizen, answerId, 'khó hiểu');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: LAUNCH_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
   }, 60_000);
 
   afterAll(async () => {

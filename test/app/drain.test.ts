@@ -90,13 +90,12 @@ describe('graceful drain on SIGTERM', () => {
     expect(loa.stderr()).toContain('draining: requests finished, stopping');
   }, 40_000);
 
-  it('prints the console address and the generated administrator in the start-up banner, apart from the JSON lines', async () => {
+  it('prints the console address in the start-up banner, and generates no administrator when nobody watches a terminal', async () => {
     const loa = await serve({});
     running = loa.child;
     expect(loa.stderr()).toContain(`${loa.url}/admin`);
-    // On a line of its own in the framed banner, not inside a JSON log record.
-    expect(loa.stderr()).toMatch(/\n│ {3}password: \S{12,}\n/);
-    expect(loa.stderr().split('\n').filter((l) => l.startsWith('{') && l.includes('password:'))).toEqual([]);
+    // Spawned with pipes (as under systemd): a generated password would land in shared logs.
+    expect(loa.stderr()).not.toMatch(/password: \S/);
     loa.child.kill('SIGTERM');
     expect(await loa.exited, loa.stderr()).toBe(0);
   }, 40_000);

@@ -16,7 +16,8 @@ let answered: AnsweredQuestion;
 
 beforeAll(async () => {
   connector = await startFakeConnector();
-  t = await startTestLoa();
+  // No Microsoft credentials here: the Emulator-style endpoint needs the explicit development flag.
+  t = await startTestLoa({ LOA_BOTFRAMEWORK_DEV_UNAUTHENTICATED: 'true' });
   answered = await answeredQuestion(t.runtime);
 });
 

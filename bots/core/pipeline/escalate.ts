@@ -4,7 +4,7 @@ import type { EscalationReason } from '../../../storage/escalation-store.ts';
 import type { InboxItem } from '../../../storage/inbox-store.ts';
 import type { PipelineContext, TurnDraft } from '../context.ts';
 import { escalationContext } from '../history.ts';
-import { ESCALATED_AFTER_ABSTAIN_TEXT, ESCALATED_TEXT } from '../messages.ts';
+import { ABSTAINED_OVER_LIMIT_TEXT, ESCALATED_AFTER_ABSTAIN_TEXT, ESCALATED_TEXT, ESCALATION_LIMIT_TEXT } from '../messages.ts';
 
 export interface EscalationRequest {
   question: string;
@@ -23,6 +23,18 @@ export interface EscalationRequest {
  * escalation that does not exist.
  */
 export async function escalate(ctx: PipelineContext, item: InboxItem, request: EscalationRequest): Promise<TurnDraft> {
+  // (A crash between counting and creating costs the citizen one of their escalations: acceptable.)
+  if (!(await ctx.escalationLimit.allow(item.message))) {
+    ctx.logger.warn({ channel: item.channel, reason: request.reason }, 'escalation cap reached: not escalated');
+    return {
+      intent: request.reason === 'requested' ? 'human' : 'question',
+      replyKind: 'notice',
+      replyText: request.reason === 'abstained' ? ABSTAINED_OVER_LIMIT_TEXT : ESCALATION_LIMIT_TEXT,
+      abstained: request.reason === 'abstained',
+      abstainReason: request.abstainReason,
+      confidence: request.confidence,
+    };
+  }
   const escalation = await ctx.stores.escalations.create(
     {
       // Handling the same event again (after a crash) finds this escalation instead of making another.

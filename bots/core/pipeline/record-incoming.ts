@@ -24,6 +24,7 @@ const incomingSchema = z
     choice: z.object({ id: z.string().min(1).max(256) }).optional(),
     sentAt: z.string().min(1).max(64),
     userName: z.string().max(256).optional(),
+    origin: z.string().max(64).optional(),
   })
   .refine((m) => m.from.channel === m.channel, { message: 'from.channel must equal channel', path: ['from', 'channel'] });
 

@@ -12,7 +12,7 @@ let h: Harness;
 
 beforeEach(async () => {
   connector = await startFakeConnector();
-  h = await startHarness(setupBotFramework, {}, { loopbackOnly: true });
+  h = await startHarness(setupBotFramework, { LOA_BOTFRAMEWORK_DEV_UNAUTHENTICATED: 'true' }, { loopbackOnly: true });
 });
 
 afterEach(async () => {
@@ -206,15 +206,22 @@ describe('Bot Framework sender', () => {
 });
 
 describe('Bot Framework setup', () => {
-  it('is not mounted on a non-loopback bind without credentials, and says why', async () => {
-    const off = await startHarness(setupBotFramework, {}, { loopbackOnly: false });
-    try {
-      expect(off.handle).toBeUndefined();
-      expect((await post(activity({ text: 'a' }), off.baseUrl)).status).toBe(404);
-      expect(off.logLines().some((l) => l.includes('"level":40') && l.includes('MicrosoftAppId'))).toBe(true);
-    } finally {
-      await off.close();
+  it('is not mounted without credentials unless the development flag is set, even on a loopback bind, and says why', async () => {
+    for (const loopbackOnly of [true, false]) {
+      const off = await startHarness(setupBotFramework, {}, { loopbackOnly });
+      try {
+        expect(off.handle).toBeUndefined();
+        expect((await post(activity({ text: 'a' }), off.baseUrl)).status).toBe(404);
+        expect(off.receiver.messages).toHaveLength(0);
+        expect(off.logLines().some((l) => l.includes('"level":40') && l.includes('LOA_BOTFRAMEWORK_DEV_UNAUTHENTICATED=true'))).toBe(true);
+      } finally {
+        await off.close();
+      }
     }
+  });
+
+  it('with the development flag and no credentials, says loudly that the endpoint is unauthenticated', () => {
+    expect(h.logLines().some((l) => l.includes('"level":40') && l.includes('WITHOUT authentication'))).toBe(true);
   });
 
   it('with credentials, is mounted on a public bind and rejects unauthenticated requests', async () => {

@@ -56,6 +56,32 @@ export function staffStoresContract(factory: BackendFactory): void {
       expect(creds?.lockedUntil).toBeUndefined();
       expect(await one.setPassword('missing', 'h', at(1000))).toBe(false);
     });
+
+    it('flags passwords that must change, and clears the flag on the owner\'s own change', async () => {
+      const users = await open();
+      const u = await users.create({ email: 'm@b.vn', name: 'M', role: 'viewer', passwordHash: 'h', mustChangePassword: true }, T0);
+      expect(u.mustChangePassword).toBe(true);
+      await users.setPassword(u.id, 'h2', at(1000));
+      expect((await users.get(u.id))?.mustChangePassword).toBeUndefined();
+      await users.setPassword(u.id, 'h3', at(2000), { mustChange: true });
+      expect((await users.get(u.id))?.mustChangePassword).toBe(true);
+    });
+
+    it('stores the TOTP secret and uses each time step once, even raced from two connections', async () => {
+      const one = await open();
+      const two = await open();
+      const u = await one.create({ email: 't@b.vn', name: 'T', role: 'admin', passwordHash: 'h' }, T0);
+      expect(await one.setTotp(u.id, 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', T0)).toBe(true);
+      expect((await two.credentials('t@b.vn'))?.totpSecret).toBe('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
+      expect((await two.get(u.id))?.totpEnabled).toBe(true);
+      const raced = await Promise.all([one.useTotpStep(u.id, 100), two.useTotpStep(u.id, 100), one.useTotpStep(u.id, 100), two.useTotpStep(u.id, 100)]);
+      expect(raced.filter(Boolean)).toHaveLength(1);
+      expect(await one.useTotpStep(u.id, 99)).toBe(false);
+      expect(await two.useTotpStep(u.id, 101)).toBe(true);
+      await one.setTotp(u.id, undefined, at(1000));
+      expect((await one.credentials('t@b.vn'))?.totpSecret).toBeUndefined();
+      expect((await one.get(u.id))?.totpEnabled).toBeUndefined();
+    });
   });
 
   describe('SessionStore', () => {
@@ -79,7 +105,11 @@ export function staffStoresContract(factory: BackendFactory): void {
       expect(await sessions.delete('h1')).toBe(true);
       expect(await sessions.delete('h1')).toBe(false);
       await sessions.create({ idHash: 'h4', userId: u.id, expiresAt }, T0);
-      expect(await sessions.deleteForUser(u.id)).toBe(1);
+      await sessions.create({ idHash: 'h5', userId: u.id, expiresAt }, T0);
+      await sessions.touch('h5', at(5000));
+      expect((await sessions.listForUser(u.id)).map((x) => x.idHash)).toEqual(['h5', 'h4']);
+      expect(await sessions.listForUser('someone-else')).toEqual([]);
+      expect(await sessions.deleteForUser(u.id)).toBe(2);
     });
 
     it('sweeps idle and expired sessions', async () => {
