@@ -111,7 +111,11 @@ export async function seedSampleKnowledge(config: Config, storage: Pick<Storage,
 export async function openRuntime(config: Config, opts: { logger?: Logger; onProgress?: ProgressFn } = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOA_LOG_LEVEL);
   // Conversations, password hashes, tokens and the index live here: owner only (0700).
-  ensurePrivateDir(config.dataDir);
+  try {
+    ensurePrivateDir(config.dataDir);
+  } catch (err) {
+    throw startupError('Cannot create the data directory (LOA_DATA_DIR)', config.dataDir, err);
+  }
   const storage = await openStorage(config);
   try {
     await seedSampleKnowledge(config, storage, logger);

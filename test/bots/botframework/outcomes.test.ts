@@ -12,7 +12,7 @@ let seq = 0;
 
 beforeEach(async () => {
   connector = await startFakeConnector();
-  h = await startCoreHarness(setupBotFramework, {});
+  h = await startCoreHarness(setupBotFramework, { LOA_BOTFRAMEWORK_DEV_UNAUTHENTICATED: 'true' });
 });
 
 afterEach(async () => {
