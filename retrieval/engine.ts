@@ -16,6 +16,7 @@ import { LexiconMatcher, type LexiconEntry } from './lexicon.ts';
 import { LEXICON } from './lexicon-data.ts';
 import { abstainMessage } from './messages.ts';
 import { DEFAULT_QUERY, isTopic, QueryAnalyzer, type AnalyzedQuery, type QueryParams } from './query.ts';
+import { combineAnswers, splitQuestions } from './questions.ts';
 import type { RerankVector } from './rerank-model.ts';
 import { rewriteAnswer, type LlmOptions } from './rewrite.ts';
 import { TypoRepairer } from './typo.ts';
@@ -239,6 +240,13 @@ export class RetrievalEngine {
     const verdict = checkMessage(question, (p) => this.mentions(p));
     if (corpus.entries.length === 0) return { result: this.abstain(verdict?.reason ?? 'no_knowledge'), hits: [] };
     if (verdict?.reason === 'empty_question') return { result: this.abstain('empty_question', 0, verdict.detail), hits: [] };
+    const several = verdict ? undefined : splitQuestions(question);
+    if (several) {
+      // Each question with the story around it; the one reply answers them in the order asked.
+      const parts = await Promise.all(several.questions.map((q) => this.askDetailed(q, options, k)));
+      const combined = combineAnswers(several.asked, parts.map((p) => p.result));
+      if (combined) return { result: combined, hits: parts[0].hits, features: parts[0].features };
+    }
     const q = this.analyzer.analyze(question, options.history);
     const qv = await this.queryVector(question, q);
     const ranked = this.rankWith(q, Math.max(k, CANDIDATES), qv);
