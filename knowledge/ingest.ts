@@ -10,6 +10,7 @@ import { UnreadableDocumentError } from './parse/extracted.ts';
 import { DEFAULT_PARSE_LIMITS, extractIsolated, type ParseLimits } from './parse/isolated-extract.ts';
 import { parseJsonlCorpus } from './parse/jsonl.ts';
 import { decodeText } from './parse/normalize.ts';
+import { versionConflicts } from './succession.ts';
 import { collectFiles } from './walk.ts';
 
 /** What ingestion needs from a store (a staging collector works too, e.g. for atomic seeding). */
@@ -62,7 +63,7 @@ export interface IngestBufferOptions extends IngestOptions {
 
 /** Collects counts for the summary while files are processed. */
 class SummaryBuilder {
-  readonly summary: IngestSummary = { documents: { added: 0, replaced: 0, unchanged: 0 }, articles: 0, units: 0, skipped: [] };
+  readonly summary: IngestSummary = { documents: { added: 0, replaced: 0, unchanged: 0 }, articles: 0, units: 0, skipped: [], warnings: [] };
   /** Document ids written in this run, so two files claiming the same id are caught. */
   readonly idsThisRun = new Map<string, string>();
 
@@ -249,7 +250,16 @@ export async function ingestPaths(paths: string[], store: IngestTarget, opts: In
     done++;
     opts.onProgress?.({ done, total: files.length, source: name, outcome: r.outcome, detail: r.detail });
   }
-  return acc.summary;
+  return withVersionWarnings(acc.summary, store, opts);
+}
+
+/** Adds a warning for each document whose versions are all marked in force (flagged to staff at ingest). */
+async function withVersionWarnings(summary: IngestSummary, store: IngestTarget | KnowledgeStore, opts: IngestOptions): Promise<IngestSummary> {
+  // A staging target (the sample knowledge base, stored in one transaction) has nothing to compare with.
+  if (!('listDocuments' in store)) return summary;
+  summary.warnings.push(...versionConflicts(await store.listDocuments()));
+  for (const w of summary.warnings) opts.logger?.warn({ event: 'version_conflict' }, w);
+  return summary;
 }
 
 /**
@@ -272,5 +282,5 @@ export async function ingestBuffer(name: string, bytes: Buffer, store: Knowledge
     opts,
   );
   opts.onProgress?.({ done: 1, total: 1, source: name, outcome: r.outcome, detail: r.detail });
-  return acc.summary;
+  return withVersionWarnings(acc.summary, store, opts);
 }

@@ -20,15 +20,18 @@ export function baseTitle(title: string): string {
     .trim();
 }
 
+/** What telling versions apart needs of a document (a stored summary or a whole document). */
+type Versioned = Pick<KnowledgeDocument, 'title'> & { meta: Pick<KnowledgeDocument['meta'], 'status' | 'number'> };
+
 /** The year a title or number names ("… 2019 (45/2019/QH14)" → 2019). */
-export function titleYear(doc: Pick<KnowledgeDocument, 'title'> & { meta: { number?: string } }): number | undefined {
+export function titleYear(doc: Versioned): number | undefined {
   const m = /\b(19|20)\d{2}\b/.exec(`${doc.title} ${doc.meta.number ?? ''}`);
   return m ? Number(m[0]) : undefined;
 }
 
 /** Groups of two or more documents that are versions of one another, newest first. */
-export function versionGroups(docs: readonly KnowledgeDocument[]): KnowledgeDocument[][] {
-  const groups = new Map<string, KnowledgeDocument[]>();
+export function versionGroups<D extends Versioned>(docs: readonly D[]): D[][] {
+  const groups = new Map<string, D[]>();
   for (const d of docs) {
     if (titleYear(d) === undefined) continue;
     const key = baseTitle(d.title);
@@ -56,4 +59,18 @@ export function markOlderVersions(docs: readonly KnowledgeDocument[], stated: (d
     }
   }
   return changed;
+}
+
+/**
+ * Warnings for staff after an ingest: versions of one document that are all marked in force
+ * (an agency that stated the status of both has to say which one applies; Loa will not guess).
+ */
+export function versionConflicts(docs: readonly Versioned[]): string[] {
+  return versionGroups(docs.filter((d) => d.meta.status === 'in_force'))
+    .filter((g) => g.length > 1)
+    .map(
+      (g) =>
+        `Có ${g.length} phiên bản cùng còn hiệu lực của một văn bản: ${g.map((d) => `“${d.title}”`).join(', ')}. ` +
+        'Hãy đánh dấu bản cũ là đã được thay thế (superseded), nếu không câu trả lời có thể trích bản cũ.',
+    );
 }

@@ -79,4 +79,6 @@ export interface IngestSummary {
   articles: number;
   units: number;
   skipped: { source: string; reason: string }[];
+  /** Problems for staff to look at (e.g. two versions of one document both in force). */
+  warnings: string[];
 }

@@ -65,6 +65,7 @@ export const ingestSummarySchema = z.object({
   articles: z.number().int(),
   units: z.number().int(),
   skipped: z.array(z.object({ source: z.string(), reason: z.string() })),
+  warnings: z.array(z.string()).describe('For staff: e.g. two versions of one document both in force'),
 });
 
 export const uploadResultSchema = z.object({

@@ -26,6 +26,7 @@ export function formatSummary(summary: IngestSummary, indexRebuilt: boolean): st
     for (const s of summary.skipped.slice(0, MAX_LISTED)) lines.push(`  - ${s.source}: ${s.reason}`);
     if (summary.skipped.length > MAX_LISTED) lines.push(`  … and ${summary.skipped.length - MAX_LISTED} more (use --json to list them all)`);
   }
+  for (const w of summary.warnings) lines.push(`Warning: ${w}`);
   if (indexRebuilt) lines.push('Retrieval index rebuilt.');
   return lines.join('\n');
 }

@@ -188,7 +188,7 @@ describe('re-ingesting', () => {
     const ingested1 = (await store.getDocument('nghi-dinh'))!.ingestedAt;
 
     const again = await ingestPaths([docs], store, { maxFileBytes: MB });
-    expect(again).toEqual({ documents: { added: 0, replaced: 0, unchanged: 1 }, articles: 2, units: 4, skipped: [] });
+    expect(again).toEqual({ documents: { added: 0, replaced: 0, unchanged: 1 }, articles: 2, units: 4, skipped: [], warnings: [] });
     expect(await store.revision()).toBe(rev1);
     expect((await store.getDocument('nghi-dinh'))!.ingestedAt).toBe(ingested1);
 

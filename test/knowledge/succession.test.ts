@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ingestBuffer } from '../../knowledge/ingest.ts';
+import { openSqlite } from '../../storage/sqlite/database.ts';
+import { SqliteKnowledgeStore } from '../../storage/sqlite/knowledge-store.ts';
 import { parseJsonlCorpus } from '../../knowledge/parse/jsonl.ts';
 import { baseTitle, versionGroups } from '../../knowledge/succession.ts';
 
@@ -33,5 +39,26 @@ describe('versions of one document', () => {
     );
     expect(versionGroups(documents)).toEqual([]);
     expect(baseTitle('Bộ luật Lao động năm 2019 (45/2019/QH14)')).toBe('bo luat lao dong');
+  });
+});
+
+describe('flagged to staff at ingest', () => {
+  it('warns when two versions of one document are both stated to be in force, and not when the older is superseded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loa-versions-'));
+    const db = openSqlite(join(dir, 'loa.sqlite'));
+    try {
+      const store = new SqliteKnowledgeStore(db);
+      const both = [line('Bộ luật Lao động 2012 (10/2012/QH13)', '104', { status: 'in_force' }), line('Bộ luật Lao động 2019 (45/2019/QH14)', '105', { status: 'in_force' })].join('\n');
+      const flagged = await ingestBuffer('blld.jsonl', Buffer.from(both), store, { maxFileBytes: 1e6 });
+      expect(flagged.warnings).toEqual([expect.stringMatching(/^Có 2 phiên bản cùng còn hiệu lực của một văn bản: “Bộ luật Lao động 2019 \(45\/2019\/QH14\)”, “Bộ luật Lao động 2012 \(10\/2012\/QH13\)”/)]);
+      // Once an officer marks the old code superseded, the next ingest has nothing to flag.
+      const old = (await store.listDocuments()).find((d) => d.title.includes('2012'))!;
+      expect(await store.updateMeta(old.id, { ...old.meta, status: 'superseded' })).toBe(true);
+      const clean = await ingestBuffer('other.jsonl', Buffer.from(line('Luật Cư trú (68/2020/QH14)', '20')), store, { maxFileBytes: 1e6 });
+      expect(clean.warnings).toEqual([]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
