@@ -5,7 +5,7 @@
  */
 import type { Citation } from './types.ts';
 import type { Corpus, CorpusDoc, CorpusEntry } from './corpus.ts';
-import { faqParts, type FaqParts } from './unit-text.ts';
+import { basisLines, faqParts, withoutBasis, type FaqParts } from './unit-text.ts';
 import { knownName } from './law-names.ts';
 import { fold, tokenize } from './vietnamese.ts';
 
@@ -204,7 +204,9 @@ const MORE_QUOTE = 1500;
 /** "khoản 1 Điều 28 Luật Cư trú (68/2020/QH14)", "mục “Hồ sơ” của …", or the summary and its legal basis. */
 function basisLine(doc: CorpusDoc, unit: CorpusEntry, title: string): string {
   if (doc.isSummary) {
-    const list = doc.legalBasis ?? [];
+    // The passage's own basis ("Căn cứ: Điều 28 khoản 1 Luật Cư trú 2020") is more precise than the summary's list.
+    const own = basisLines(unit.text).map((l) => l.replace(/^\s*căn cứ( pháp lý)?\s*[:：]\s*/iu, '').replace(/[.\s]+$/u, ''));
+    const list = own.length ? own : (doc.legalBasis ?? []);
     const basis = list.length ? `; căn cứ: ${list.slice(0, 2).join('; ')}${list.length > 2 ? '; …' : ''}` : '';
     const topic = title.replace(/^\s*tóm tắt\s*[:：\-–—]\s*/iu, '');
     return `bản tóm tắt “${topic}” (tài liệu tóm tắt, không phải văn bản quy phạm chính thức${basis})`;
@@ -240,7 +242,8 @@ export function composeAnswer(input: ComposeInput): Composed {
     const active = doc.status !== 'superseded' && doc.status !== 'expired';
     if (i > 0 && firstActive && !active) return;
     const { unit, faq } = cited(corpus, p, questionWeights);
-    const source = faq ? faq.answer || entry.text : unit.text;
+    // A summary passage's basis line goes to "Căn cứ", not into the quote.
+    const source = faq ? faq.answer || entry.text : doc.isSummary ? withoutBasis(unit.text) || unit.text : unit.text;
     const short = selectQuote(source, questionWeights, SHORT_QUOTE, SHORT_SENTENCES);
     const long = selectQuote(source, questionWeights, MORE_QUOTE);
     const covered = weightCovered(long, questionWeights);
