@@ -115,12 +115,12 @@ export class RetrievalEngine {
     return q.slots.map((p) => p.map((s) => s.text).join(' ')).join(' , ');
   }
 
-  private rankWith(q: AnalyzedQuery, k: number, qv: Float32Array | undefined): RankedEntry[] {
+  private rankWith(q: AnalyzedQuery, k: number, qv: Float32Array | undefined, withFeatures = false): RankedEntry[] {
     const { vectors } = this.parts;
     const useVectors = qv && vectors && vectors.size > 0;
     const extra = useVectors ? vectors.knn(qv, VECTOR_RECALL).map((x) => x.entry) : [];
     const sim = useVectors ? (e: number) => vectors.similarity(qv, e) : undefined;
-    return this.parts.ranker.rank(q, k, this.rankParams, sim, extra);
+    return this.parts.ranker.rank(q, k, this.rankParams, sim, extra, withFeatures);
   }
 
   private toHits(ranked: readonly RankedEntry[]): SearchHit[] {
@@ -139,7 +139,7 @@ export class RetrievalEngine {
     const ce = this.parts.corpusEmbeddings;
     const qv = ce ? ce.embedSync(RetrievalEngine.queryText(q)) : undefined;
     const { entries } = this.parts.corpus;
-    return this.rankWith(q, k, qv).map((r) => ({ id: entries[r.entry].id, features: r.features }));
+    return this.rankWith(q, k, qv, true).map((r) => ({ id: entries[r.entry].id, features: r.features! }));
   }
 
   /** Synchronous ranking (lexical + corpus vectors when available). */

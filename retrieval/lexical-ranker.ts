@@ -114,8 +114,8 @@ export interface RankedEntry {
   faqMatch: number;
   /** For a definition question: the share of the question's topic that a clause of this definitions article defines (0..1). */
   definitionMatch: number;
-  /** The signals the learned second stage weighs (see rerank-model.ts). */
-  features: RerankVector;
+  /** The signals the learned second stage weighs (see rerank-model.ts); filled only when it runs or they are asked for. */
+  features?: RerankVector;
 }
 
 /** Tokens of a text as syllable ids with -1 at phrase boundaries. */
@@ -160,7 +160,7 @@ export interface LexicalRankerData {
   /** Each entry's position in its document, 0 (first) … 1 (last). */
   entryPosition: Float32Array;
   /** For "Giải thích từ ngữ" articles: the term each clause defines (folded ids) and the clause. */
-  definitions: ({ clause: number; term: Int32Array }[] | undefined)[];
+  definitions: { entry: number; clause: number; term: Int32Array }[];
   /** Folded syllable ids of every entry (heading, -1, body), concatenated. */
   entryTokens: Int32Array;
   entryTokenOffsets: Uint32Array;
@@ -526,24 +526,21 @@ export class LexicalRanker {
       }
     const fits = new Map<number, { share: number; clause: number }>();
     if (total === 0) return fits;
-    definitions.forEach((terms, entry) => {
-      if (!terms) return;
-      for (const { clause, term } of terms) {
-        let mass = 0;
-        let all = term.length > 0;
-        for (const f of term) {
-          const w = idf.get(f);
-          if (w === undefined) {
-            all = false;
-            break;
-          }
-          mass += w;
+    for (const { entry, clause, term } of definitions) {
+      let mass = 0;
+      let all = term.length > 0;
+      for (const f of term) {
+        const w = idf.get(f);
+        if (w === undefined) {
+          all = false;
+          break;
         }
-        if (!all) continue;
-        const share = mass / total;
-        if (share > (fits.get(entry)?.share ?? 0)) fits.set(entry, { share, clause });
+        mass += w;
       }
-    });
+      if (!all) continue;
+      const share = mass / total;
+      if (share > (fits.get(entry)?.share ?? 0)) fits.set(entry, { share, clause });
+    }
     return fits;
   }
 
@@ -610,6 +607,7 @@ export class LexicalRanker {
     params: RankParams = DEFAULT_RANK,
     similarity?: (entry: number) => number,
     extraCandidates: readonly number[] = [],
+    withFeatures = false,
   ): RankedEntry[] {
     const { scores, bestClause, articleScores, clauseScores } = this.firstStage(q, params);
     const depth = Math.max(k, params.rerankDepth);
@@ -706,14 +704,14 @@ export class LexicalRanker {
         kindMissing,
         faqMatch,
         definitionMatch,
-        features: undefined as unknown as RerankVector,
       };
     });
     ranked.sort((a, b) => b.score - a.score);
-    this.describe(ranked, q, steer, scores, articleScores, clauseScores);
-    const model = params.learned;
-    if (model && params.rerankDepth > 0) {
-      for (const r of ranked) r.score = rerankScore(model, r.features);
+    const model = params.rerankDepth > 0 ? params.learned : null;
+    // The signals are only worth computing for the learned stage or for training it.
+    if (model || withFeatures) this.describe(ranked, q, steer, scores, articleScores, clauseScores);
+    if (model) {
+      for (const r of ranked) r.score = rerankScore(model, r.features!);
       ranked.sort((a, b) => b.score - a.score);
     }
     return ranked.slice(0, k);
@@ -799,14 +797,14 @@ export function corpusFacts(
     faqAnswers.push(e.kind === 'faq' ? new Set(variantSyllables(vocab, faqParts(e.text).answer)) : undefined);
     contextSyllables.push(topic);
   });
-  const definitions: ({ clause: number; term: Int32Array }[] | undefined)[] = corpus.entries.map(() => undefined);
+  const definitions: LexicalRankerData['definitions'] = [];
   corpus.clauses.forEach((c, ci) => {
     if (!isDefinitionsHeading(corpus.entries[c.parent].heading)) return;
     const term = definedTerm(c.text);
     if (!term) return;
     const ids = term.map((t) => vocab.foldId(fold(t)));
     if (ids.some((id) => id < 0)) return;
-    (definitions[c.parent] ??= []).push({ clause: ci, term: Int32Array.from(new Set(ids)) });
+    definitions.push({ entry: c.parent, clause: ci, term: Int32Array.from(new Set(ids)) });
   });
   const perDoc = new Map<number, number>();
   const ordinal = corpus.entries.map((e) => {
