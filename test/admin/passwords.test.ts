@@ -51,9 +51,9 @@ describe('forced change of generated and reset passwords', () => {
     const res = await postLogin(t.url, staff.email, staff.password);
     expect(((await res.json()) as { user: { mustChangePassword?: boolean } }).user.mustChangePassword).toBe(true);
     const me = await login(t.url, staff.email, staff.password);
-    const blocked = await me.get<{ error: string }>('/escalations');
+    const blocked = await me.get<{ error: { code: string } }>('/escalations');
     expect(blocked.status).toBe(403);
-    expect(blocked.body.error).toBe('password_change_required');
+    expect(blocked.body.error.code).toBe('password_change_required');
     expect((await me.get('/session')).status).toBe(200);
     expect((await me.post('/me/password', { currentPassword: staff.password, newPassword: GOOD })).status).toBe(204);
     expect((await me.get('/escalations')).status).toBe(200);
