@@ -153,7 +153,7 @@ export function documentModule(deps: AdminDeps): AdminModule {
     if (stored === 0) {
       const reasons = summary.skipped.map((s) => s.reason).join('; ');
       await audit.record({ actor: me.email, action: 'document.upload_rejected', target: `upload:${name}`, details: { skipped: summary.skipped } });
-      res.status(422).json({ error: 'unreadable', message: `Không đọc được tệp "${name}": ${reasons}`, summary });
+      sendError(res, 422, 'unreadable', `Không đọc được tệp "${name}": ${reasons}`, { summary });
       return;
     }
 

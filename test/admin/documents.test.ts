@@ -141,11 +141,11 @@ describe('documents', () => {
     expect(broken.status).toBe(422);
     const body = (await broken.json()) as { error: { code: string; message: string; summary: UploadResult['summary'] } };
     expect(body.error.code).toBe('unreadable');
-    expect(body.summary.skipped[0].source).toBe('Quyết định.docx');
+    expect(body.error.summary.skipped[0].source).toBe('Quyết định.docx');
 
     const unsupported = await upload(admin, 'bang-tinh.xlsx', Buffer.from([1, 2, 3]));
     expect(unsupported.status).toBe(422);
-    expect(((await unsupported.json()) as { message: string }).message).toContain('unsupported');
+    expect(((await unsupported.json()) as { error: { message: string } }).error.message).toContain('unsupported');
 
     expect((await upload(admin, 'rong.md', '')).status).toBe(422);
     expect((await upload(admin, undefined, REGULATION)).status).toBe(400);

@@ -35,7 +35,7 @@ describe('password policy', () => {
   it('applies on every route that sets a password, with a clear Vietnamese reason', async () => {
     const staff = await newStaff();
     const me = await login(t.url, staff.email, staff.password);
-    const change = await me.post<{ message: string; issues: { message: string }[] }>('/me/password', { currentPassword: staff.password, newPassword: 'Matkhau@2026' });
+    const change = await me.post<{ error: { message: string; issues: { message: string }[] } }>('/me/password', { currentPassword: staff.password, newPassword: 'Matkhau@2026' });
     expect(change.status).toBe(400);
     expect(JSON.stringify(change.body)).toContain('dựa trên từ phổ biến \\"matkhau\\"');
     expect((await admin.post('/users', { email: 'x@loa.test', name: 'X', role: 'viewer', password: 'admin@1234' })).status).toBe(400);
