@@ -102,3 +102,19 @@ export function errorComponents(paths: OpenApiPaths): Record<string, unknown> {
     },
   };
 }
+
+/** A whole OpenAPI 3.1 document for `paths` (the public API's; the console builds its own with security schemes). */
+export function buildDocument(opts: { title: string; description: string; version: string; serverUrl: string; paths: OpenApiPaths }): Record<string, unknown> {
+  const tags = new Set<string>();
+  for (const methods of Object.values(opts.paths)) {
+    for (const op of Object.values(methods)) for (const t of ((op as { tags?: string[] }).tags ?? [])) tags.add(t);
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: opts.title, version: opts.version, description: opts.description },
+    servers: [{ url: opts.serverUrl }],
+    paths: opts.paths,
+    components: { schemas: errorComponents(opts.paths) },
+    tags: [...tags].sort().map((name) => ({ name })),
+  };
+}

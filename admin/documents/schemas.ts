@@ -48,6 +48,7 @@ export const documentSummarySchema = z.object({
 
 export const unitSchema = z.object({
   id: z.string().describe('Citation id'),
+  docId: z.string().optional().describe('The document it belongs to'),
   kind: z.enum(['article', 'clause', 'passage', 'faq']),
   parentId: z.string().optional(),
   section: z.string(),

@@ -7,19 +7,46 @@ const BASE = '/api/admin';
 let csrfToken = '';
 let onUnauthorized = () => {};
 
-/** An HTTP error with the server's `{ error, message }`. */
+/**
+ * An HTTP error with the server's `{ error: { code, message, issues?, … } }` (the one error
+ * envelope of every Loa API, listed in /api/admin/openapi.json).
+ */
 export class ApiError extends Error {
-  constructor(status, code, message, body, retryAfterS) {
-    super(message || code || `HTTP ${status}`);
+  /**
+   * @param {number} status HTTP status, 0 for a network failure
+   * @param {import('./api-types').ApiErrorBody | null} error the envelope's `error`, when the server sent one
+   * @param {unknown} [cause] what was received (or the network error)
+   * @param {number} [retryAfterS]
+   */
+  constructor(status, error, cause, retryAfterS) {
+    const code = error ? error.code : status === 0 ? 'network' : '';
+    super((error && error.message) || code || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
+    /** The machine-readable code (`not_found`, `claimed_by_other` …), '' when the answer had none. */
     this.code = code;
     /** The server's own (Vietnamese) message, when it sent one. */
-    this.serverMessage = message || '';
-    this.body = body;
+    this.serverMessage = (error && error.message) || '';
+    /** What was wrong, for `validation_failed`. */
+    this.issues = (error && error.issues) || [];
+    /** The whole `error` object: some refusals carry more fields (`phrase`, `otherId`, `status`, `summary`). */
+    this.details = error || undefined;
+    this.body = cause;
     /** Seconds from a Retry-After header (lockouts, rate limits). */
     this.retryAfterS = retryAfterS;
   }
+}
+
+/**
+ * The envelope's `error`, when `data` is one.
+ * @param {unknown} data
+ * @returns {import('./api-types').ApiErrorBody | null}
+ */
+function errorOf(data) {
+  const error = data && typeof data === 'object' ? /** @type {{ error?: unknown }} */ (data).error : undefined;
+  if (!error || typeof error !== 'object') return null;
+  const e = /** @type {Record<string, unknown>} */ (error);
+  return typeof e.code === 'string' && typeof e.message === 'string' ? /** @type {import('./api-types').ApiErrorBody} */ (e) : null;
 }
 
 /** Remembers the CSRF token given at login / session check. */
@@ -60,7 +87,7 @@ export async function request(method, path, { query, body, headers, allow401 } =
   try {
     res = await fetch(apiUrl(path, query), init);
   } catch (err) {
-    throw new ApiError(0, 'network', '', err);
+    throw new ApiError(0, null, err);
   }
   let data = null;
   const type = res.headers.get('content-type') || '';
@@ -73,7 +100,7 @@ export async function request(method, path, { query, body, headers, allow401 } =
   }
   if (!res.ok) {
     const retry = Number(res.headers.get('retry-after'));
-    const err = new ApiError(res.status, data && data.error, data && data.message, data, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+    const err = new ApiError(res.status, errorOf(data), data, Number.isFinite(retry) && retry > 0 ? retry : undefined);
     if (res.status === 401 && !allow401) onUnauthorized(err);
     throw err;
   }
@@ -108,9 +135,9 @@ export async function askKnowledge(question) {
       body: JSON.stringify({ question }),
     });
   } catch (err) {
-    throw new ApiError(0, 'network', '', err);
+    throw new ApiError(0, null, err);
   }
   const data = await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, data && (data.error || data.code), data && data.message, data);
+  if (!res.ok) throw new ApiError(res.status, errorOf(data), data);
   return data;
 }

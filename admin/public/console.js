@@ -262,7 +262,7 @@ function errorText(err) {
   if (err instanceof ApiError) {
     if (err.status === 0) return t('common.network');
     // Validation errors name the fields, so the officer (or a bug report) can tell what was refused.
-    const issues = err.body && Array.isArray(err.body.issues) ? err.body.issues.map((i) => `${i.path || '—'}: ${i.message}`).join('; ') : '';
+    const issues = err.issues.map((i) => `${i.path || '—'}: ${i.message}`).join('; ');
     if (err.serverMessage) return issues ? `${err.serverMessage} (${issues})` : err.serverMessage;
     if (err.status === 403) return t('common.forbidden');
     if (err.status === 404) return t('common.notFound');
