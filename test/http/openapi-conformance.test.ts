@@ -5,7 +5,7 @@ import { currentTotp } from '../../admin/auth/totp.ts';
 import { defineRoute, mountRoutes, pathsOf, type Route } from '../../http/define-route.ts';
 import { jsonErrorHandler } from '../../http/errors.ts';
 import { buildDocument } from '../../http/openapi.ts';
-import { citizenAsks, login, loginAdmin, loginAs, openWebchat, postLogin, TEST_PASSWORD, type StaffClient, type TestLoa } from '../admin/harness.ts';
+import { citizenAsks, loginAdmin, loginAs, openWebchat, postLogin, TEST_PASSWORD, type StaffClient, type TestLoa } from '../admin/harness.ts';
 import { askedAndAnswered, REVIEW_DOCUMENT, uploadDocument } from '../admin/review-support.ts';
 import { startLoaWithContent } from '../admin/faqs-support.ts';
 import { checkEveryFetch, Conformance, type OpenApiDoc } from '../support/openapi-conformance.ts';
