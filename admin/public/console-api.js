@@ -5,6 +5,7 @@
 
 const BASE = '/api/admin';
 let csrfToken = '';
+/** @type {(err: ApiError) => void} */
 let onUnauthorized = () => {};
 
 /**
@@ -54,7 +55,10 @@ export function setCsrfToken(token) {
   csrfToken = typeof token === 'string' ? token : '';
 }
 
-/** Called once when any request answers 401 (session expired or signed out elsewhere). */
+/**
+ * Called once when any request answers 401 (session expired or signed out elsewhere).
+ * @param {(err: ApiError) => void} fn
+ */
 export function setUnauthorizedHandler(fn) {
   onUnauthorized = fn;
 }
@@ -70,10 +74,23 @@ export function apiUrl(path, query) {
 }
 
 /**
+ * @typedef {object} RequestOptions
+ * @property {Record<string, unknown>} [query]
+ * @property {unknown} [body]
+ * @property {Record<string, string>} [headers]
+ * @property {boolean} [allow401] do not treat a 401 as an ended session (sign-in itself)
+ */
+
+/**
  * One request. `body` is sent as JSON unless it is a Blob/File (sent raw, for uploads).
  * Resolves with the parsed JSON (or null for 204); rejects with ApiError.
+ * @param {string} method
+ * @param {string} path
+ * @param {RequestOptions} [options]
+ * @returns {Promise<any>} typed per route by `api` below
  */
 export async function request(method, path, { query, body, headers, allow401 } = {}) {
+  /** @type {RequestInit & { headers: Record<string, string> }} */
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...(headers || {}) } };
   if (method !== 'GET' && method !== 'HEAD') init.headers['X-CSRF-Token'] = csrfToken;
   if (body instanceof Blob) {
@@ -107,19 +124,45 @@ export async function request(method, path, { query, body, headers, allow401 } =
   return data;
 }
 
+/**
+ * The console API, typed from the route declarations (`api-types.d.ts`, generated): each
+ * call resolves with what the route's OpenAPI response says, e.g. `api.get('/faqs')` with
+ * `{ items, total }`. A path no route has resolves `unknown`, so using the answer fails the
+ * type check (`npm run typecheck`).
+ */
 export const api = {
+  /**
+   * @template {string} P
+   * @param {P} path
+   * @param {Record<string, unknown>} [query]
+   * @param {RequestOptions} [opts]
+   * @returns {Promise<import('./api-types').ApiResult<'GET', P>>}
+   */
   get: (path, query, opts) => request('GET', path, { ...opts, query }),
+  /**
+   * @template {string} P
+   * @param {P} path
+   * @param {unknown} [body]
+   * @param {RequestOptions} [opts]
+   * @returns {Promise<import('./api-types').ApiResult<'POST', P>>}
+   */
   post: (path, body, opts) => request('POST', path, { ...opts, body: body === undefined ? {} : body }),
+  /**
+   * @template {string} P
+   * @param {P} path
+   * @param {unknown} [body]
+   * @param {RequestOptions} [opts]
+   * @returns {Promise<import('./api-types').ApiResult<'PATCH', P>>}
+   */
   patch: (path, body, opts) => request('PATCH', path, { ...opts, body }),
+  /**
+   * @template {string} P
+   * @param {P} path
+   * @param {RequestOptions} [opts]
+   * @returns {Promise<import('./api-types').ApiResult<'DELETE', P>>}
+   */
   del: (path, opts) => request('DELETE', path, opts),
 };
-
-/** The list inside a list answer, whatever the envelope is called. */
-export function itemsOf(data, ...keys) {
-  if (Array.isArray(data)) return data;
-  for (const k of ['items', ...keys]) if (data && Array.isArray(data[k])) return data[k];
-  return [];
-}
 
 /**
  * Asks the public answering API (`POST /api/ask`) — the console uses it to look up official

@@ -104,7 +104,7 @@ window.addEventListener('popstate', () => {
 document.addEventListener('click', (event) => {
   if (!(event instanceof MouseEvent) || event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-  const a = event.target instanceof Element ? event.target.closest('a[href]') : null;
+  const a = event.target instanceof Element ? /** @type {HTMLAnchorElement | null} */ (event.target.closest('a[href]')) : null;
   if (!a || a.target || a.hasAttribute('download')) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || !url.pathname.startsWith('/admin')) return;

@@ -1,0 +1,1703 @@
+// Generated from the OpenAPI documents (the route declarations) by http/api-types.ts: do not edit.
+// Regenerate: LOA_UPDATE_API_TYPES=1 npx vitest run test/http/api-types.test.ts
+
+/** Every error code the APIs answer with. */
+export type ApiErrorCode =
+  | "csrf"
+  | "duplicate"
+  | "duplicate_email"
+  | "forbidden"
+  | "in_progress"
+  | "internal"
+  | "invalid_citation"
+  | "invalid_range"
+  | "last_admin"
+  | "malformed_json"
+  | "not_an_faq"
+  | "not_found"
+  | "password_change_required"
+  | "payload_too_large"
+  | "rate_limited"
+  | "unauthorized"
+  | "validation_failed"
+  | "version_conflict"
+  | "wrong_status";
+
+/** The `error` of `{ error: { code, message } }`; some refusals carry more fields. */
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+  issues?: Array<{ path: string; message: string }>;
+  [detail: string]: unknown;
+}
+
+/** What each operation answers on success (console paths relative to /api/admin). */
+export interface ApiResponses {
+  "POST /login": {
+    user: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "spokesperson" | "viewer";
+      disabled: boolean;
+      createdAt: string;
+      lastLoginAt?: string;
+      /** Sign-in needs a one-time code (TOTP) too */
+      totpEnabled?: boolean;
+      /** The password was generated or reset: every route but /session, /logout and /me/password answers 403 password_change_required until it is changed */
+      mustChangePassword?: boolean;
+    };
+    /** Send in X-CSRF-Token on every POST/PUT/PATCH/DELETE */
+    csrfToken: string;
+    /** When the session ends unless used (idle) or at the latest (absolute) */
+    expiresAt: string;
+  };
+  "POST /logout": null;
+  "GET /session": {
+    user: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "spokesperson" | "viewer";
+      disabled: boolean;
+      createdAt: string;
+      lastLoginAt?: string;
+      /** Sign-in needs a one-time code (TOTP) too */
+      totpEnabled?: boolean;
+      /** The password was generated or reset: every route but /session, /logout and /me/password answers 403 password_change_required until it is changed */
+      mustChangePassword?: boolean;
+    };
+    /** Send in X-CSRF-Token on every POST/PUT/PATCH/DELETE */
+    csrfToken: string;
+    /** When the session ends unless used (idle) or at the latest (absolute) */
+    expiresAt: string;
+  };
+  "GET /me/sessions": {
+    items: Array<{
+      id: string;
+      createdAt: string;
+      lastSeenAt: string;
+      expiresAt: string;
+      current: boolean;
+    }>;
+  };
+  "DELETE /me/sessions/{id}": null;
+  "POST /me/totp/setup": {
+    secret: string;
+    uri: string;
+  };
+  "POST /me/totp/enable": null;
+  "POST /me/totp/disable": null;
+  "POST /me/password": null;
+  "GET /users": {
+    items: Array<{
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "spokesperson" | "viewer";
+      disabled: boolean;
+      createdAt: string;
+      lastLoginAt?: string;
+      /** Sign-in needs a one-time code (TOTP) too */
+      totpEnabled?: boolean;
+      /** The password was generated or reset: every route but /session, /logout and /me/password answers 403 password_change_required until it is changed */
+      mustChangePassword?: boolean;
+    }>;
+  };
+  "POST /users": {
+    user: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "spokesperson" | "viewer";
+      disabled: boolean;
+      createdAt: string;
+      lastLoginAt?: string;
+      /** Sign-in needs a one-time code (TOTP) too */
+      totpEnabled?: boolean;
+      /** The password was generated or reset: every route but /session, /logout and /me/password answers 403 password_change_required until it is changed */
+      mustChangePassword?: boolean;
+    };
+    /** Shown once: give it to the person, who should change it (POST /me/password) */
+    password?: string;
+  };
+  "PATCH /users/{id}": {
+    user: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "spokesperson" | "viewer";
+      disabled: boolean;
+      createdAt: string;
+      lastLoginAt?: string;
+      /** Sign-in needs a one-time code (TOTP) too */
+      totpEnabled?: boolean;
+      /** The password was generated or reset: every route but /session, /logout and /me/password answers 403 password_change_required until it is changed */
+      mustChangePassword?: boolean;
+    };
+  };
+  "POST /users/{id}/reset-password": {
+    user: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "spokesperson" | "viewer";
+      disabled: boolean;
+      createdAt: string;
+      lastLoginAt?: string;
+      /** Sign-in needs a one-time code (TOTP) too */
+      totpEnabled?: boolean;
+      /** The password was generated or reset: every route but /session, /logout and /me/password answers 403 password_change_required until it is changed */
+      mustChangePassword?: boolean;
+    };
+    /** Shown once: give it to the person, who should change it (POST /me/password) */
+    password?: string;
+  };
+  "GET /audit": {
+    items: Array<{
+      id: number;
+      at: string;
+      actor: string;
+      action: string;
+      target?: string;
+      details?: {
+        [key: string]: unknown;
+      };
+    }>;
+    total: number;
+  };
+  "GET /escalations": {
+    items: Array<{
+      id: string;
+      /** What created it, e.g. inbox:<event id> (one escalation per source) */
+      sourceKey?: string;
+      status: "open" | "claimed" | "answered" | "closed";
+      reason: "abstained" | "requested" | "error";
+      abstainReason?: string;
+      channel: "zalo" | "telegram" | "webchat" | "botframework";
+      recipient: {
+        channel: "zalo" | "telegram" | "webchat" | "botframework";
+        userId: string;
+        address: {
+          [key: string]: unknown;
+        };
+      };
+      userName?: string;
+      /** The citizen's words, as sent: render as text, never as HTML */
+      question: string;
+      context: Array<{
+        at: string;
+        userText?: string;
+        replyText?: string;
+      }>;
+      /** What retrieval found but was not confident about */
+      candidates: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdAt: string;
+      updatedAt: string;
+      assignee?: string;
+      claimedAt?: string;
+      closedReason?: string;
+      answerText?: string;
+      answerCitations?: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      answeredBy?: string;
+      answeredAt?: string;
+      deliveryStatus: "none" | "pending" | "sent" | "failed";
+      deliveryError?: string;
+      deliveredAt?: string;
+      /** How long the citizen has waited (until answered or closed) */
+      waitingSeconds: number;
+      /** Zalo only: the 48-hour free-reply window since the citizen's last message */
+      zaloWindow?: {
+        expiresAt: string;
+        remainingSeconds: number;
+      };
+    }>;
+    total: number;
+  };
+  "GET /escalations/{id}": {
+    id: string;
+    /** What created it, e.g. inbox:<event id> (one escalation per source) */
+    sourceKey?: string;
+    status: "open" | "claimed" | "answered" | "closed";
+    reason: "abstained" | "requested" | "error";
+    abstainReason?: string;
+    channel: "zalo" | "telegram" | "webchat" | "botframework";
+    recipient: {
+      channel: "zalo" | "telegram" | "webchat" | "botframework";
+      userId: string;
+      address: {
+        [key: string]: unknown;
+      };
+    };
+    userName?: string;
+    /** The citizen's words, as sent: render as text, never as HTML */
+    question: string;
+    context: Array<{
+      at: string;
+      userText?: string;
+      replyText?: string;
+    }>;
+    /** What retrieval found but was not confident about */
+    candidates: Array<{
+      id: string;
+      title: string;
+      section: string;
+      number?: string;
+      url?: string;
+      status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+      quote: string;
+      score: number;
+      isSummary?: boolean;
+      kind?: "document" | "faq";
+    }>;
+    createdAt: string;
+    updatedAt: string;
+    assignee?: string;
+    claimedAt?: string;
+    closedReason?: string;
+    answerText?: string;
+    answerCitations?: Array<{
+      id: string;
+      title: string;
+      section: string;
+      number?: string;
+      url?: string;
+      status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+      quote: string;
+      score: number;
+      isSummary?: boolean;
+      kind?: "document" | "faq";
+    }>;
+    answeredBy?: string;
+    answeredAt?: string;
+    deliveryStatus: "none" | "pending" | "sent" | "failed";
+    deliveryError?: string;
+    deliveredAt?: string;
+    /** How long the citizen has waited (until answered or closed) */
+    waitingSeconds: number;
+    /** Zalo only: the 48-hour free-reply window since the citizen's last message */
+    zaloWindow?: {
+      expiresAt: string;
+      remainingSeconds: number;
+    };
+    /** The citizen's latest turns on this channel, oldest first */
+    history: Array<{
+      at: string;
+      intent: string;
+      userText?: string;
+      replyKind?: string;
+      replyText?: string;
+    }>;
+  };
+  "POST /escalations/{id}/claim": {
+    escalation: {
+      id: string;
+      /** What created it, e.g. inbox:<event id> (one escalation per source) */
+      sourceKey?: string;
+      status: "open" | "claimed" | "answered" | "closed";
+      reason: "abstained" | "requested" | "error";
+      abstainReason?: string;
+      channel: "zalo" | "telegram" | "webchat" | "botframework";
+      recipient: {
+        channel: "zalo" | "telegram" | "webchat" | "botframework";
+        userId: string;
+        address: {
+          [key: string]: unknown;
+        };
+      };
+      userName?: string;
+      /** The citizen's words, as sent: render as text, never as HTML */
+      question: string;
+      context: Array<{
+        at: string;
+        userText?: string;
+        replyText?: string;
+      }>;
+      /** What retrieval found but was not confident about */
+      candidates: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdAt: string;
+      updatedAt: string;
+      assignee?: string;
+      claimedAt?: string;
+      closedReason?: string;
+      answerText?: string;
+      answerCitations?: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      answeredBy?: string;
+      answeredAt?: string;
+      deliveryStatus: "none" | "pending" | "sent" | "failed";
+      deliveryError?: string;
+      deliveredAt?: string;
+      /** How long the citizen has waited (until answered or closed) */
+      waitingSeconds: number;
+      /** Zalo only: the 48-hour free-reply window since the citizen's last message */
+      zaloWindow?: {
+        expiresAt: string;
+        remainingSeconds: number;
+      };
+    };
+  };
+  "POST /escalations/{id}/assign": {
+    escalation: {
+      id: string;
+      /** What created it, e.g. inbox:<event id> (one escalation per source) */
+      sourceKey?: string;
+      status: "open" | "claimed" | "answered" | "closed";
+      reason: "abstained" | "requested" | "error";
+      abstainReason?: string;
+      channel: "zalo" | "telegram" | "webchat" | "botframework";
+      recipient: {
+        channel: "zalo" | "telegram" | "webchat" | "botframework";
+        userId: string;
+        address: {
+          [key: string]: unknown;
+        };
+      };
+      userName?: string;
+      /** The citizen's words, as sent: render as text, never as HTML */
+      question: string;
+      context: Array<{
+        at: string;
+        userText?: string;
+        replyText?: string;
+      }>;
+      /** What retrieval found but was not confident about */
+      candidates: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdAt: string;
+      updatedAt: string;
+      assignee?: string;
+      claimedAt?: string;
+      closedReason?: string;
+      answerText?: string;
+      answerCitations?: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      answeredBy?: string;
+      answeredAt?: string;
+      deliveryStatus: "none" | "pending" | "sent" | "failed";
+      deliveryError?: string;
+      deliveredAt?: string;
+      /** How long the citizen has waited (until answered or closed) */
+      waitingSeconds: number;
+      /** Zalo only: the 48-hour free-reply window since the citizen's last message */
+      zaloWindow?: {
+        expiresAt: string;
+        remainingSeconds: number;
+      };
+    };
+  };
+  "POST /escalations/{id}/close": {
+    escalation: {
+      id: string;
+      /** What created it, e.g. inbox:<event id> (one escalation per source) */
+      sourceKey?: string;
+      status: "open" | "claimed" | "answered" | "closed";
+      reason: "abstained" | "requested" | "error";
+      abstainReason?: string;
+      channel: "zalo" | "telegram" | "webchat" | "botframework";
+      recipient: {
+        channel: "zalo" | "telegram" | "webchat" | "botframework";
+        userId: string;
+        address: {
+          [key: string]: unknown;
+        };
+      };
+      userName?: string;
+      /** The citizen's words, as sent: render as text, never as HTML */
+      question: string;
+      context: Array<{
+        at: string;
+        userText?: string;
+        replyText?: string;
+      }>;
+      /** What retrieval found but was not confident about */
+      candidates: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdAt: string;
+      updatedAt: string;
+      assignee?: string;
+      claimedAt?: string;
+      closedReason?: string;
+      answerText?: string;
+      answerCitations?: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      answeredBy?: string;
+      answeredAt?: string;
+      deliveryStatus: "none" | "pending" | "sent" | "failed";
+      deliveryError?: string;
+      deliveredAt?: string;
+      /** How long the citizen has waited (until answered or closed) */
+      waitingSeconds: number;
+      /** Zalo only: the 48-hour free-reply window since the citizen's last message */
+      zaloWindow?: {
+        expiresAt: string;
+        remainingSeconds: number;
+      };
+    };
+  };
+  "POST /escalations/{id}/reply": {
+    delivered: boolean;
+    error?: string;
+    /** Delivery failed for now; the outbox tries again by itself */
+    willRetry?: boolean;
+    escalation: {
+      id: string;
+      /** What created it, e.g. inbox:<event id> (one escalation per source) */
+      sourceKey?: string;
+      status: "open" | "claimed" | "answered" | "closed";
+      reason: "abstained" | "requested" | "error";
+      abstainReason?: string;
+      channel: "zalo" | "telegram" | "webchat" | "botframework";
+      recipient: {
+        channel: "zalo" | "telegram" | "webchat" | "botframework";
+        userId: string;
+        address: {
+          [key: string]: unknown;
+        };
+      };
+      userName?: string;
+      /** The citizen's words, as sent: render as text, never as HTML */
+      question: string;
+      context: Array<{
+        at: string;
+        userText?: string;
+        replyText?: string;
+      }>;
+      /** What retrieval found but was not confident about */
+      candidates: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdAt: string;
+      updatedAt: string;
+      assignee?: string;
+      claimedAt?: string;
+      closedReason?: string;
+      answerText?: string;
+      answerCitations?: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      answeredBy?: string;
+      answeredAt?: string;
+      deliveryStatus: "none" | "pending" | "sent" | "failed";
+      deliveryError?: string;
+      deliveredAt?: string;
+      /** How long the citizen has waited (until answered or closed) */
+      waitingSeconds: number;
+      /** Zalo only: the 48-hour free-reply window since the citizen's last message */
+      zaloWindow?: {
+        expiresAt: string;
+        remainingSeconds: number;
+      };
+    };
+    faq?: {
+      faqId: string;
+    };
+    faqError?: string;
+  };
+  "POST /escalations/{id}/retry": {
+    delivered: boolean;
+    error?: string;
+    /** Delivery failed for now; the outbox tries again by itself */
+    willRetry?: boolean;
+    escalation: {
+      id: string;
+      /** What created it, e.g. inbox:<event id> (one escalation per source) */
+      sourceKey?: string;
+      status: "open" | "claimed" | "answered" | "closed";
+      reason: "abstained" | "requested" | "error";
+      abstainReason?: string;
+      channel: "zalo" | "telegram" | "webchat" | "botframework";
+      recipient: {
+        channel: "zalo" | "telegram" | "webchat" | "botframework";
+        userId: string;
+        address: {
+          [key: string]: unknown;
+        };
+      };
+      userName?: string;
+      /** The citizen's words, as sent: render as text, never as HTML */
+      question: string;
+      context: Array<{
+        at: string;
+        userText?: string;
+        replyText?: string;
+      }>;
+      /** What retrieval found but was not confident about */
+      candidates: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdAt: string;
+      updatedAt: string;
+      assignee?: string;
+      claimedAt?: string;
+      closedReason?: string;
+      answerText?: string;
+      answerCitations?: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      answeredBy?: string;
+      answeredAt?: string;
+      deliveryStatus: "none" | "pending" | "sent" | "failed";
+      deliveryError?: string;
+      deliveredAt?: string;
+      /** How long the citizen has waited (until answered or closed) */
+      waitingSeconds: number;
+      /** Zalo only: the 48-hour free-reply window since the citizen's last message */
+      zaloWindow?: {
+        expiresAt: string;
+        remainingSeconds: number;
+      };
+    };
+  };
+  "GET /events": string;
+  "GET /deliveries/dead-letters": {
+    items: Array<{
+      id: number;
+      channel: "zalo" | "telegram" | "webchat" | "botframework";
+      userId: string;
+      kind: string;
+      /** The message, cut to 300 characters */
+      text: string;
+      /** failed: will not be retried by itself; unknown: may have reached the citizen */
+      status: "failed" | "unknown";
+      /** Why it stopped (the last error) */
+      reason?: string;
+      attempts: number;
+      /** Attempts whose outcome was unknown (sent, answer lost) */
+      unknownOutcomes: number;
+      escalationId?: string;
+      createdAt: string;
+      updatedAt: string;
+    }>;
+    counts: {
+      pending: number;
+      sending: number;
+      sent: number;
+      failed: number;
+      unknown: number;
+    };
+    nextBeforeId?: number;
+  };
+  "POST /deliveries/resend": {
+    resent: Array<number>;
+    skipped: Array<number>;
+  };
+  "GET /faqs": {
+    items: Array<{
+      id: string;
+      status: "draft" | "approved" | "needs_review" | "retired";
+      questions: Array<string>;
+      answer: string;
+      citations: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdBy: string;
+      approvedBy?: string;
+      approvedAt?: string;
+      retiredBy?: string;
+      retiredAt?: string;
+      /** Why it needs review, e.g. which cited document was superseded */
+      reviewReason?: string;
+      sourceEscalationId?: string;
+      createdAt: string;
+      updatedAt: string;
+      updatedBy: string;
+      version: number;
+      /** Citation id of the FAQ in answers: faq::<id> */
+      unitId: string;
+      /** Conversation turns that cited this FAQ since its (latest) approval */
+      usage: {
+        count: number;
+        lastUsedAt?: string;
+      };
+    }>;
+    total: number;
+  };
+  "POST /faqs": {
+    faq: {
+      id: string;
+      status: "draft" | "approved" | "needs_review" | "retired";
+      questions: Array<string>;
+      answer: string;
+      citations: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdBy: string;
+      approvedBy?: string;
+      approvedAt?: string;
+      retiredBy?: string;
+      retiredAt?: string;
+      /** Why it needs review, e.g. which cited document was superseded */
+      reviewReason?: string;
+      sourceEscalationId?: string;
+      createdAt: string;
+      updatedAt: string;
+      updatedBy: string;
+      version: number;
+      /** Citation id of the FAQ in answers: faq::<id> */
+      unitId: string;
+      /** Conversation turns that cited this FAQ since its (latest) approval */
+      usage: {
+        count: number;
+        lastUsedAt?: string;
+      };
+    };
+  };
+  "GET /faqs/{id}": {
+    faq: {
+      id: string;
+      status: "draft" | "approved" | "needs_review" | "retired";
+      questions: Array<string>;
+      answer: string;
+      citations: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdBy: string;
+      approvedBy?: string;
+      approvedAt?: string;
+      retiredBy?: string;
+      retiredAt?: string;
+      /** Why it needs review, e.g. which cited document was superseded */
+      reviewReason?: string;
+      sourceEscalationId?: string;
+      createdAt: string;
+      updatedAt: string;
+      updatedBy: string;
+      version: number;
+      /** Citation id of the FAQ in answers: faq::<id> */
+      unitId: string;
+      /** Conversation turns that cited this FAQ since its (latest) approval */
+      usage: {
+        count: number;
+        lastUsedAt?: string;
+      };
+    };
+  };
+  "PATCH /faqs/{id}": {
+    faq: {
+      id: string;
+      status: "draft" | "approved" | "needs_review" | "retired";
+      questions: Array<string>;
+      answer: string;
+      citations: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdBy: string;
+      approvedBy?: string;
+      approvedAt?: string;
+      retiredBy?: string;
+      retiredAt?: string;
+      /** Why it needs review, e.g. which cited document was superseded */
+      reviewReason?: string;
+      sourceEscalationId?: string;
+      createdAt: string;
+      updatedAt: string;
+      updatedBy: string;
+      version: number;
+      /** Citation id of the FAQ in answers: faq::<id> */
+      unitId: string;
+      /** Conversation turns that cited this FAQ since its (latest) approval */
+      usage: {
+        count: number;
+        lastUsedAt?: string;
+      };
+    };
+  };
+  "POST /faqs/{id}/approve": {
+    faq: {
+      id: string;
+      status: "draft" | "approved" | "needs_review" | "retired";
+      questions: Array<string>;
+      answer: string;
+      citations: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdBy: string;
+      approvedBy?: string;
+      approvedAt?: string;
+      retiredBy?: string;
+      retiredAt?: string;
+      /** Why it needs review, e.g. which cited document was superseded */
+      reviewReason?: string;
+      sourceEscalationId?: string;
+      createdAt: string;
+      updatedAt: string;
+      updatedBy: string;
+      version: number;
+      /** Citation id of the FAQ in answers: faq::<id> */
+      unitId: string;
+      /** Conversation turns that cited this FAQ since its (latest) approval */
+      usage: {
+        count: number;
+        lastUsedAt?: string;
+      };
+    };
+  };
+  "POST /faqs/{id}/retire": {
+    faq: {
+      id: string;
+      status: "draft" | "approved" | "needs_review" | "retired";
+      questions: Array<string>;
+      answer: string;
+      citations: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      createdBy: string;
+      approvedBy?: string;
+      approvedAt?: string;
+      retiredBy?: string;
+      retiredAt?: string;
+      /** Why it needs review, e.g. which cited document was superseded */
+      reviewReason?: string;
+      sourceEscalationId?: string;
+      createdAt: string;
+      updatedAt: string;
+      updatedBy: string;
+      version: number;
+      /** Citation id of the FAQ in answers: faq::<id> */
+      unitId: string;
+      /** Conversation turns that cited this FAQ since its (latest) approval */
+      usage: {
+        count: number;
+        lastUsedAt?: string;
+      };
+    };
+  };
+  "GET /documents": {
+    items: Array<{
+      id: string;
+      title: string;
+      /** File path, upload:<name>, jsonl:<file>#<law id>, or loa:faqs */
+      source: string;
+      meta: {
+        number?: string;
+        docType?: string;
+        issuer?: string;
+        issuedDate?: string;
+        effectiveDate?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        supersededBy?: string;
+        url?: string;
+        isSummary?: boolean;
+        legalBasis?: Array<string>;
+        aliases?: Array<string>;
+      };
+      unitCount: number;
+      articleCount: number;
+      ingestedAt: string;
+      /** Set on the document that holds the approved FAQs: change it through /faqs */
+      managedBy?: "faqs";
+    }>;
+  };
+  "POST /documents": {
+    summary: {
+      documents: {
+        added: number;
+        replaced: number;
+        unchanged: number;
+      };
+      articles: number;
+      units: number;
+      skipped: Array<{
+        source: string;
+        reason: string;
+      }>;
+      /** For staff: e.g. two versions of one document both in force */
+      warnings: Array<string>;
+    };
+    /** Documents added or replaced (or the unchanged one) */
+    documents: Array<{
+      id: string;
+      title: string;
+      /** File path, upload:<name>, jsonl:<file>#<law id>, or loa:faqs */
+      source: string;
+      meta: {
+        number?: string;
+        docType?: string;
+        issuer?: string;
+        issuedDate?: string;
+        effectiveDate?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        supersededBy?: string;
+        url?: string;
+        isSummary?: boolean;
+        legalBasis?: Array<string>;
+        aliases?: Array<string>;
+      };
+      unitCount: number;
+      articleCount: number;
+      ingestedAt: string;
+      /** Set on the document that holds the approved FAQs: change it through /faqs */
+      managedBy?: "faqs";
+    }>;
+    faqsMarkedForReview: Array<string>;
+  };
+  "GET /documents/{id}": {
+    document: {
+      id: string;
+      title: string;
+      /** File path, upload:<name>, jsonl:<file>#<law id>, or loa:faqs */
+      source: string;
+      meta: {
+        number?: string;
+        docType?: string;
+        issuer?: string;
+        issuedDate?: string;
+        effectiveDate?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        supersededBy?: string;
+        url?: string;
+        isSummary?: boolean;
+        legalBasis?: Array<string>;
+        aliases?: Array<string>;
+      };
+      unitCount: number;
+      articleCount: number;
+      ingestedAt: string;
+      /** Set on the document that holds the approved FAQs: change it through /faqs */
+      managedBy?: "faqs";
+      units: Array<{
+        /** Citation id */
+        id: string;
+        /** The document it belongs to */
+        docId?: string;
+        kind: "article" | "clause" | "passage" | "faq";
+        parentId?: string;
+        section: string;
+        articleNo?: string;
+        clauseNo?: string;
+        pointNo?: string;
+        heading?: string;
+        text: string;
+      }>;
+    };
+  };
+  "DELETE /documents/{id}": {
+    deleted: string;
+    faqsMarkedForReview: Array<string>;
+  };
+  "PATCH /documents/{id}/meta": {
+    document: {
+      id: string;
+      title: string;
+      /** File path, upload:<name>, jsonl:<file>#<law id>, or loa:faqs */
+      source: string;
+      meta: {
+        number?: string;
+        docType?: string;
+        issuer?: string;
+        issuedDate?: string;
+        effectiveDate?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        supersededBy?: string;
+        url?: string;
+        isSummary?: boolean;
+        legalBasis?: Array<string>;
+        aliases?: Array<string>;
+      };
+      unitCount: number;
+      articleCount: number;
+      ingestedAt: string;
+      /** Set on the document that holds the approved FAQs: change it through /faqs */
+      managedBy?: "faqs";
+    };
+    /** Approved FAQs citing the document that now need review */
+    faqsMarkedForReview: Array<string>;
+  };
+  "POST /documents/{id}/status": {
+    document: {
+      id: string;
+      title: string;
+      /** File path, upload:<name>, jsonl:<file>#<law id>, or loa:faqs */
+      source: string;
+      meta: {
+        number?: string;
+        docType?: string;
+        issuer?: string;
+        issuedDate?: string;
+        effectiveDate?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        supersededBy?: string;
+        url?: string;
+        isSummary?: boolean;
+        legalBasis?: Array<string>;
+        aliases?: Array<string>;
+      };
+      unitCount: number;
+      articleCount: number;
+      ingestedAt: string;
+      /** Set on the document that holds the approved FAQs: change it through /faqs */
+      managedBy?: "faqs";
+    };
+    /** Approved FAQs citing the document that now need review */
+    faqsMarkedForReview: Array<string>;
+  };
+  "GET /reports/summary": {
+    range: {
+      from: string;
+      to: string;
+      days: number;
+      timezone: string;
+      channel?: "zalo" | "telegram" | "webchat" | "botframework";
+    };
+    totals: {
+      questions: number;
+      answeredByBot: number;
+      escalated: number;
+      answeredBySpokesperson: number;
+      closedWithoutReply: number;
+      /** Escalated, no reply delivered yet (open or claimed) */
+      unanswered: number;
+      /** "Gặp cán bộ" requests, not counted in questions */
+      personRequests: number;
+    };
+    shares: {
+      /** 0..1, null when there is nothing to divide by */
+      answeredByBot: number | null;
+      /** 0..1, null when there is nothing to divide by */
+      escalated: number | null;
+      /** 0..1, null when there is nothing to divide by */
+      unanswered: number | null;
+    };
+    perDay: Array<{
+      day: string;
+      questions: number;
+      answeredByBot: number;
+      escalated: number;
+      unanswered: number;
+      byChannel: {
+        [key: string]: number;
+      };
+    }>;
+    perChannel: Array<{
+      questions: number;
+      answeredByBot: number;
+      escalated: number;
+      answeredBySpokesperson: number;
+      closedWithoutReply: number;
+      /** Escalated, no reply delivered yet (open or claimed) */
+      unanswered: number;
+      /** "Gặp cán bộ" requests, not counted in questions */
+      personRequests: number;
+      channel: "zalo" | "telegram" | "webchat" | "botframework";
+      shares: {
+        /** 0..1, null when there is nothing to divide by */
+        answeredByBot: number | null;
+        /** 0..1, null when there is nothing to divide by */
+        escalated: number | null;
+        /** 0..1, null when there is nothing to divide by */
+        unanswered: number | null;
+      };
+      satisfaction: {
+        replies: number;
+        up: number;
+        down: number;
+        rated: number;
+        /** up / (up + down) */
+        satisfaction: number | null;
+        /** (up + down) / replies */
+        ratedShare: number | null;
+        /** 👎 by the reason given: sai / chưa đủ / khó hiểu */
+        downReasons: {
+          wrong: number;
+          incomplete: number;
+          unclear: number;
+        };
+      };
+      responseTime: {
+        /** Escalations created in the period whose reply was delivered */
+        count: number;
+        medianSeconds: number | null;
+        p90Seconds: number | null;
+      };
+    }>;
+    responseTime: {
+      /** Escalations created in the period whose reply was delivered */
+      count: number;
+      medianSeconds: number | null;
+      p90Seconds: number | null;
+    };
+    satisfaction: {
+      replies: number;
+      up: number;
+      down: number;
+      rated: number;
+      /** up / (up + down) */
+      satisfaction: number | null;
+      /** (up + down) / replies */
+      ratedShare: number | null;
+      /** 👎 by the reason given: sai / chưa đủ / khó hiểu */
+      downReasons: {
+        wrong: number;
+        incomplete: number;
+        unclear: number;
+      };
+      bot: {
+        replies: number;
+        up: number;
+        down: number;
+        rated: number;
+        /** up / (up + down) */
+        satisfaction: number | null;
+        /** (up + down) / replies */
+        ratedShare: number | null;
+        /** 👎 by the reason given: sai / chưa đủ / khó hiểu */
+        downReasons: {
+          wrong: number;
+          incomplete: number;
+          unclear: number;
+        };
+      };
+      spokesperson: {
+        replies: number;
+        up: number;
+        down: number;
+        rated: number;
+        /** up / (up + down) */
+        satisfaction: number | null;
+        /** (up + down) / replies */
+        ratedShare: number | null;
+        /** 👎 by the reason given: sai / chưa đủ / khó hiểu */
+        downReasons: {
+          wrong: number;
+          incomplete: number;
+          unclear: number;
+        };
+      };
+    };
+    escalations: {
+      total: number;
+      byReason: {
+        abstained: number;
+        requested: number;
+        error: number;
+      };
+      open: number;
+    };
+    repeats: {
+      /** Distinct questions (normalised) asked by at least 2 citizens */
+      repeatedQuestions: number;
+      /** Questions that were one of those */
+      askings: number;
+      /** 0..1, null when there is nothing to divide by */
+      share: number | null;
+      top: Array<{
+        question: string;
+        normalized: string;
+        times: number;
+        users: number;
+        channels: Array<"zalo" | "telegram" | "webchat" | "botframework">;
+      }>;
+    };
+  };
+  "GET /reports/topics": {
+    range: {
+      from: string;
+      to: string;
+      days: number;
+      timezone: string;
+      channel?: "zalo" | "telegram" | "webchat" | "botframework";
+    };
+    totalQuestions: number;
+    /** At most 50000, the newest */
+    analysedQuestions: number;
+    /** Most asked first */
+    topics: Array<{
+      id: string;
+      label: string;
+      terms: Array<string>;
+      basis: "citation" | "candidate" | "keywords";
+      questions: number;
+      users: number;
+      share: number;
+      firstHalf: number;
+      secondHalf: number;
+      growth: number | null;
+      answered: number;
+      escalated: number;
+      unanswered: number;
+      up: number;
+      down: number;
+      documents: Array<{
+        id: string;
+        title: string;
+        section: string;
+        count: number;
+      }>;
+      examples: Array<string>;
+    }>;
+    /** Asked more (per day) in the second half of the period than in the first */
+    rising: Array<{
+      id: string;
+      label: string;
+      terms: Array<string>;
+      basis: "citation" | "candidate" | "keywords";
+      questions: number;
+      users: number;
+      share: number;
+      firstHalf: number;
+      secondHalf: number;
+      growth: number | null;
+      answered: number;
+      escalated: number;
+      unanswered: number;
+      up: number;
+      down: number;
+      documents: Array<{
+        id: string;
+        title: string;
+        section: string;
+        count: number;
+      }>;
+      examples: Array<string>;
+    }>;
+    /** Most escalations and 👎 first: where documents or FAQs are missing */
+    gaps: Array<{
+      id: string;
+      label: string;
+      terms: Array<string>;
+      basis: "citation" | "candidate" | "keywords";
+      questions: number;
+      users: number;
+      share: number;
+      firstHalf: number;
+      secondHalf: number;
+      growth: number | null;
+      answered: number;
+      escalated: number;
+      unanswered: number;
+      up: number;
+      down: number;
+      documents: Array<{
+        id: string;
+        title: string;
+        section: string;
+        count: number;
+      }>;
+      examples: Array<string>;
+    }>;
+  };
+  "GET /reports/export.csv": string;
+  "GET /review/counts": {
+    pending: {
+      down: number;
+      lowConfidence: number;
+      total: number;
+    };
+    reviewed: number;
+    confidenceBelow: number;
+  };
+  "GET /review": {
+    /** Newest first */
+    items: Array<{
+      turnId: string;
+      channel: "zalo" | "telegram" | "webchat" | "botframework";
+      /** The citizen's words */
+      question?: string;
+      /** Loa's reply */
+      answer?: string;
+      citations: Array<{
+        id: string;
+        title: string;
+        section: string;
+        number?: string;
+        url?: string;
+        status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+        quote: string;
+        score: number;
+        isSummary?: boolean;
+        kind?: "document" | "faq";
+      }>;
+      confidence?: number;
+      outcome?: string;
+      feedback?: "up" | "down";
+      /** Why 👎: wrong (Sai), incomplete (Chưa đủ), unclear (Khó hiểu) */
+      feedbackReason?: "wrong" | "incomplete" | "unclear";
+      causes: Array<"down" | "low_confidence">;
+      createdAt: string;
+      review?: {
+        turnId: string;
+        reviewedBy: string;
+        reviewedAt: string;
+        /** The FAQ draft made from this answer */
+        faqId?: string;
+      };
+    }>;
+    total: number;
+    /** LOA_REVIEW_CONFIDENCE */
+    confidenceBelow: number;
+  };
+  "POST /review/{turnId}/reviewed": {
+    review: {
+      turnId: string;
+      reviewedBy: string;
+      reviewedAt: string;
+      /** The FAQ draft made from this answer */
+      faqId?: string;
+    };
+    created: boolean;
+  };
+  "POST /review/{turnId}/faq-draft": {
+    faqId: string;
+    created: boolean;
+  };
+  "GET /synonyms": {
+    /** Newest change first */
+    items: Array<{
+      id: string;
+      everyday: Array<string>;
+      legal: Array<string>;
+      note?: string;
+      createdBy: string;
+      createdAt: string;
+      updatedBy: string;
+      updatedAt: string;
+    }>;
+    total: number;
+    /** Entries of the built-in lexicon, used as well */
+    builtIn: number;
+  };
+  "POST /synonyms": {
+    synonym: {
+      id: string;
+      everyday: Array<string>;
+      legal: Array<string>;
+      note?: string;
+      createdBy: string;
+      createdAt: string;
+      updatedBy: string;
+      updatedAt: string;
+    };
+  };
+  "PATCH /synonyms/{id}": {
+    synonym: {
+      id: string;
+      everyday: Array<string>;
+      legal: Array<string>;
+      note?: string;
+      createdBy: string;
+      createdAt: string;
+      updatedBy: string;
+      updatedAt: string;
+    };
+  };
+  "DELETE /synonyms/{id}": null;
+  "POST /api/ask": {
+    outcome: "answer" | "clarify" | "handoff" | "decline";
+    answer: string;
+    more?: string;
+    options?: Array<{
+      id: string;
+      label: string;
+    }>;
+    citations: Array<{
+      id: string;
+      title: string;
+      section: string;
+      number?: string;
+      url?: string;
+      status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+      quote: string;
+      score: number;
+      isSummary?: boolean;
+      kind?: "document" | "faq";
+    }>;
+    confidence: number;
+    abstained: boolean;
+    reason?: "no_knowledge" | "empty_question" | "out_of_scope" | "low_confidence" | "prompt_injection" | "personal_case";
+    candidates?: Array<{
+      id: string;
+      title: string;
+      section: string;
+      number?: string;
+      url?: string;
+      status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+      quote: string;
+      score: number;
+      isSummary?: boolean;
+      kind?: "document" | "faq";
+    }>;
+  };
+}
+
+/** The JSON body each operation takes. */
+export interface ApiBodies {
+  "POST /login": {
+    email: string;
+    password: string;
+    /** The 6-digit code from the authenticator app, for accounts with the second factor on */
+    code?: string;
+  };
+  "POST /me/totp/enable": {
+    currentPassword: string;
+    secret: string;
+    code: string;
+  };
+  "POST /me/totp/disable": {
+    currentPassword: string;
+    code: string;
+  };
+  "POST /me/password": {
+    currentPassword: string;
+    newPassword: string;
+  };
+  "POST /users": {
+    email: string;
+    name: string;
+    role: "admin" | "spokesperson" | "viewer";
+    password?: string;
+  };
+  "PATCH /users/{id}": {
+    name?: string;
+    role?: "admin" | "spokesperson" | "viewer";
+    disabled?: boolean;
+  };
+  "POST /users/{id}/reset-password": {
+    password?: string;
+  };
+  "POST /escalations/{id}/assign": {
+    /** Email of an active spokesperson or administrator */
+    officer: string;
+  };
+  "POST /escalations/{id}/close": {
+    reason: "duplicate" | "spam" | "out_of_remit" | "other";
+    /** Free text; required when reason is 'other' */
+    note?: string;
+  };
+  "POST /escalations/{id}/reply": {
+    text: string;
+    citations?: Array<{
+      id: string;
+      title?: string;
+      section?: string;
+      number?: string;
+      url?: string;
+      status?: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+      quote?: string;
+      score?: number;
+      isSummary?: boolean;
+      kind?: "document" | "faq";
+    }>;
+    /** Also propose the question and this answer as an FAQ draft */
+    saveAsFaq?: boolean;
+  };
+  "POST /deliveries/resend": {
+    /** Outbox ids of dead letters to send again */
+    ids: Array<number>;
+  };
+  "POST /faqs": {
+    /** Ways citizens ask it; the first is the heading. Variants differing only in case or accents are merged. */
+    questions: Array<string>;
+    answer: string;
+    /** Legal basis: the id of a knowledge unit (e.g. "luat-cu-tru::20.2"; the rest is filled in from the document), or a complete citation */
+    citations?: Array<{
+      id: string;
+      title?: string;
+      section?: string;
+      number?: string;
+      url?: string;
+      status?: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+      quote?: string;
+      score?: number;
+      isSummary?: boolean;
+      kind?: "document" | "faq";
+    }>;
+  };
+  "PATCH /faqs/{id}": {
+    /** Ways citizens ask it; the first is the heading. Variants differing only in case or accents are merged. */
+    questions?: Array<string>;
+    answer?: string;
+    /** Legal basis: the id of a knowledge unit (e.g. "luat-cu-tru::20.2"; the rest is filled in from the document), or a complete citation */
+    citations?: Array<{
+      id: string;
+      title?: string;
+      section?: string;
+      number?: string;
+      url?: string;
+      status?: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+      quote?: string;
+      score?: number;
+      isSummary?: boolean;
+      kind?: "document" | "faq";
+    }>;
+    /** The version the editor started from: a different current version answers 409 */
+    version?: number;
+  };
+  "PATCH /documents/{id}/meta": {
+    /** Số hiệu, e.g. 68/2020/QH14 */
+    number?: string | null;
+    /** Luật, Nghị định, Thông tư … */
+    docType?: string | null;
+    issuer?: string | null;
+    issuedDate?: string | null;
+    effectiveDate?: string | null;
+    status?: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+    supersededBy?: string | null;
+    url?: string | null;
+    isSummary?: boolean | null;
+    legalBasis?: Array<string> | null;
+    aliases?: Array<string> | null;
+  };
+  "POST /documents/{id}/status": {
+    status: "in_force" | "amended" | "superseded" | "expired" | "unknown";
+    /** Number or title of the replacing/amending document */
+    supersededBy?: string;
+  };
+  "POST /synonyms": {
+    /** Everyday phrases citizens use, 1–6 syllables each (stored NFC, lower case) */
+    everyday: Array<string>;
+    /** The legal phrases the documents use for them, 1–6 syllables each */
+    legal: Array<string>;
+    /** Why, or where the wording comes from */
+    note?: string;
+  };
+  "PATCH /synonyms/{id}": {
+    /** Everyday phrases citizens use, 1–6 syllables each (stored NFC, lower case) */
+    everyday: Array<string>;
+    /** The legal phrases the documents use for them, 1–6 syllables each */
+    legal: Array<string>;
+    /** Why, or where the wording comes from */
+    note?: string;
+  };
+  "POST /api/ask": {
+    question: string;
+    /** Earlier questions of the conversation, newest last */
+    history?: Array<string>;
+  };
+}
+
+/** A path segment: no '/'. */
+type Segment<S extends string> = S extends `${string}/${string}` ? never : S;
+
+type Matches<M extends string, P extends string> =
+  | (M extends "POST" ? (P extends "/login" ? ApiResponses["POST /login"] : never) : never)
+  | (M extends "POST" ? (P extends "/logout" ? ApiResponses["POST /logout"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" ? ApiResponses["GET /session"] : never) : never)
+  | (M extends "GET" ? (P extends "/me/sessions" ? ApiResponses["GET /me/sessions"] : never) : never)
+  | (M extends "DELETE" ? (P extends `/me/sessions/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["DELETE /me/sessions/{id}"] : never) : never)
+  | (M extends "POST" ? (P extends "/me/totp/setup" ? ApiResponses["POST /me/totp/setup"] : never) : never)
+  | (M extends "POST" ? (P extends "/me/totp/enable" ? ApiResponses["POST /me/totp/enable"] : never) : never)
+  | (M extends "POST" ? (P extends "/me/totp/disable" ? ApiResponses["POST /me/totp/disable"] : never) : never)
+  | (M extends "POST" ? (P extends "/me/password" ? ApiResponses["POST /me/password"] : never) : never)
+  | (M extends "GET" ? (P extends "/users" ? ApiResponses["GET /users"] : never) : never)
+  | (M extends "POST" ? (P extends "/users" ? ApiResponses["POST /users"] : never) : never)
+  | (M extends "PATCH" ? (P extends `/users/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /users/{id}"] : never) : never)
+  | (M extends "POST" ? (P extends `/users/${infer Id1 extends string}/reset-password` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /users/{id}/reset-password"] : never) : never)
+  | (M extends "GET" ? (P extends "/audit" ? ApiResponses["GET /audit"] : never) : never)
+  | (M extends "GET" ? (P extends "/escalations" ? ApiResponses["GET /escalations"] : never) : never)
+  | (M extends "GET" ? (P extends `/escalations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /escalations/{id}"] : never) : never)
+  | (M extends "POST" ? (P extends `/escalations/${infer Id1 extends string}/claim` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/claim"] : never) : never)
+  | (M extends "POST" ? (P extends `/escalations/${infer Id1 extends string}/assign` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/assign"] : never) : never)
+  | (M extends "POST" ? (P extends `/escalations/${infer Id1 extends string}/close` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/close"] : never) : never)
+  | (M extends "POST" ? (P extends `/escalations/${infer Id1 extends string}/reply` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/reply"] : never) : never)
+  | (M extends "POST" ? (P extends `/escalations/${infer Id1 extends string}/retry` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/retry"] : never) : never)
+  | (M extends "GET" ? (P extends "/events" ? ApiResponses["GET /events"] : never) : never)
+  | (M extends "GET" ? (P extends "/deliveries/dead-letters" ? ApiResponses["GET /deliveries/dead-letters"] : never) : never)
+  | (M extends "POST" ? (P extends "/deliveries/resend" ? ApiResponses["POST /deliveries/resend"] : never) : never)
+  | (M extends "GET" ? (P extends "/faqs" ? ApiResponses["GET /faqs"] : never) : never)
+  | (M extends "POST" ? (P extends "/faqs" ? ApiResponses["POST /faqs"] : never) : never)
+  | (M extends "GET" ? (P extends `/faqs/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /faqs/{id}"] : never) : never)
+  | (M extends "PATCH" ? (P extends `/faqs/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /faqs/{id}"] : never) : never)
+  | (M extends "POST" ? (P extends `/faqs/${infer Id1 extends string}/approve` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/approve"] : never) : never)
+  | (M extends "POST" ? (P extends `/faqs/${infer Id1 extends string}/retire` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/retire"] : never) : never)
+  | (M extends "GET" ? (P extends "/documents" ? ApiResponses["GET /documents"] : never) : never)
+  | (M extends "POST" ? (P extends "/documents" ? ApiResponses["POST /documents"] : never) : never)
+  | (M extends "GET" ? (P extends `/documents/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /documents/{id}"] : never) : never)
+  | (M extends "DELETE" ? (P extends `/documents/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["DELETE /documents/{id}"] : never) : never)
+  | (M extends "PATCH" ? (P extends `/documents/${infer Id1 extends string}/meta` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /documents/{id}/meta"] : never) : never)
+  | (M extends "POST" ? (P extends `/documents/${infer Id1 extends string}/status` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /documents/{id}/status"] : never) : never)
+  | (M extends "GET" ? (P extends "/reports/summary" ? ApiResponses["GET /reports/summary"] : never) : never)
+  | (M extends "GET" ? (P extends "/reports/topics" ? ApiResponses["GET /reports/topics"] : never) : never)
+  | (M extends "GET" ? (P extends "/reports/export.csv" ? ApiResponses["GET /reports/export.csv"] : never) : never)
+  | (M extends "GET" ? (P extends "/review/counts" ? ApiResponses["GET /review/counts"] : never) : never)
+  | (M extends "GET" ? (P extends "/review" ? ApiResponses["GET /review"] : never) : never)
+  | (M extends "POST" ? (P extends `/review/${infer TurnId1 extends string}/reviewed` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/reviewed"] : never) : never)
+  | (M extends "POST" ? (P extends `/review/${infer TurnId1 extends string}/faq-draft` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/faq-draft"] : never) : never)
+  | (M extends "GET" ? (P extends "/synonyms" ? ApiResponses["GET /synonyms"] : never) : never)
+  | (M extends "POST" ? (P extends "/synonyms" ? ApiResponses["POST /synonyms"] : never) : never)
+  | (M extends "PATCH" ? (P extends `/synonyms/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /synonyms/{id}"] : never) : never)
+  | (M extends "DELETE" ? (P extends `/synonyms/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["DELETE /synonyms/{id}"] : never) : never)
+  | (M extends "POST" ? (P extends "/api/ask" ? ApiResponses["POST /api/ask"] : never) : never);
+
+/**
+ * What `api.get('/faqs/' + id)` answers: the response of the operation whose path
+ * template the called path fits (`unknown` when none does: a call to a route that does not exist).
+ */
+export type ApiResult<M extends string, P extends string> = [Matches<M, P>] extends [never] ? unknown : Matches<M, P>;
+
+export type ApiOperation = keyof ApiResponses;
+export type ApiResponse<K extends ApiOperation> = ApiResponses[K];
+export type ApiBody<K extends keyof ApiBodies> = ApiBodies[K];
