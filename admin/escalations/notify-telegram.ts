@@ -7,10 +7,14 @@ import type { Escalation } from '../../storage/escalation-store.ts';
 const CHANNEL_LABELS: Record<ChannelName, string> = { zalo: 'Zalo', telegram: 'Telegram', webchat: 'Web chat', botframework: 'Bot Framework' };
 const MAX_QUESTION_CHARS = 300;
 
-/** The console link of an escalation, when the public URL is known. */
+/**
+ * The console link of an escalation, when the public URL is known: its page's path, which
+ * survives the sign-in redirect (older notices used `/admin/#/escalations/<id>`, which the
+ * console still accepts).
+ */
 export function escalationLink(publicUrl: string | undefined, id: string): string | undefined {
   if (!publicUrl) return undefined;
-  return `${publicUrl.replace(/\/+$/, '')}/admin/#/escalations/${encodeURIComponent(id)}`;
+  return `${publicUrl.replace(/\/+$/, '')}/admin/inbox/${encodeURIComponent(id)}`;
 }
 
 /** The notification text: plain (no parse mode), so the citizen's words need no escaping. */
@@ -30,7 +34,7 @@ export function batchText(batch: Escalation[], publicUrl: string | undefined): s
   if (batch.length === 1) return notificationText(batch[0], publicUrl);
   const lines = batch.slice(0, MAX_LISTED).map((e) => `• (${CHANNEL_LABELS[e.channel]}) “${clip(e.question, MAX_LISTED_CHARS)}”`);
   const more = batch.length - MAX_LISTED;
-  const inbox = publicUrl ? `${publicUrl.replace(/\/+$/, '')}/admin/#/escalations` : undefined;
+  const inbox = publicUrl ? `${publicUrl.replace(/\/+$/, '')}/admin/inbox` : undefined;
   return [
     `${batch.length} câu hỏi mới cần cán bộ trả lời:`,
     ...lines,
