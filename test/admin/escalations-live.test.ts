@@ -86,6 +86,7 @@ describe('Telegram notification of new escalations', () => {
     const [call] = fake.callsTo('sendMessage');
     expect(call.chat_id).toBe('-1001234567890');
     expect(call.parse_mode).toBeUndefined();
+    expect(call.link_preview_options).toEqual({ is_disabled: true });
     expect(call.text).toContain('hỏi về lương hưu <b>gấp</b> & nhanh');
     expect(call.text).toContain('(Web chat)');
     expect(call.text).toContain(`https://loa.example.gov.vn/admin/inbox/${id}`);
