@@ -195,6 +195,52 @@ describe('replying to an escalation', () => {
     expect(await core.replyToEscalation(escalation.id, { text: 'x', officer: 'can-bo-1' })).toMatchObject({ delivered: false, refused: 'already_closed' });
   });
 
+  it('sends exactly one of concurrent replies by the same officer, and stores that one', async () => {
+    const escalation = await escalateLandQuestion();
+    // The winner's send is held until the others have been answered, so they all meet it in flight.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    channel.onSend = () => held;
+    const texts = ['Trả lời một', 'Trả lời hai', 'Trả lời ba'];
+    let done = 0;
+    const pending = texts.map((text) => core.replyToEscalation(escalation.id, { text, officer: 'can-bo-1' }).finally(() => done++));
+    await expect.poll(() => done).toBe(2);
+    release();
+    const results = await Promise.all(pending);
+    expect(results.filter((r) => r.delivered)).toHaveLength(1);
+    expect(results.filter((r) => !r.delivered).map((r) => r.refused)).toEqual(['answer_in_progress', 'answer_in_progress']);
+    const replies = channel.sent.filter((s) => s.message.kind === 'spokesperson_reply');
+    expect(replies).toHaveLength(1);
+    const stored = await stores.escalations.get(escalation.id);
+    expect(replies[0].message.text).toContain(stored?.answerText);
+  });
+
+  it('sends a failed reply once when it is retried twice at once', async () => {
+    const escalation = await escalateLandQuestion();
+    channel.failNext(new ChannelSendError('user has not interacted for 7 days', false, -230));
+    await core.replyToEscalation(escalation.id, { text: 'Trả lời', officer: 'can-bo-1' });
+    await core.drain();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    channel.onSend = () => held;
+    let done = 0;
+    const pending = [core.retryDelivery(escalation.id, 'can-bo-1'), core.retryDelivery(escalation.id, officerActor('admin@so.vn', true))].map((p) => p.finally(() => done++));
+    await expect.poll(() => done).toBe(1);
+    release();
+    const [a, b] = await Promise.all(pending);
+    expect([a.delivered, b.delivered].filter(Boolean)).toHaveLength(1);
+    expect([a, b].find((r) => !r.delivered)).toMatchObject({ delivered: false, refused: 'answer_in_progress' });
+    expect(channel.sent.filter((s) => s.message.kind === 'spokesperson_reply')).toHaveLength(1);
+  });
+
+  it('delivers on retry a reply stored as answering but never queued (a crash in between)', async () => {
+    const escalation = await escalateLandQuestion();
+    await stores.escalations.apply(escalation.id, { type: 'answer', text: 'Trả lời còn treo', citations: [] }, officerActor('can-bo-1'), new Date());
+    expect(await core.retryDelivery(escalation.id, 'can-bo-1')).toEqual({ delivered: true });
+    expect(channel.sent.at(-1)?.message.text).toContain('Trả lời còn treo');
+    expect(await stores.escalations.get(escalation.id)).toMatchObject({ status: 'answered', deliveryStatus: 'sent' });
+  });
+
   it('refuses an empty reply', async () => {
     const escalation = await escalateLandQuestion();
     const result = await core.replyToEscalation(escalation.id, { text: '   ', officer: 'can-bo-1' });
