@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { Answerer, Citation } from '../../retrieval/types.ts';
-import { officerActor, stateOf, type EscalationActor, type EscalationRefusal } from '../../domain/escalation.ts';
+import { holderOf, officerActor, stateOf, type EscalationActor, type EscalationRefusal } from '../../domain/escalation.ts';
 import type { Escalation, EscalationChange } from '../../storage/escalation-store.ts';
 import type { InboxItem } from '../../storage/inbox-store.ts';
 import type { BotStorage } from '../../storage/index.ts';
@@ -334,6 +334,10 @@ export class ConversationCore implements MessageReceiver {
     if (!escalation) return refused('not_found');
     const state = stateOf(escalation);
     if (state === 'answered') return { delivered: true };
+    if (state === 'closed') return refused('already_closed');
+    const actor = toActor(by);
+    // Only its holder or an administrator may push a delivery (the `retry` transition checks the same).
+    if (state === 'answering' && (actor.kind !== 'officer' || (!actor.admin && holderOf(escalation) !== actor.email))) return refused('claimed_by_other');
     const last = await this.stores.outbox.latestReply(escalationId);
     if (last?.status === 'sent') {
       // It got through after all (recorded late): only the record is behind.
@@ -341,7 +345,7 @@ export class ConversationCore implements MessageReceiver {
       return { delivered: true };
     }
     if (state !== 'answering') {
-      const change = this.announce(await this.stores.escalations.apply(escalationId, { type: 'retry' }, toActor(by), this.clock()));
+      const change = this.announce(await this.stores.escalations.apply(escalationId, { type: 'retry' }, actor, this.clock()));
       if (!change.ok) return refused(change.reason);
     }
     if (last?.status === 'unknown') {

@@ -241,6 +241,20 @@ describe('replying to an escalation', () => {
     expect(await stores.escalations.get(escalation.id)).toMatchObject({ status: 'answered', deliveryStatus: 'sent' });
   });
 
+  it('refuses a retry of a closed question, and of another officer\'s reply on its way', async () => {
+    const closed = await escalateLandQuestion();
+    await core.closeEscalation(closed.id, 'trùng lặp', 'can-bo-1');
+    expect(await core.retryDelivery(closed.id, 'can-bo-1')).toMatchObject({ delivered: false, refused: 'already_closed' });
+
+    await say('Hỏi về tranh chấp đất đai lần nữa', 'u2');
+    const [open] = await stores.escalations.list({ status: 'open' });
+    channel.failNext(new ChannelSendError('rate limited', true, 429));
+    expect(await core.replyToEscalation(open.id, { text: 'Trả lời', officer: 'can-bo-1' })).toMatchObject({ delivered: false, willRetry: true });
+    expect(await core.retryDelivery(open.id, 'can-bo-2')).toMatchObject({ delivered: false, refused: 'claimed_by_other' });
+    expect(await core.retryDelivery(open.id, 'can-bo-1')).toEqual({ delivered: true });
+    expect(channel.sent.filter((x) => x.message.kind === 'spokesperson_reply')).toHaveLength(1);
+  });
+
   it('refuses an empty reply', async () => {
     const escalation = await escalateLandQuestion();
     const result = await core.replyToEscalation(escalation.id, { text: '   ', officer: 'can-bo-1' });
