@@ -3,6 +3,10 @@
 
 /** Every error code the APIs answer with. */
 export type ApiErrorCode =
+  | "already_answered"
+  | "already_closed"
+  | "answer_in_progress"
+  | "claimed_by_other"
   | "csrf"
   | "duplicate"
   | "duplicate_email"
@@ -10,15 +14,20 @@ export type ApiErrorCode =
   | "in_progress"
   | "internal"
   | "invalid_citation"
+  | "invalid_officer"
   | "invalid_range"
+  | "invalid_reply"
   | "last_admin"
   | "malformed_json"
+  | "not_allowed"
   | "not_an_faq"
   | "not_found"
+  | "nothing_to_retry"
   | "password_change_required"
   | "payload_too_large"
   | "rate_limited"
   | "unauthorized"
+  | "unknown_citation"
   | "validation_failed"
   | "version_conflict"
   | "wrong_status";
