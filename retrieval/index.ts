@@ -44,6 +44,8 @@ export interface RetrieverOptions {
    * Pass `[...LEXICON, ...agencyEntries]` to add an agency's own.
    */
   lexicon?: readonly LexiconEntry[];
+  /** Loading only: give the event loop a turn now and then (a serving process swapping in a rebuilt index). */
+  yieldWhileLoading?: boolean;
   /** For progress bars while building. */
   onProgress?: (done: number, total: number, stage: string) => void;
   /** Tuning knobs for benchmarks and ablations (defaults are the tuned values). */
@@ -52,6 +54,8 @@ export interface RetrieverOptions {
 
 export interface Retriever extends Answerer {
   readonly revision: number;
+  /** Units in the index: top-level entries (articles, passages, FAQs) and clauses. */
+  readonly units: number;
   /** Article-level ids, best first. */
   search(query: string, k?: number, options?: AskOptions): SearchHit[];
   save(dir: string): Promise<void>;
@@ -99,6 +103,9 @@ class LoaRetriever implements Retriever {
   }
   get revision(): number {
     return this.parts.revision;
+  }
+  get units(): number {
+    return this.parts.corpus.entries.length + this.parts.corpus.clauses.length;
   }
   search(query: string, k = 10, options?: AskOptions): SearchHit[] {
     return this.engine.search(query, k, options);
@@ -202,7 +209,7 @@ export async function loadRetriever(dir: string, options: RetrieverOptions): Pro
   if (options.revision !== undefined && manifest.revision !== options.revision) return undefined;
   const started = performance.now();
   try {
-    const parts = await loadIndexParts(dir, manifest, externalEmbeddings(options));
+    const parts = await loadIndexParts(dir, manifest, externalEmbeddings(options), options.yieldWhileLoading);
     options.logger?.info({ event: 'index_loaded', entries: parts.corpus.entries.length, ms: Math.round(performance.now() - started) }, 'retrieval index loaded');
     return new LoaRetriever(parts, options);
   } catch (e) {

@@ -17,7 +17,7 @@ import type { Corpus } from './corpus.ts';
 import { CorpusEmbeddings } from './corpus-embeddings.ts';
 import type { EmbeddingsKind, EngineParts } from './engine.ts';
 import { LexicalIndex, type LexicalParams } from './lexical-index.ts';
-import { corpusFacts, LexicalRanker } from './lexical-ranker.ts';
+import { corpusFacts, corpusFactsYielding, LexicalRanker } from './lexical-ranker.ts';
 import { NumericMap } from './numeric-map.ts';
 import { VectorIndex } from './vector-index.ts';
 import { Vocabulary } from './vocabulary.ts';
@@ -188,11 +188,16 @@ export async function readManifest(dir: string): Promise<IndexManifest | undefin
   return parsed.success ? parsed.data : undefined;
 }
 
-/** Loads the parts of a saved index; `external` supplies embeddings for the 'openai' kind. */
+/**
+ * Loads the parts of a saved index; `external` supplies embeddings for the 'openai' kind.
+ * `yielding` gives the event loop a turn while deriving per-entry facts (a serving process
+ * swapping in a rebuilt index keeps answering meanwhile).
+ */
 export async function loadIndexParts(
   dir: string,
   manifest: IndexManifest,
   external?: Embeddings,
+  yielding = false,
 ): Promise<EngineParts> {
   const [corpus, vocabRaw, pack] = await Promise.all([
     readCorpus(join(dir, 'corpus.ndjson')),
@@ -209,12 +214,13 @@ export async function loadIndexParts(
     c.foldedBigrams,
   );
   const vocab = Vocabulary.restore(syllables, need(pack, 'sylFreq', Uint32Array), c.termCount, bigrams, folded);
+  const facts = yielding ? await corpusFactsYielding(vocab, corpus) : corpusFacts(vocab, corpus);
   const ranker = new LexicalRanker({
     vocab,
     articles: loadIndex(pack, 'articles', corpus.entries.length, manifest.lexical),
     clauses: loadIndex(pack, 'clauses', corpus.clauses.length, manifest.lexical),
     clauseParent: need(pack, 'clauseParent', Int32Array),
-    ...corpusFacts(vocab, corpus),
+    ...facts,
     entryTokens: need(pack, 'entryTokens', Int32Array),
     entryTokenOffsets: need(pack, 'entryTokenOffsets', Uint32Array),
   });
