@@ -14,7 +14,7 @@ import { ensurePrivateDir } from '../storage/private-files.ts';
 import { ingestPaths, type IngestTarget } from '../knowledge/ingest.ts';
 import type { KnowledgeDocument } from '../knowledge/types.ts';
 import { startupError } from './startup-errors.ts';
-import { buildRetriever, LEXICON, loadRetriever, type LexiconEntry, type Retriever, type RetrieverOptions } from '../retrieval/index.ts';
+import { buildRetriever, LEXICON, loadRetriever, type LexiconEntry, type Retriever } from '../retrieval/index.ts';
 import type { Answerer, AskOptions, AskResult } from '../retrieval/types.ts';
 
 /** The bundled sample knowledge base (plain-language summaries), loaded into an empty store. */
@@ -161,12 +161,19 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; onPro
   }
 }
 
-/** Rebuilds the saved index after `loa ingest` changed the store. */
+/** Rebuilds the saved index after `loa ingest` changed the store, and tells running instances (PostgreSQL). */
 export async function rebuildIndex(config: Config, opts: { onProgress?: ProgressFn; logger?: Logger } = {}): Promise<void> {
   const logger = opts.logger ?? createLogger(config.LOA_LOG_LEVEL);
   const storage = await openStorage(config);
   try {
-    await currentRetriever(config, storage, logger, opts.onProgress);
+    const retriever = await currentRetriever(config, storage, logger, opts.onProgress);
+    // Running servers sharing a PostgreSQL store rebuild now rather than at their next poll.
+    const feed = await openKnowledgeFeed(config);
+    try {
+      await feed.announce(retriever.revision);
+    } finally {
+      await feed.close();
+    }
   } finally {
     await storage.close();
   }

@@ -741,7 +741,7 @@ export function corpusFacts(vocab: Vocabulary, corpus: Corpus): CorpusFacts {
   }
 }
 
-/** The same as `corpusFacts`, giving the event loop a turn every few hundred entries (loading an index into a serving process). */
+/** The same as `corpusFacts`, giving the event loop a turn every few entries (each costs up to a millisecond) (loading an index into a serving process). */
 export async function corpusFactsYielding(vocab: Vocabulary, corpus: Corpus): Promise<CorpusFacts> {
   const steps = corpusFactSteps(vocab, corpus);
   for (;;) {
@@ -752,7 +752,7 @@ export async function corpusFactsYielding(vocab: Vocabulary, corpus: Corpus): Pr
 }
 
 /** Entries between two pauses of `corpusFactsYielding`. */
-const FACTS_SLICE = 500;
+const FACTS_SLICE = 25;
 
 type CorpusFacts = Pick<
   LexicalRankerData,
@@ -820,14 +820,17 @@ function* corpusFactSteps(vocab: Vocabulary, corpus: Corpus): Generator<void, Co
     contextSyllables.push(topic);
   }
   const definitions: LexicalRankerData['definitions'] = [];
-  corpus.clauses.forEach((c, ci) => {
-    if (!isDefinitionsHeading(corpus.entries[c.parent].heading)) return;
+  for (let ci = 0; ci < corpus.clauses.length; ci++) {
+    if (ci > 0 && ci % (FACTS_SLICE * 8) === 0) yield;
+    const c = corpus.clauses[ci];
+    if (!isDefinitionsHeading(corpus.entries[c.parent].heading)) continue;
     const term = definedTerm(c.text);
-    if (!term) return;
+    if (!term) continue;
     const ids = term.map((t) => vocab.foldId(fold(t)));
-    if (ids.some((id) => id < 0)) return;
+    if (ids.some((id) => id < 0)) continue;
     definitions.push({ entry: c.parent, clause: ci, term: Int32Array.from(new Set(ids)) });
-  });
+  }
+  yield;
   const perDoc = new Map<number, number>();
   const ordinal = corpus.entries.map((e) => {
     const n = perDoc.get(e.doc) ?? 0;

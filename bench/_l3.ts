@@ -1,0 +1,15 @@
+import { loadIndexParts, readManifest } from '../retrieval/persist.ts';
+import { RetrievalEngine } from '../retrieval/engine.ts';
+import { typoModelFor } from '../retrieval/typo-model.ts';
+import { TypoRepairer } from '../retrieval/typo.ts';
+import { LexiconMatcher } from '../retrieval/lexicon.ts';
+import { LEXICON } from '../retrieval/lexicon-data.ts';
+import { LawNames } from '../retrieval/law-names.ts';
+const dir = '/tmp/loa-l-idx';
+const m = (await readManifest(dir))!;
+const parts = await loadIndexParts(dir, m, undefined, true);
+const time = (n: string, f: () => unknown) => { const t = performance.now(); f(); console.log(n, (performance.now() - t) | 0); };
+time('lawnames', () => new LawNames(parts.corpus.docs));
+time('typo', () => new TypoRepairer(typoModelFor(parts.ranker.vocab, parts.ranker.data.articles)));
+time('lexicon', () => new LexiconMatcher(LEXICON));
+time('engine', () => new RetrievalEngine(parts, { abstainThreshold: 0.5 }));

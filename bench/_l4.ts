@@ -1,0 +1,12 @@
+import { loadIndexParts, readManifest } from '../retrieval/persist.ts';
+import * as LR from '../retrieval/lexical-ranker.ts';
+const dir = '/tmp/loa-l-idx';
+const m = (await readManifest(dir))!;
+const parts = await loadIndexParts(dir, m, undefined, false);
+let worst = 0; let last = performance.now();
+const orig = globalThis.setImmediate;
+(globalThis as any).setImmediate = (f: () => void) => { const n = performance.now(); if (n - last > worst) { worst = n - last; console.log('slice', worst | 0); } return orig(() => { last = performance.now(); f(); }); };
+const t = performance.now();
+await LR.corpusFactsYielding(parts.ranker.vocab, parts.corpus);
+const n = performance.now();
+console.log('last', (n - last) | 0, 'total', (n - t) | 0);
