@@ -129,11 +129,26 @@ export class KnowledgeLibrary {
     } catch (err) {
       logger.warn({ err }, 'announcing a knowledge change failed; other instances follow on their next poll');
     }
-    const refresh = this.refresh().catch((err: unknown) => logger.error({ err }, 'refreshing the index after a knowledge change failed'));
-    const wait = this.o.waitForIndexMs ?? 30_000;
+    await this.refreshWithin();
+  }
+
+  /**
+   * Refreshes, waiting at most `waitForIndexMs` (a big corpus builds for minutes; the build
+   * goes on and the status shows it). False when the build failed within the wait.
+   */
+  private async refreshWithin(): Promise<boolean> {
+    const refresh = this.refresh().then(
+      () => true,
+      (err: unknown) => {
+        this.o.logger.error({ err }, 'refreshing the index after a knowledge change failed');
+        return false;
+      },
+    );
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([refresh, new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)))]);
+    const waited = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.o.waitForIndexMs ?? 30_000)));
+    const ok = await Promise.race([refresh, waited]);
     clearTimeout(timer);
+    return ok;
   }
 
   /** The document when documents routes may change it: not the synthetic FAQ document. */
@@ -177,9 +192,9 @@ export class KnowledgeLibrary {
   }
 
   /**
-   * Rewrites (or removes) the FAQ document from the approved FAQs, then refreshes the index.
-   * Resolves false when the index could not be refreshed (the change is stored; the next
-   * refresh picks it up). Syncs run one after another: each reads the approved set when it
+   * Rewrites (or removes) the FAQ document from the approved FAQs, then refreshes the index
+   * (waiting at most `waitForIndexMs`). Resolves false when the build failed (the change is
+   * stored; the next refresh picks it up). Syncs run one after another: each reads the approved set when it
    * starts, so two overlapping syncs never store an older set over a newer one.
    */
   syncFaqs(): Promise<boolean> {
@@ -206,13 +221,7 @@ export class KnowledgeLibrary {
         logger.warn({ err }, 'announcing an FAQ change failed; other instances follow on their next poll');
       }
     }
-    try {
-      await this.refresh();
-      return true;
-    } catch (err) {
-      logger.error({ err }, 'refreshing the index after an FAQ change failed');
-      return false;
-    }
+    return this.refreshWithin();
   }
 
   /** Stops listening for changes and stops the index worker (the feed itself belongs to whoever opened it). */
