@@ -80,15 +80,34 @@ async function writeCorpus(file: string, corpus: Corpus): Promise<void> {
   await finished(out);
 }
 
+/**
+ * Reads corpus.ndjson back. A clause's text is usually a verbatim part of its article's: it
+ * is then kept as a slice of the article's string (V8 shares the characters), which saves
+ * about a third of the corpus text a serving process holds; passage contexts are shared too.
+ */
 async function readCorpus(file: string): Promise<Corpus> {
   const corpus: Corpus = { docs: [], entries: [], clauses: [] };
+  const contexts = new Map<string, string>();
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line) continue;
     const parsed = corpusLineSchema.parse(JSON.parse(line));
     if ('docs' in parsed) corpus.docs = parsed.docs;
-    else if ('e' in parsed) corpus.entries.push(parsed.e);
-    else corpus.clauses.push(parsed.c);
+    else if ('e' in parsed) {
+      const e = parsed.e;
+      if (e.context !== undefined) {
+        const shared = contexts.get(e.context);
+        if (shared === undefined) contexts.set(e.context, e.context);
+        else e.context = shared;
+      }
+      corpus.entries.push(e);
+    } else {
+      const c = parsed.c;
+      const parent = corpus.entries[c.parent]?.text;
+      const at = parent === undefined ? -1 : parent.indexOf(c.text);
+      if (at >= 0) c.text = parent!.slice(at, at + c.text.length);
+      corpus.clauses.push(c);
+    }
   }
   return corpus;
 }
