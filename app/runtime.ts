@@ -133,6 +133,7 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; onPro
       vocabulary,
       builder: workerIndexBuilder({ script: new URL('./index-worker.js', import.meta.url), job, memoryMb: config.LOA_INDEX_MEMORY_MB }),
       load: (revision, lexicon) => loadRetriever(indexDir(config), { ...retrieverOptions(config, logger, revision), confidence, lexicon, yieldWhileLoading: true }),
+      save: (retriever) => retriever.save(indexDir(config)),
       synonyms: { revision: () => storage.synonyms.revision(), vocabulary: () => agencyLexicon(storage) },
     });
     const openFeed = feed;

@@ -4,7 +4,8 @@
  * when the evidence is weak.
  */
 import type { Logger } from 'pino';
-import type { KnowledgeDocument } from '../knowledge/types.ts';
+import type { DocumentStatus, KnowledgeDocument } from '../knowledge/types.ts';
+import { httpUrlOrUndefined } from '../knowledge/http-url.ts';
 import { prepareCorpus } from './corpus.ts';
 import { CorpusEmbeddings, fitCorpusVectors } from './corpus-embeddings.ts';
 import { RetrievalEngine, type DetailedAnswer, type EngineParts, type EngineSettings } from './engine.ts';
@@ -70,6 +71,19 @@ export interface Retriever extends Answerer {
    * agency's synonym edits take effect without a restart.
    */
   withLexicon(lexicon: readonly LexiconEntry[]): Retriever;
+  /**
+   * The same index with one document's legal status and link changed, as of `revision`
+   * (nothing indexed depends on them: the result equals a rebuild). Undefined when the index
+   * does not hold the document.
+   */
+  withDocumentStatus(docId: string, change: DocumentStatusChange, revision: number): Retriever | undefined;
+}
+
+/** What `withDocumentStatus` changes: the fields of a document that nothing indexed depends on. */
+export interface DocumentStatusChange {
+  status: DocumentStatus;
+  supersededBy?: string;
+  url?: string;
 }
 
 /** Dimensions of the corpus (LSA) vectors. */
@@ -127,6 +141,19 @@ class LoaRetriever implements Retriever {
   }
   withLexicon(lexicon: readonly LexiconEntry[]): Retriever {
     return new LoaRetriever(this.parts, { ...this.options, lexicon });
+  }
+  withDocumentStatus(docId: string, change: DocumentStatusChange, revision: number): Retriever | undefined {
+    const { corpus, ranker } = this.parts;
+    const at = corpus.docs.findIndex((d) => d.id === docId);
+    if (at < 0) return undefined;
+    const docs = corpus.docs.slice();
+    const { supersededBy: _old, url: _oldUrl, ...rest } = docs[at];
+    const url = httpUrlOrUndefined(change.url);
+    docs[at] = { ...rest, status: change.status, ...(change.supersededBy ? { supersededBy: change.supersededBy } : {}), ...(url ? { url } : {}) };
+    const inactiveDocs = ranker.data.inactiveDocs.slice();
+    inactiveDocs[at] = change.status === 'superseded' || change.status === 'expired' ? 1 : 0;
+    const parts: EngineParts = { ...this.parts, corpus: { ...corpus, docs }, ranker: new LexicalRanker({ ...ranker.data, inactiveDocs }), revision };
+    return new LoaRetriever(parts, this.options);
   }
 }
 

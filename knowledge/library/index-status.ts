@@ -43,6 +43,11 @@ export class IndexStatusTracker {
     this.s = { ...rest, state: 'idle', servingRevision: revision, units, lastBuild: { at: new Date().toISOString(), ms } };
   }
 
+  /** The serving index was patched in place (a status change) up to `revision`. */
+  patched(revision: number): void {
+    this.s = { ...this.s, servingRevision: revision };
+  }
+
   failed(reason: string): void {
     const { building: _done, ...rest } = this.s;
     this.s = { ...rest, state: 'failed', failure: { at: new Date().toISOString(), reason } };

@@ -33,6 +33,8 @@ export interface KnowledgeLibraryOptions {
   builder: IndexBuilder;
   /** Loads the index the builder saved, with this lexicon; undefined when it is not that revision. */
   load(revision: number, lexicon: readonly LexiconEntry[]): Promise<Retriever | undefined>;
+  /** Saves a patched serving index where `load` and the next start read it. */
+  save(retriever: Retriever): Promise<void>;
   synonyms: { revision(): Promise<number>; vocabulary(): Promise<Vocabulary> };
   vocabulary: Vocabulary;
   /** How long a change waits for the new index before its caller goes on (ms; the build continues). */
@@ -52,6 +54,9 @@ export interface UploadOutcome {
   /** True when the file claimed the FAQ document's id: it was refused and the FAQs put back. */
   reservedId: boolean;
 }
+
+/** Metadata the index holds nothing derived from but the citation (status, link) or nothing at all. */
+const PATCHABLE: ReadonlySet<keyof DocumentMeta> = new Set(['status', 'supersededBy', 'url', 'issuer', 'issuedDate', 'effectiveDate']);
 
 export class KnowledgeLibrary {
   private current: Retriever;
@@ -122,14 +127,14 @@ export class KnowledgeLibrary {
   }
 
   /** After a write: tells the other instances, then waits (a bounded time) for the new index. */
-  private async changed(): Promise<void> {
+  private async changed(o: { refresh: boolean } = { refresh: true }): Promise<void> {
     const { feed, store, logger } = this.o;
     try {
       await feed.announce(await store.revision());
     } catch (err) {
       logger.warn({ err }, 'announcing a knowledge change failed; other instances follow on their next poll');
     }
-    await this.refreshWithin();
+    if (o.refresh) await this.refreshWithin();
   }
 
   /**
@@ -176,12 +181,49 @@ export class KnowledgeLibrary {
     return { summary, written, before, reservedId };
   }
 
-  /** Applies new metadata (status included); false when nothing changed (no write, no rebuild). */
+  /**
+   * Applies new metadata (status included); false when nothing changed (no write, no rebuild).
+   * A change of legal status, link, issuer or dates only (nothing indexed depends on them) is
+   * patched into the serving index at once instead of rebuilding it: superseding a document
+   * takes effect in milliseconds even at 60 000 articles.
+   */
   async setMeta(doc: KnowledgeDocument, meta: DocumentMeta): Promise<boolean> {
     if (JSON.stringify(meta) === JSON.stringify(doc.meta)) return false;
+    const keys = new Set([...Object.keys(doc.meta), ...Object.keys(meta)] as (keyof DocumentMeta)[]);
+    const patchable = [...keys].every((k) => JSON.stringify(doc.meta[k]) === JSON.stringify(meta[k]) || PATCHABLE.has(k));
+    const before = await this.o.store.revision();
     await this.o.store.updateMeta(doc.id, meta);
-    await this.changed();
+    const patched = patchable && (await this.patchStatus(doc.id, meta, before));
+    await this.changed({ refresh: !patched });
     return true;
+  }
+
+  /**
+   * Patches one document's status into the serving index when it is exactly one write behind
+   * the store (this one); false otherwise (a build then follows). Runs in the refresh chain, so
+   * it never interleaves with a build; resolves once the patch serves, while the patched index
+   * is saved behind it (a restart then loads it instead of rebuilding).
+   */
+  private patchStatus(docId: string, meta: DocumentMeta, before: number): Promise<boolean> {
+    const { store, save, logger } = this.o;
+    return new Promise<boolean>((resolve) => {
+      this.refreshing = this.refreshing
+        .catch(() => false)
+        .then(async () => {
+          try {
+            const after = await store.revision();
+            const patched = before === this.current.revision && after === before + 1 ? this.current.withDocumentStatus(docId, meta, after) : undefined;
+            if (!patched) return false;
+            this.current = patched;
+            this.tracker.patched(after);
+            resolve(true);
+            await save(patched).catch((err: unknown) => logger.warn({ err }, 'saving the patched index failed; the next start rebuilds it'));
+            return true;
+          } finally {
+            resolve(false);
+          }
+        });
+    });
   }
 
   /** Deletes a document and refreshes the index. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../app/config.ts';
 import { openRuntime, type Runtime } from '../../../app/runtime.ts';
 import { startServer, type LoaServer } from '../../../app/server.ts';
+import { buildRetriever, loadRetriever } from '../../../retrieval/index.ts';
 import type { AskResult } from '../../../retrieval/types.ts';
 import { REGULATION, REGULATION_FILE, REGULATION_QUESTION, syntheticDocuments } from './synthetic.ts';
 
@@ -66,6 +67,29 @@ describe('knowledge library', () => {
     // Deleting it is a change like any other.
     expect(await runtime.library.remove('quy-che-nuoi-ong')).toBe(true);
     expect((await runtime.answerer.ask(REGULATION_QUESTION)).abstained).toBe(true);
+  });
+
+  it('patches a status change into the serving index at once, as a rebuild would have it', async () => {
+    const runtime = await open({ LOA_SAMPLE_KNOWLEDGE: 'false' });
+    await runtime.library.upload(REGULATION_FILE, Buffer.from(REGULATION));
+    const built = runtime.library.status().lastBuild;
+    const doc = await runtime.library.changeable('quy-che-nuoi-ong');
+    if (typeof doc === 'string') throw new Error(doc);
+
+    expect(await runtime.library.setMeta(doc, { ...doc.meta, status: 'superseded', supersededBy: 'Quyết định 9/2026/QĐ-UBND' })).toBe(true);
+    const revision = await runtime.storage.knowledge.revision();
+    expect(runtime.retriever().revision).toBe(revision);
+    // No build ran: the last build is still the upload's.
+    expect(runtime.library.status()).toMatchObject({ state: 'idle', servingRevision: revision, lastBuild: built });
+    const patched = await runtime.answerer.ask(REGULATION_QUESTION);
+    expect(patched.citations[0]).toMatchObject({ id: 'quy-che-nuoi-ong::1', status: 'superseded' });
+    expect(patched.answer).toContain('Quyết định 9/2026/QĐ-UBND');
+
+    // The same answer as an index built from scratch over the store.
+    const fresh = await buildRetriever(await runtime.storage.knowledge.allDocuments(), { abstainThreshold: runtime.config.LOA_ABSTAIN_THRESHOLD, clarifyFloor: runtime.config.LOA_CLARIFY_FLOOR, agencyName: runtime.config.LOA_AGENCY_NAME });
+    expect(patched).toEqual(await fresh.ask(REGULATION_QUESTION));
+    // And saved: a restart loads it instead of rebuilding.
+    await vi.waitFor(async () => expect((await loadRetriever(join(runtime.config.dataDir, 'index'), { abstainThreshold: 0.6, revision }))?.revision).toBe(revision));
   });
 
   it('answers questions over HTTP from the old index while a big rebuild runs', async () => {
