@@ -3,6 +3,7 @@
  * chunks, default 61 000, synthesised as bench/retrieval-large.ts does). Measures, in a
  * process of its own so memory figures are its own:
  *   - a full index build in the worker and its swap (time; the event loop's longest stall);
+ *   - a status change (patched into the serving index) until it serves (time; longest stall);
  *   - a one-document upload until queries answer from it (time; longest stall);
  *   - the serving process's memory once the worker has ended.
  */
@@ -56,6 +57,20 @@ async function measure(chunks: number): Promise<void> {
     const status = runtime.library.status();
     console.log(`  full build in the worker + swap: ${s(full.ms)} (worker build ${s(status.lastBuild?.ms ?? 0)}); event loop: longest stall ${full.maxStallMs.toFixed(0)} ms, p99 ${full.p99Ms.toFixed(0)} ms`);
     console.log(`  RSS after the swap (worker still up): ${mb(process.memoryUsage().rss)}`);
+
+    // A status change (superseding a document) is patched into the serving index, not rebuilt.
+    const target = (await runtime.storage.knowledge.listDocuments())[0];
+    const doc = await runtime.library.changeable(target.id);
+    if (typeof doc !== 'string') {
+      const patch = await watched(async () => {
+        await runtime.library.setMeta(doc, { ...doc.meta, status: 'superseded', supersededBy: 'Văn bản thay thế (bench)' });
+        const rev = await runtime.storage.knowledge.revision();
+        if (runtime.retriever().revision !== rev) throw new Error('the status change was not patched in');
+      });
+      console.log(`  status change (superseded) until served: ${s(patch.ms)}; event loop: longest stall ${patch.maxStallMs.toFixed(0)} ms, p99 ${patch.p99Ms.toFixed(0)} ms`);
+      // The patched index is saved behind the change: let it finish before the next measurement.
+      await runtime.refreshKnowledge();
+    }
 
     const change = await watched(async () => {
       await runtime.library.upload('quy-dinh-nuoi-ong.md', Buffer.from(REGULATION));
