@@ -58,7 +58,7 @@ function union(types: string[]): string {
 }
 
 /** One arm of \`Matches\`: the operation's response when \`M\` and \`P\` fit its method and path template. */
-function matcher(method: string, path: string, key: string): string {
+function matcher(method: string, path: string, key: string, literals: string[]): string {
   const names: string[] = [];
   const template = path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     names.push(name);
@@ -67,7 +67,9 @@ function matcher(method: string, path: string, key: string): string {
   const inferred = [...path.matchAll(/\{(\w+)\}/g)].map((m, i) => `${m[1][0].toUpperCase()}${m[1].slice(1)}${i + 1}`);
   const segments = inferred.map((n) => `[Segment<${n}>] extends [never] ? never : `).join('');
   const pattern = names.length ? `\`${template}\`` : JSON.stringify(path);
-  return `  | (M extends ${JSON.stringify(method)} ? (P extends ${pattern} ? ${segments}ApiResponses[${key}] : never) : never)`;
+  // A literal path of the same method wins over a template it fits (`/documents/index-status` is not `/documents/{id}`).
+  const exact = names.length && literals.length ? `P extends ${literals.map((l) => JSON.stringify(l)).join(' | ')} ? never : ` : '';
+  return `  | (M extends ${JSON.stringify(method)} ? (${exact}P extends ${pattern} ? ${segments}ApiResponses[${key}] : never) : never)`;
 }
 
 interface Doc {
@@ -93,7 +95,11 @@ export function apiTypes(docs: Doc[]): string {
           return r.content ? 'string' : 'null';
         });
         responses.push(`  ${key}: ${types.length ? union(types) : 'unknown'};`);
-        matchers.push(matcher(method.toUpperCase(), `${base === '/api/admin' ? '' : base}${path}`, key));
+        const prefix = base === '/api/admin' ? '' : base;
+        const literals = Object.entries(doc.paths)
+          .filter(([p, ms]) => !p.includes('{') && method in ms)
+          .map(([p]) => `${prefix}${p}`);
+        matchers.push(matcher(method.toUpperCase(), `${prefix}${path}`, key, literals));
         const body = op.requestBody?.content?.['application/json'];
         if (body) bodies.push(`  ${key}: ${tsType(body.schema, '  ')};`);
         for (const [status, r] of Object.entries(op.responses)) {

@@ -61,6 +61,8 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   body?: B;
   /** body-parser limit for `body`; default 100kb. */
   bodyLimit?: string;
+  /** More OpenAPI parameters, e.g. a header the route reads. */
+  parameters?: Record<string, unknown>[];
   /** A non-JSON request body, described as is (the handler or `before` reads it). */
   requestBody?: Record<string, unknown>;
   responses: Rs;
@@ -186,7 +188,7 @@ export function operationOf(route: Route): Record<string, unknown> {
     ...(spec.tags ? { tags: spec.tags } : {}),
     ...(spec.extensions ?? {}),
     security: spec.security ?? [],
-    parameters: [...parameters('path', spec.params), ...parameters('query', spec.query)],
+    parameters: [...parameters('path', spec.params), ...parameters('query', spec.query), ...(spec.parameters ?? [])],
     ...(requestBody ? { requestBody } : {}),
     responses,
   };

@@ -13,12 +13,15 @@ export type ApiErrorCode =
   | "forbidden"
   | "in_progress"
   | "internal"
+  | "invalid_body"
   | "invalid_citation"
   | "invalid_officer"
   | "invalid_range"
   | "invalid_reply"
   | "last_admin"
   | "malformed_json"
+  | "managed_by_faqs"
+  | "missing_filename"
   | "not_allowed"
   | "not_an_faq"
   | "not_found"
@@ -26,8 +29,10 @@ export type ApiErrorCode =
   | "password_change_required"
   | "payload_too_large"
   | "rate_limited"
+  | "reserved_id"
   | "unauthorized"
   | "unknown_citation"
+  | "unreadable"
   | "validation_failed"
   | "version_conflict"
   | "wrong_status";
@@ -1014,6 +1019,34 @@ export interface ApiResponses {
     }>;
     faqsMarkedForReview: Array<string>;
   };
+  "GET /documents/index-status": {
+    index: {
+      state: "idle" | "building" | "failed";
+      /** Knowledge revision of the index answering questions now */
+      servingRevision: number;
+      /** Units (articles, clauses, passages, FAQs) in the serving index */
+      units: number;
+      building?: {
+        revision: number;
+        startedAt: string;
+        progress?: {
+          stage: string;
+          done: number;
+          total: number;
+        };
+      };
+      /** The last successful build in this instance */
+      lastBuild?: {
+        at: string;
+        ms: number;
+      };
+      /** The last build failed: why (the previous index keeps serving) */
+      failure?: {
+        at: string;
+        reason: string;
+      };
+    };
+  };
   "GET /documents/{id}": {
     document: {
       id: string;
@@ -1664,37 +1697,38 @@ type Matches<M extends string, P extends string> =
   | (M extends "GET" ? (P extends "/users" ? ApiResponses["GET /users"] : never) : never)
   | (M extends "POST" ? (P extends "/users" ? ApiResponses["POST /users"] : never) : never)
   | (M extends "PATCH" ? (P extends `/users/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /users/{id}"] : never) : never)
-  | (M extends "POST" ? (P extends `/users/${infer Id1 extends string}/reset-password` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /users/{id}/reset-password"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/users/${infer Id1 extends string}/reset-password` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /users/{id}/reset-password"] : never) : never)
   | (M extends "GET" ? (P extends "/audit" ? ApiResponses["GET /audit"] : never) : never)
   | (M extends "GET" ? (P extends "/escalations" ? ApiResponses["GET /escalations"] : never) : never)
-  | (M extends "GET" ? (P extends `/escalations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /escalations/{id}"] : never) : never)
-  | (M extends "POST" ? (P extends `/escalations/${infer Id1 extends string}/claim` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/claim"] : never) : never)
-  | (M extends "POST" ? (P extends `/escalations/${infer Id1 extends string}/assign` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/assign"] : never) : never)
-  | (M extends "POST" ? (P extends `/escalations/${infer Id1 extends string}/close` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/close"] : never) : never)
-  | (M extends "POST" ? (P extends `/escalations/${infer Id1 extends string}/reply` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/reply"] : never) : never)
-  | (M extends "POST" ? (P extends `/escalations/${infer Id1 extends string}/retry` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/retry"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /escalations/{id}"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}/claim` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/claim"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}/assign` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/assign"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}/close` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/close"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}/reply` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/reply"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}/retry` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/retry"] : never) : never)
   | (M extends "GET" ? (P extends "/events" ? ApiResponses["GET /events"] : never) : never)
   | (M extends "GET" ? (P extends "/deliveries/dead-letters" ? ApiResponses["GET /deliveries/dead-letters"] : never) : never)
   | (M extends "POST" ? (P extends "/deliveries/resend" ? ApiResponses["POST /deliveries/resend"] : never) : never)
   | (M extends "GET" ? (P extends "/faqs" ? ApiResponses["GET /faqs"] : never) : never)
   | (M extends "POST" ? (P extends "/faqs" ? ApiResponses["POST /faqs"] : never) : never)
-  | (M extends "GET" ? (P extends `/faqs/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /faqs/{id}"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" ? never : P extends `/faqs/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /faqs/{id}"] : never) : never)
   | (M extends "PATCH" ? (P extends `/faqs/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /faqs/{id}"] : never) : never)
-  | (M extends "POST" ? (P extends `/faqs/${infer Id1 extends string}/approve` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/approve"] : never) : never)
-  | (M extends "POST" ? (P extends `/faqs/${infer Id1 extends string}/retire` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/retire"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/faqs/${infer Id1 extends string}/approve` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/approve"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/faqs/${infer Id1 extends string}/retire` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/retire"] : never) : never)
   | (M extends "GET" ? (P extends "/documents" ? ApiResponses["GET /documents"] : never) : never)
   | (M extends "POST" ? (P extends "/documents" ? ApiResponses["POST /documents"] : never) : never)
-  | (M extends "GET" ? (P extends `/documents/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /documents/{id}"] : never) : never)
+  | (M extends "GET" ? (P extends "/documents/index-status" ? ApiResponses["GET /documents/index-status"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" ? never : P extends `/documents/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /documents/{id}"] : never) : never)
   | (M extends "DELETE" ? (P extends `/documents/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["DELETE /documents/{id}"] : never) : never)
   | (M extends "PATCH" ? (P extends `/documents/${infer Id1 extends string}/meta` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /documents/{id}/meta"] : never) : never)
-  | (M extends "POST" ? (P extends `/documents/${infer Id1 extends string}/status` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /documents/{id}/status"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/documents/${infer Id1 extends string}/status` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /documents/{id}/status"] : never) : never)
   | (M extends "GET" ? (P extends "/reports/summary" ? ApiResponses["GET /reports/summary"] : never) : never)
   | (M extends "GET" ? (P extends "/reports/topics" ? ApiResponses["GET /reports/topics"] : never) : never)
   | (M extends "GET" ? (P extends "/reports/export.csv" ? ApiResponses["GET /reports/export.csv"] : never) : never)
   | (M extends "GET" ? (P extends "/review/counts" ? ApiResponses["GET /review/counts"] : never) : never)
   | (M extends "GET" ? (P extends "/review" ? ApiResponses["GET /review"] : never) : never)
-  | (M extends "POST" ? (P extends `/review/${infer TurnId1 extends string}/reviewed` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/reviewed"] : never) : never)
-  | (M extends "POST" ? (P extends `/review/${infer TurnId1 extends string}/faq-draft` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/faq-draft"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/review/${infer TurnId1 extends string}/reviewed` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/reviewed"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/review/${infer TurnId1 extends string}/faq-draft` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/faq-draft"] : never) : never)
   | (M extends "GET" ? (P extends "/synonyms" ? ApiResponses["GET /synonyms"] : never) : never)
   | (M extends "POST" ? (P extends "/synonyms" ? ApiResponses["POST /synonyms"] : never) : never)
   | (M extends "PATCH" ? (P extends `/synonyms/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /synonyms/{id}"] : never) : never)

@@ -82,6 +82,7 @@ describe('every route against the OpenAPI document', () => {
     const docs = ok(await A.get<{ items: { id: string; source: string }[] }>('/documents'), '/documents');
     const docId = encodeURIComponent(docs.body.items.find((d) => d.source.startsWith('upload:'))?.id ?? '');
     ok(await A.get(`/documents/${docId}`), 'GET /documents/{id}');
+    ok(await viewer.get('/documents/index-status'), 'index-status');
     ok(await A.patch(`/documents/${docId}/meta`, { issuer: 'UBND phường Thử Nghiệm' }), 'PATCH meta');
     ok(await A.post(`/documents/${docId}/status`, { status: 'in_force' }), 'POST status');
     expect((await A.get('/documents/khong-co')).status).toBe(404);
