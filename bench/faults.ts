@@ -1,12 +1,14 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ENTRY_POINTS, WEBHOOK_HANDLER, formatProfile, summariseCpuProfile } from './zalo-webhook-profile.ts';
 import { startBenchZaloFake, type BenchZaloFake } from './zalo-webhook-fake.ts';
 import {
   ACCESS_TOKEN,
+  processCpuMs,
   APP_ID,
   APP_SECRET,
   OA_SECRET_KEY,
@@ -45,7 +47,9 @@ interface Outcome {
   lost: number;
   unknown: number;
   deadLetters: number;
+  ackP50Ms: number;
   ackP99Ms: number;
+  ackMaxMs: number;
   answeredPerSecond: number;
   drainS: number;
   note: string;
@@ -139,19 +143,33 @@ function tally(
     lost: acked.size - answered.size,
     unknown,
     deadLetters,
+    ackP50Ms: done.summary.latencyMs.p50,
     ackP99Ms: done.summary.latencyMs.p99,
+    ackMaxMs: done.summary.latencyMs.max,
     answeredPerSecond: answered.size / ((last - firstSend) / 1000),
     drainS: Math.max(0, (last - loadEndedAt) / 1000),
     note,
   };
 }
 
+/** `--profile`: the first server of each scenario writes a V8 CPU profile, summarised when it stops. */
+const PROFILE = process.argv.includes('--profile');
+
+function printProfile(profileDir: string): void {
+  const files = readdirSync(profileDir).map((f) => join(profileDir, f));
+  if (!files.length) return;
+  // The main thread's profile is the largest (tsx's loader thread writes its own).
+  const [main] = files.sort((a, b) => statSync(b).size - statSync(a).size);
+  console.log(formatProfile(summariseCpuProfile(main, { entryPoints: ENTRY_POINTS, startAt: WEBHOOK_HANDLER, top: 30 })));
+}
+
 async function scenario<T>(latencyMs: number, env: Record<string, string>, run: (ctx: { fake: BenchZaloFake; dataDir: string; server: ServerProcess; restart: () => Promise<ServerProcess> }) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loa-bench-faults-'));
   const fake = await startBenchZaloFake({ appId: APP_ID, appSecret: APP_SECRET, accessToken: ACCESS_TOKEN, latencyMs });
   const servers: ServerProcess[] = [];
+  const profileDir = PROFILE ? join(dataDir, 'cpu-profile') : undefined;
   const start = async () => {
-    const s = await startServerProcess(dataDir, fake, { logLevel: 'warn', env });
+    const s = await startServerProcess(dataDir, fake, { logLevel: 'warn', env, ...(profileDir && !servers.length ? { profileDir } : {}) });
     servers.push(s);
     return s;
   };
@@ -160,6 +178,7 @@ async function scenario<T>(latencyMs: number, env: Record<string, string>, run: 
   } finally {
     for (const s of servers) await s.stop();
     await fake.close();
+    if (profileDir) printProfile(profileDir);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -171,12 +190,18 @@ async function latency(): Promise<Outcome> {
     await runLoadProcess(LOAD(server.url, 'w', 50, 3));
     await waitForAnswers(fake, new Set(), 5);
     const from = fake.arrivals.length;
+    await server.stats();
+    const cpuBefore = processCpuMs(server.child.pid);
+    const loadAvg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     const done = await runLoadProcess(LOAD(server.url, 'l', 300, 15));
     const ended = now();
+    const loop = await server.stats();
     await waitForAnswers(fake, new Set(done.acked), 90);
+    const cpuMs = processCpuMs(server.child.pid) - cpuBefore;
     await server.stop();
     fake.arrivals.splice(0, from);
-    return tally('latency: fake API answers in 150 ms, 300 events/s × 15 s', fake, done, ended, outboxCounts(dataDir), '');
+    const note = `server CPU ${(cpuMs / done.acked.length).toFixed(2)} ms per answered event; load average at start ${loadAvg}; server loop delay during the load p99 ${loop.loopDelayP99Ms.toFixed(0)} / max ${loop.loopDelayMaxMs.toFixed(0)} ms, longest GC ${loop.gcMaxMs.toFixed(0)} ms`;
+    return tally('latency: fake API answers in 150 ms, 300 events/s × 15 s', fake, done, ended, outboxCounts(dataDir), note);
   });
 }
 
@@ -261,10 +286,10 @@ const SCENARIOS: Record<string, () => Promise<Outcome>> = { latency, kill9, take
 function format(rows: Outcome[]): string {
   const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
   const lines = [
-    '| scenario | acked | not acked | answered | twice | lost | unknown (counted) | dead letters | ack p99 (ms) | answered/s | drain (s) | note |',
+    '| scenario | acked | not acked | answered | twice | lost | unknown (counted) | dead letters | ack p50 / p99 / max (ms) | answered/s | drain (s) | note |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) =>
-      `| ${r.name} | ${r.acked} | ${r.notAcked} | ${r.answered} | ${r.twice} | ${r.lost} | ${r.unknown} | ${r.deadLetters} | ${fmt(r.ackP99Ms, 1)} | ${fmt(r.answeredPerSecond, 1)} | ${fmt(r.drainS, 1)} | ${r.note} |`),
+      `| ${r.name} | ${r.acked} | ${r.notAcked} | ${r.answered} | ${r.twice} | ${r.lost} | ${r.unknown} | ${r.deadLetters} | ${fmt(r.ackP50Ms, 1)} / ${fmt(r.ackP99Ms, 1)} / ${fmt(r.ackMaxMs, 0)} | ${fmt(r.answeredPerSecond, 1)} | ${fmt(r.drainS, 1)} | ${r.note} |`),
   ];
   return lines.join('\n');
 }
