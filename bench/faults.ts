@@ -17,7 +17,7 @@ import {
   startServerProcess,
   type ServerProcess,
 } from './zalo-webhook.ts';
-import type { DoneMessage, LoadParams } from './zalo-webhook-protocol.ts';
+import { signedTextEvent, type DoneMessage, type LoadParams } from './zalo-webhook-protocol.ts';
 
 /**
  * `npm run bench -- faults [--only=latency,kill9,takeover,outage]`: durable work under faults (issue
@@ -160,8 +160,17 @@ function printProfile(profileDir: string): void {
   if (!files.length) return;
   // The main thread's profile is the largest (tsx's loader thread writes its own).
   const [main] = files.sort((a, b) => statSync(b).size - statSync(a).size);
+  console.log(`CPU profile: ${main}`);
   console.log(formatProfile(summariseCpuProfile(main, { entryPoints: ENTRY_POINTS, startAt: WEBHOOK_HANDLER, top: 30 })));
 }
+
+/** `LOA_BENCH_SERVER_ENV=K=V,K=V`: extra settings for every server (to compare a setting's effect). */
+const EXTRA_ENV = Object.fromEntries(
+  (process.env.LOA_BENCH_SERVER_ENV ?? '')
+    .split(',')
+    .filter((kv) => kv.includes('='))
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 
 async function scenario<T>(latencyMs: number, env: Record<string, string>, run: (ctx: { fake: BenchZaloFake; dataDir: string; server: ServerProcess; restart: () => Promise<ServerProcess> }) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loa-bench-faults-'));
@@ -169,7 +178,7 @@ async function scenario<T>(latencyMs: number, env: Record<string, string>, run: 
   const servers: ServerProcess[] = [];
   const profileDir = PROFILE ? join(dataDir, 'cpu-profile') : undefined;
   const start = async () => {
-    const s = await startServerProcess(dataDir, fake, { logLevel: 'warn', env, ...(profileDir && !servers.length ? { profileDir } : {}) });
+    const s = await startServerProcess(dataDir, fake, { logLevel: 'warn', env: { ...env, ...EXTRA_ENV }, ...(profileDir && !servers.length ? { profileDir } : {}) });
     servers.push(s);
     return s;
   };
@@ -179,28 +188,82 @@ async function scenario<T>(latencyMs: number, env: Record<string, string>, run: 
     for (const s of servers) await s.stop();
     await fake.close();
     if (profileDir) printProfile(profileDir);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!profileDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 const now = () => Date.now();
 
+/**
+ * A second, independent view of acknowledgement time: a few signed events per second
+ * from this process over plain HTTP (a fresh connection each), timed here. Resolves with
+ * the latencies (ms) once `stop()` is called.
+ */
+function probeAcks(url: string, perSecond: number): { stop: () => Promise<number[]> } {
+  const latencies: number[] = [];
+  let n = 0;
+  const inFlight = new Set<Promise<void>>();
+  const timer = setInterval(() => {
+    const { body, signature } = signedTextEvent({ appId: APP_ID, oaSecretKey: OA_SECRET_KEY }, { userId: `probe-u${n}`, msgId: `probe-m${n++}`, text: sampleQuestions()[0], timestamp: Date.now() });
+    const started = performance.now();
+    const p = fetch(`${url}/webhooks/zalo`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-zevent-signature': signature, connection: 'close' } })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        if (res.ok) latencies.push(performance.now() - started);
+      })
+      .catch(() => undefined)
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }, 1000 / perSecond);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await Promise.all([...inFlight]);
+      return latencies.sort((a, b) => a - b);
+    },
+  };
+}
+
+const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef';
+
+/**
+ * The server's own view of acknowledgement time (request read → response sent), from
+ * `/metrics`: it leaves out the load generator and the kernel's queues, so a gap between
+ * it and the load generator's figure says where the wait is.
+ */
+async function ackHistogram(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const buckets = text
+    .split('\n')
+    .filter((l) => l.startsWith('loa_webhook_ack_seconds_bucket{') && l.includes('channel="zalo"') && l.includes('status="200"'))
+    .map((l) => ({ le: /le="([^"]+)"/.exec(l)?.[1] ?? '', n: Number(l.slice(l.lastIndexOf(' ') + 1)) }));
+  const total = buckets.at(-1)?.n ?? 0;
+  if (!total) return 'none recorded';
+  const under = (le: string) => buckets.find((b) => b.le === le)?.n ?? 0;
+  const p = (q: number) => buckets.find((b) => b.n >= q * total)?.le ?? '?';
+  return `${total} acks, p50 ≤ ${p(0.5)} s, p99 ≤ ${p(0.99)} s, ${((100 * under('0.1')) / total).toFixed(1)} % under 100 ms, ${((100 * under('2')) / total).toFixed(1)} % under 2 s`;
+}
+
 async function latency(): Promise<Outcome> {
-  return scenario(150, {}, async ({ fake, dataDir, server }) => {
+  return scenario(150, { LOA_METRICS_TOKEN: METRICS_TOKEN }, async ({ fake, dataDir, server }) => {
     await runLoadProcess(LOAD(server.url, 'w', 50, 3));
     await waitForAnswers(fake, new Set(), 5);
     const from = fake.arrivals.length;
     await server.stats();
     const cpuBefore = processCpuMs(server.child.pid);
     const loadAvg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const probe = probeAcks(server.url, 5);
     const done = await runLoadProcess(LOAD(server.url, 'l', 300, 15));
     const ended = now();
+    const probed = await probe.stop();
     const loop = await server.stats();
     await waitForAnswers(fake, new Set(done.acked), 90);
     const cpuMs = processCpuMs(server.child.pid) - cpuBefore;
+    const serverAck = await ackHistogram(server.url);
     await server.stop();
     fake.arrivals.splice(0, from);
-    const note = `server CPU ${(cpuMs / done.acked.length).toFixed(2)} ms per answered event; load average at start ${loadAvg}; server loop delay during the load p99 ${loop.loopDelayP99Ms.toFixed(0)} / max ${loop.loopDelayMaxMs.toFixed(0)} ms, longest GC ${loop.gcMaxMs.toFixed(0)} ms`;
+    const pct = (q: number) => probed[Math.min(probed.length - 1, Math.ceil(q * probed.length) - 1)]?.toFixed(0) ?? '–';
+    const note = `probe (5/s, own connections) ack p50 / p99 / max ${pct(0.5)} / ${pct(0.99)} / ${probed.at(-1)?.toFixed(0) ?? '–'} ms over ${probed.length}; server-side ack (loa_webhook_ack_seconds) ${serverAck}; load generator loop delay p99 ${done.summary.loopDelayMs.p99.toFixed(0)} / max ${done.summary.loopDelayMs.max.toFixed(0)} ms; server CPU ${(cpuMs / done.acked.length).toFixed(2)} ms per answered event; load average at start ${loadAvg}; server loop delay during the load p99 ${loop.loopDelayP99Ms.toFixed(0)} / max ${loop.loopDelayMaxMs.toFixed(0)} ms, longest GC ${loop.gcMaxMs.toFixed(0)} ms`;
     return tally('latency: fake API answers in 150 ms, 300 events/s × 15 s', fake, done, ended, outboxCounts(dataDir), note);
   });
 }
