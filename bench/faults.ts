@@ -267,7 +267,9 @@ async function latency(): Promise<Outcome> {
     fake.arrivals.splice(0, from);
     const pct = (q: number) => probed[Math.min(probed.length - 1, Math.ceil(q * probed.length) - 1)]?.toFixed(0) ?? '–';
     const note = `probe (5/s, own connections) ack p50 / p99 / max ${pct(0.5)} / ${pct(0.99)} / ${probed.at(-1)?.toFixed(0) ?? '–'} ms over ${probed.length}; server-side ack (loa_webhook_ack_seconds) ${serverAck}; load generator loop delay p99 ${done.summary.loopDelayMs.p99.toFixed(0)} / max ${done.summary.loopDelayMs.max.toFixed(0)} ms; server CPU ${(cpuMs / done.acked.length).toFixed(2)} ms per answered event; load average at start ${loadAvg}; server loop delay during the load p99 ${loop.loopDelayP99Ms.toFixed(0)} / max ${loop.loopDelayMaxMs.toFixed(0)} ms, longest GC ${loop.gcMaxMs.toFixed(0)} ms`;
-    return tally('latency: fake API answers in 150 ms, 300 events/s × 15 s', fake, done, ended, outboxCounts(dataDir), note);
+    const counts = EXTRA_ENV.DATABASE_URL ? await postgresCounts(EXTRA_ENV.DATABASE_URL) : outboxCounts(dataDir);
+    const store = EXTRA_ENV.DATABASE_URL ? 'PostgreSQL' : 'SQLite';
+    return tally(`latency (${store}): fake API answers in 150 ms, 300 events/s × 15 s`, fake, done, ended, counts, note);
   });
 }
 
