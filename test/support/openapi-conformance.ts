@@ -41,9 +41,9 @@ export class Conformance {
     }
   }
 
-  /** Every operation of the document, as `METHOD /path`. */
-  operations(): string[] {
-    return this.entries.map((e) => e.key);
+  /** Every operation of the document, as `METHOD /path` (without the routes not yet declared with `defineRoute`, unless `all`). */
+  operations(all = false): string[] {
+    return this.entries.filter((e) => all || !(e.op as { 'x-undeclared-route'?: boolean })['x-undeclared-route']).map((e) => e.key);
   }
 
   /** Whether `pathname` (e.g. /api/admin/faqs/1) belongs to this document. */
