@@ -105,6 +105,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
     escalationLimiter: (o) => coordination.rateLimiter(o),
+    consultations: storage.consultations,
   });
 
   metrics.observe(core.events);
