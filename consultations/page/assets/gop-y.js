@@ -1,3 +1,4 @@
+/* global document, window, HTMLDetailsElement */
 // The page works without this script; it only moves keyboard focus where the eye goes:
 // into a comment form when it opens, and to the confirmation after a comment is recorded.
 document.addEventListener('toggle', (e) => {
