@@ -13,7 +13,7 @@ const CHANNELS = ['zalo', 'telegram', 'webchat', 'botframework', 'page'];
 const STANCES = ['agree', 'disagree', 'other'];
 
 function statusBadge(status) {
-  return h('span', { class: `badge badge-${status === 'open' ? 'ok' : status === 'published' ? 'info' : 'muted'}`, text: t(`consult.status.${status}`) });
+  return h('span', { class: `badge ${status === 'open' ? 'st-answered' : status === 'published' ? 'st-claimed' : 'badge-plain'}`, text: t(`consult.status.${status}`) });
 }
 
 function readBase64(file) {

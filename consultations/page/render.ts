@@ -97,7 +97,7 @@ export function synthesisTable(s: Synthesis): string {
 function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title><link rel="stylesheet" href="/gop-y/assets/gop-y.css"><script src="/gop-y/assets/gop-y.js" defer></script></head>
+<title>${esc(title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/gop-y/assets/gop-y.css"><script src="/gop-y/assets/gop-y.js" defer></script></head>
 <body><a class="skip" href="#main">Bỏ qua, đến nội dung chính</a><main id="main">${body}</main></body></html>`;
 }
 
