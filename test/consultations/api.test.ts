@@ -116,7 +116,9 @@ describe('consultations API', () => {
     // The byte-order mark Excel needs to read Vietnamese.
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.subarray(3).toString('utf8');
-    expect(csv.split('\r\n')[0]).toBe(`${SYNTHESIS_COLUMNS.join(',')},Số ý kiến`);
+    // Cells holding a comma are quoted.
+    expect(csv.split('\r\n')[0]).toBe('"Điều, khoản",Chủ thể góp ý,Nội dung góp ý,"Tiếp thu, giải trình",Số ý kiến');
+    expect(csv).toContain('Công ty Xe Xanh');
   });
 
   it('describes every route in the OpenAPI document', async () => {
