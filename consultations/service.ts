@@ -1,3 +1,4 @@
+import { pushTo } from './collections.ts';
 import type { OutgoingMessage, Recipient } from '../bots/core/types.ts';
 import { ZALO_REPLY_WINDOW_MS } from '../bots/core/delivery-policy.ts';
 import type { ConsultationStore } from '../storage/consultation-store.ts';
@@ -161,7 +162,7 @@ export class ConsultationService {
     for (const x of comments) {
       if (x.notifiedAt) continue;
       const key = `${x.channel}:${x.citizenId}`;
-      byCitizen.set(key, [...(byCitizen.get(key) ?? []), x]);
+      pushTo(byCitizen, key, x);
     }
     const now = this.now().getTime();
     for (const list of byCitizen.values()) {

@@ -18,7 +18,9 @@ export interface ConsultationStats {
   campaigns: Campaign[];
 }
 
-const DAY_FMT = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' });
+/** Vietnam is UTC+7 all year (no daylight saving): the day is the shifted ISO date, no Intl per comment. */
+const VN_OFFSET_MS = 7 * 3_600_000;
+const vnDay = (iso: string): string => new Date(Date.parse(iso) + VN_OFFSET_MS).toISOString().slice(0, 10);
 
 /** `all` includes hidden and withdrawn comments (they are counted, not shown). */
 export function computeStats(all: readonly ConsultationComment[], units: readonly DraftUnit[]): ConsultationStats {
@@ -31,7 +33,7 @@ export function computeStats(all: readonly ConsultationComment[], units: readonl
   for (const c of visible) {
     byChannel[c.channel]++;
     people.add(`${c.channel}:${c.citizenId}`);
-    const day = DAY_FMT.format(new Date(c.createdAt));
+    const day = vnDay(c.createdAt);
     const d = days.get(day) ?? { count: 0, byChannel: {} };
     d.count++;
     d.byChannel[c.channel] = (d.byChannel[c.channel] ?? 0) + 1;

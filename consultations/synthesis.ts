@@ -1,3 +1,4 @@
+import { pushTo } from './collections.ts';
 import { articleKeyOf, outline } from './draft.ts';
 import { statusOf, vnDate } from './status.ts';
 import { RESPONSE_LABELS, type CommentChannel, type Consultation, type ConsultationComment, type DraftVersion, type Theme } from './types.ts';
@@ -85,7 +86,7 @@ export function buildSynthesis(c: Consultation, draft: DraftVersion, comments: r
   const byArticle = new Map<string, ConsultationComment[]>();
   for (const x of visible) {
     const key = articleKeyOf(x.currentUnitKey ?? `~${x.unitKey}`);
-    byArticle.set(key, [...(byArticle.get(key) ?? []), x]);
+    pushTo(byArticle, key, x);
   }
   const articleOrder = [...outline(draft.units).map((u) => ({ key: u.key, label: `${u.label}${u.heading ? `. ${u.heading}` : ''}` }))];
   // Comments on units a revision removed still get their row, under the unit they were made on.
@@ -97,7 +98,7 @@ export function buildSynthesis(c: Consultation, draft: DraftVersion, comments: r
     const groups = new Map<string, ConsultationComment[]>();
     for (const x of list) {
       const g = x.themeId && themeById.has(x.themeId) ? `t:${x.themeId}` : `f:${x.fingerprint}`;
-      groups.set(g, [...(groups.get(g) ?? []), x]);
+      pushTo(groups, g, x);
     }
     for (const [g, members] of groups) {
       const theme = g.startsWith('t:') ? themeById.get(g.slice(2)) : undefined;

@@ -548,6 +548,19 @@ class KyselyConsultationStore implements ConsultationStore {
     return rows.map(toComment);
   }
 
+  async countsByUnit(consultationId: string): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('consultation_comments')
+      .select(['current_unit_key', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('consultation_id', '=', consultationId)
+      .where('hidden', '=', 0)
+      .where('withdrawn', '=', 0)
+      .where('current_unit_key', 'is not', null)
+      .groupBy('current_unit_key')
+      .execute();
+    return new Map(rows.map((r) => [r.current_unit_key!, Number(r.n)]));
+  }
+
   async commentsOf(consultationId: string, owner: { channel: CommentChannel; citizenId: string }): Promise<ConsultationComment[]> {
     const rows = await this.db
       .selectFrom('consultation_comments')

@@ -86,6 +86,8 @@ export interface ConsultationStore {
   withdrawComment(id: string, owner: { channel: CommentChannel; citizenId: string }, now: Date): Promise<boolean>;
   getComment(id: string): Promise<ConsultationComment | undefined>;
   listComments(consultationId: string, filter?: CommentFilter): Promise<ConsultationComment[]>;
+  /** Visible comments per current unit key (the public page's counts), without loading them. */
+  countsByUnit(consultationId: string): Promise<Map<string, number>>;
   commentsOf(consultationId: string, owner: { channel: CommentChannel; citizenId: string }): Promise<ConsultationComment[]>;
   /** Hides (with the reason) or shows a comment; false when not found. */
   setHidden(id: string, hidden: boolean, reason: string | undefined, now: Date): Promise<boolean>;

@@ -1,3 +1,4 @@
+import { pushTo } from '../../consultations/collections.ts';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { synthesisCsv, synthesisDocx, synthesisXlsx } from '../../consultations/export.ts';
@@ -199,7 +200,7 @@ export function consultationModule(deps: AdminDeps): AdminModule {
   const themesView = async (id: string) => {
     const [themes, comments] = await Promise.all([store.listThemes(id), store.listComments(id)]);
     const members = new Map<string, string[]>();
-    for (const x of comments) if (x.themeId) members.set(x.themeId, [...(members.get(x.themeId) ?? []), x.id]);
+    for (const x of comments) if (x.themeId) pushTo(members, x.themeId, x.id);
     return themes.map((t) => ({ id: t.id, unitKey: t.unitKey, label: t.label, responseKind: t.responseKind, responseText: t.responseText, respondedBy: t.respondedBy, comments: members.get(t.id)?.length ?? 0, commentIds: members.get(t.id) ?? [] }));
   };
 

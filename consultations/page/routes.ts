@@ -92,15 +92,14 @@ export function consultationPageRouter(opts: PageOptions): Router {
     const now = clock();
     const draft = await service.current(c);
     const published = statusOf(c, now) === 'published';
-    const comments = await store.listComments(c.id);
+    const byUnit = await store.countsByUnit(c.id);
     const counts = new Map<string, number>();
-    for (const x of comments) {
-      if (!x.currentUnitKey) continue;
-      counts.set(x.currentUnitKey, (counts.get(x.currentUnitKey) ?? 0) + 1);
-      const a = articleKeyOf(x.currentUnitKey);
-      if (a !== x.currentUnitKey) counts.set(a, (counts.get(a) ?? 0) + 1);
+    for (const [key, n] of byUnit) {
+      counts.set(key, (counts.get(key) ?? 0) + n);
+      const a = articleKeyOf(key);
+      if (a !== key) counts.set(a, (counts.get(a) ?? 0) + n);
     }
-    const mine = visitor ? comments.filter((x) => x.channel === 'page' && x.citizenId === visitor) : [];
+    const mine = visitor ? (await store.commentsOf(c.id, { channel: 'page', citizenId: visitor })).filter((x) => !x.withdrawn && !x.hidden) : [];
     const synthesis = published ? await service.synthesis(c.id) : undefined;
     res.status(extra.status ?? 200).type('html').send(consultationPage({ consultation: c, draft, mine, counts, now, synthesis, form: extra.form, recorded: extra.recorded, withdrawn: extra.withdrawn }));
   };
