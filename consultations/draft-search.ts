@@ -8,8 +8,11 @@ import type { DraftUnit, DraftVersion } from './types.ts';
  * cited as law in force for an ordinary question, so it is searched only inside a consultation.
  */
 
-/** Below this overlap the draft has nothing on the question. */
-const MIN_SCORE = 0.06;
+/**
+ * Share of the question's words (and word pairs) the unit must contain: below it the draft has
+ * nothing on the question, and ordinary retrieval answers it instead.
+ */
+const MIN_SCORE = 0.3;
 
 export interface DraftHit {
   unit: DraftUnit;

@@ -87,5 +87,7 @@ describe('consultation rules', () => {
     expect(answer?.text).toContain('Theo dự thảo (chưa có hiệu lực');
     expect(answer?.text).toContain('500 triệu đồng');
     expect(answer?.citations?.[0]).toMatchObject({ id: `draft:${c.id}:1:4.3`, title: expect.stringContaining('(chưa có hiệu lực)') });
+    // A question the draft says nothing about goes to ordinary retrieval, even mid-consultation.
+    expect(await chat.typed(who, 'Thủ tục đăng ký khai sinh cho con thế nào?')).toBeUndefined();
   });
 });
