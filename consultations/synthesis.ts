@@ -55,7 +55,11 @@ function who(comments: readonly ConsultationComment[]): string {
   const total = [...people.values()].reduce((n, s) => n + s.size, 0);
   const parts: string[] = [...orgs];
   if (total > 0) {
-    const channels = [...people.entries()].map(([ch, s]) => `${s.size} qua ${CHANNEL_NAMES[ch]}`).join(', ');
+    // Most used channel first (then by name): the same table whatever order comments arrived in.
+    const channels = [...people.entries()]
+      .sort(([a, x], [b, y]) => y.size - x.size || a.localeCompare(b))
+      .map(([ch, s]) => `${s.size} qua ${CHANNEL_NAMES[ch]}`)
+      .join(', ');
     parts.push(`${total} cá nhân (${channels})`);
   }
   return parts.join('; ');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Selectable } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type CompiledQuery, type Selectable } from 'kysely';
 import type { ChannelName, Recipient } from '../bots/core/types.ts';
 import type {
   CommentChannel,
@@ -313,43 +313,79 @@ export async function openConsultationStore(backend: ConsultationBackend): Promi
     dialect: 'postgres' in backend ? new PostgresDialect({ pool: backend.postgres }) : new SqliteDialect({ database: backend.sqlite }),
   });
   await createSchema(db, postgres);
-  return new KyselyConsultationStore(db);
+  return new KyselyConsultationStore(db, 'sqlite' in backend ? backend.sqlite : undefined);
+}
+
+/** A query that can be compiled (built on `db`, run inside a transaction by `atomic`). */
+interface Compilable {
+  compile(): CompiledQuery;
 }
 
 class KyselyConsultationStore implements ConsultationStore {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    /** The SQLite handle, when that is the backend: transactions then run synchronously on it. */
+    private readonly sqlite?: SqliteDatabase,
+  ) {}
+
+  /**
+   * Runs the steps in one transaction and returns each step's affected rows; `check` may throw
+   * after a step to roll everything back. On SQLite the other stores share this connection and
+   * write synchronously: a Kysely transaction there stays open across awaits, so another
+   * store's write could land inside it (and be lost on a rollback). The steps therefore run in
+   * one synchronous better-sqlite3 transaction, with nothing else in between. PostgreSQL: a
+   * Kysely transaction on a pooled connection of its own.
+   */
+  private async atomic(steps: Compilable[], check?: (step: number, changes: number) => void): Promise<number[]> {
+    const sqlite = this.sqlite;
+    if (sqlite) {
+      return sqlite.transaction(() =>
+        steps.map((step, i) => {
+          const c = step.compile();
+          const changes = sqlite.prepare(c.sql).run(...(c.parameters as unknown[])).changes;
+          check?.(i, changes);
+          return changes;
+        }),
+      )();
+    }
+    return this.db.transaction().execute(async (tx) => {
+      const out: number[] = [];
+      for (const [i, step] of steps.entries()) {
+        const changes = Number((await tx.executeQuery(step.compile())).numAffectedRows ?? 0n);
+        check?.(i, changes);
+        out.push(changes);
+      }
+      return out;
+    });
+  }
 
   async create(input: NewConsultation, draft: { title: string; sourceName: string; units: DraftUnit[] }, now: Date): Promise<Consultation> {
     const id = randomUUID();
     try {
-      await this.db.transaction().execute(async (tx) => {
-        await tx
-          .insertInto('consultations')
-          .values({
-            id,
-            slug: input.slug,
-            title: text(input.title),
-            summary: text(input.summary),
-            scope: text(input.scope),
-            questions: json(input.questions),
-            asks_name: input.asks.name ? 1 : 0,
-            asks_organisation: input.asks.organisation ? 1 : 0,
-            asks_contact: input.asks.contact ? 1 : 0,
-            opens_at: input.opensAt,
-            closes_at: input.closesAt,
-            consulted_count: input.consultedCount,
-            officers: json(input.officers),
-            current_version: 1,
-            created_by: input.createdBy,
-            created_at: iso(now),
-            published_at: null,
-          })
-          .execute();
-        await tx
+      await this.atomic([
+        this.db.insertInto('consultations').values({
+          id,
+          slug: input.slug,
+          title: text(input.title),
+          summary: text(input.summary),
+          scope: text(input.scope),
+          questions: json(input.questions),
+          asks_name: input.asks.name ? 1 : 0,
+          asks_organisation: input.asks.organisation ? 1 : 0,
+          asks_contact: input.asks.contact ? 1 : 0,
+          opens_at: input.opensAt,
+          closes_at: input.closesAt,
+          consulted_count: input.consultedCount,
+          officers: json(input.officers),
+          current_version: 1,
+          created_by: input.createdBy,
+          created_at: iso(now),
+          published_at: null,
+        }),
+        this.db
           .insertInto('consultation_versions')
-          .values({ consultation_id: id, version: 1, title: text(draft.title), source_name: text(draft.sourceName), units: json(draft.units), mapping: null, created_at: iso(now) })
-          .execute();
-      });
+          .values({ consultation_id: id, version: 1, title: text(draft.title), source_name: text(draft.sourceName), units: json(draft.units), mapping: null, created_at: iso(now) }),
+      ]);
     } catch (err) {
       if (isUniqueViolation(err)) throw new SlugTakenError(input.slug);
       throw err;
@@ -403,45 +439,36 @@ class KyselyConsultationStore implements ConsultationStore {
     now: Date,
   ): Promise<DraftVersion> {
     const version = expected + 1;
-    await this.db.transaction().execute(async (tx) => {
-      // The conditional bump is the claim: of two revisions of the same version, one wins.
-      const bumped = await tx
-        .updateTable('consultations')
-        .set({ current_version: version })
-        .where('id', '=', id)
-        .where('current_version', '=', expected)
-        .executeTakeFirst();
-      if (Number(bumped.numUpdatedRows) !== 1) throw new VersionConflictError(expected);
-      await tx
-        .insertInto('consultation_versions')
-        .values({ consultation_id: id, version, title: text(draft.title), source_name: text(draft.sourceName), units: json(draft.units), mapping: json(draft.mapping), created_at: iso(now) })
-        .execute();
-      // Comments follow their unit; a removed unit leaves them without a current unit.
-      const moves = new Map<string, string[]>();
-      for (const [from, m] of Object.entries(draft.mapping)) moves.set(m.to, [...(moves.get(m.to) ?? []), from]);
-      const kept = Object.keys(draft.mapping);
-      await tx
-        .updateTable('consultation_comments')
-        .set({ current_unit_key: null })
-        .where('consultation_id', '=', id)
-        .$if(kept.length > 0, (q) => q.where('current_unit_key', 'not in', kept))
-        .execute();
-      for (const [to, froms] of moves) {
-        await tx
+    // Comments follow their unit; a removed unit leaves them without a current unit.
+    const moves = new Map<string, string[]>();
+    for (const [from, m] of Object.entries(draft.mapping)) moves.set(m.to, [...(moves.get(m.to) ?? []), from]);
+    const kept = Object.keys(draft.mapping);
+    await this.atomic(
+      [
+        // The conditional bump is the claim: of two revisions of the same version, one wins.
+        this.db.updateTable('consultations').set({ current_version: version }).where('id', '=', id).where('current_version', '=', expected),
+        this.db
+          .insertInto('consultation_versions')
+          .values({ consultation_id: id, version, title: text(draft.title), source_name: text(draft.sourceName), units: json(draft.units), mapping: json(draft.mapping), created_at: iso(now) }),
+        this.db
           .updateTable('consultation_comments')
-          .set({ current_unit_key: `\u0001${to}` })
+          .set({ current_unit_key: null })
           .where('consultation_id', '=', id)
-          .where('current_unit_key', 'in', froms)
-          .execute();
-      }
-      // Two-step so a key mapped onto another old key ("3" → "4", "4" → "5") moves once.
-      await tx
-        .updateTable('consultation_comments')
-        .set({ current_unit_key: sql<string>`substr(current_unit_key, 2)` })
-        .where('consultation_id', '=', id)
-        .where('current_unit_key', 'like', '\u0001%')
-        .execute();
-    });
+          .$if(kept.length > 0, (q) => q.where('current_unit_key', 'not in', kept)),
+        // Two steps (marked, then unmarked) so a key mapped onto another old key ("3" → "4", "4" → "5") moves once.
+        ...[...moves].map(([to, froms]) =>
+          this.db.updateTable('consultation_comments').set({ current_unit_key: `\u0001${to}` }).where('consultation_id', '=', id).where('current_unit_key', 'in', froms),
+        ),
+        this.db
+          .updateTable('consultation_comments')
+          .set({ current_unit_key: sql<string>`substr(current_unit_key, 2)` })
+          .where('consultation_id', '=', id)
+          .where('current_unit_key', 'like', '\u0001%'),
+      ],
+      (step, changes) => {
+        if (step === 0 && changes !== 1) throw new VersionConflictError(expected);
+      },
+    );
     return (await this.getVersion(id, version))!;
   }
 
@@ -612,16 +639,16 @@ class KyselyConsultationStore implements ConsultationStore {
   async createThemes(consultationId: string, themes: { unitKey: string; label: string; commentIds: string[] }[], now: Date): Promise<Theme[]> {
     const at = iso(now);
     const ids: string[] = [];
-    await this.db.transaction().execute(async (tx) => {
-      for (const t of themes) {
-        const id = randomUUID();
-        ids.push(id);
-        await tx.insertInto('consultation_themes').values({ id, consultation_id: consultationId, unit_key: t.unitKey, label: text(t.label), response_kind: null, response_text: null, responded_by: null, created_at: at, updated_at: at }).execute();
-        for (let i = 0; i < t.commentIds.length; i += 500) {
-          await tx.updateTable('consultation_comments').set({ theme_id: id }).where('consultation_id', '=', consultationId).where('id', 'in', t.commentIds.slice(i, i + 500)).execute();
-        }
+    const steps: Compilable[] = [];
+    for (const t of themes) {
+      const id = randomUUID();
+      ids.push(id);
+      steps.push(this.db.insertInto('consultation_themes').values({ id, consultation_id: consultationId, unit_key: t.unitKey, label: text(t.label), response_kind: null, response_text: null, responded_by: null, created_at: at, updated_at: at }));
+      for (let i = 0; i < t.commentIds.length; i += 500) {
+        steps.push(this.db.updateTable('consultation_comments').set({ theme_id: id }).where('consultation_id', '=', consultationId).where('id', 'in', t.commentIds.slice(i, i + 500)));
       }
-    });
+    }
+    await this.atomic(steps);
     const created = new Set(ids);
     return (await this.listThemes(consultationId)).filter((t) => created.has(t.id));
   }
@@ -653,21 +680,21 @@ class KyselyConsultationStore implements ConsultationStore {
   async mergeThemes(consultationId: string, targetId: string, sourceIds: string[], now: Date): Promise<Theme | undefined> {
     const sources = sourceIds.filter((s) => s !== targetId);
     if (sources.length) {
-      await this.db.transaction().execute(async (tx) => {
-        await tx.updateTable('consultation_comments').set({ theme_id: targetId }).where('consultation_id', '=', consultationId).where('theme_id', 'in', sources).execute();
-        await tx.deleteFrom('consultation_themes').where('consultation_id', '=', consultationId).where('id', 'in', sources).execute();
-        await tx.updateTable('consultation_themes').set({ updated_at: iso(now) }).where('id', '=', targetId).execute();
-      });
+      await this.atomic([
+        this.db.updateTable('consultation_comments').set({ theme_id: targetId }).where('consultation_id', '=', consultationId).where('theme_id', 'in', sources),
+        this.db.deleteFrom('consultation_themes').where('consultation_id', '=', consultationId).where('id', 'in', sources),
+        this.db.updateTable('consultation_themes').set({ updated_at: iso(now) }).where('id', '=', targetId),
+      ]);
     }
     return this.getTheme(targetId);
   }
 
   async deleteTheme(id: string): Promise<boolean> {
-    return this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('consultation_comments').set({ theme_id: null }).where('theme_id', '=', id).execute();
-      const r = await tx.deleteFrom('consultation_themes').where('id', '=', id).executeTakeFirst();
-      return Number(r.numDeletedRows) === 1;
-    });
+    const [, deleted] = await this.atomic([
+      this.db.updateTable('consultation_comments').set({ theme_id: null }).where('theme_id', '=', id),
+      this.db.deleteFrom('consultation_themes').where('id', '=', id),
+    ]);
+    return deleted === 1;
   }
 
   async getChatState(channel: ChannelName, userId: string): Promise<ConsultationChatState | undefined> {
