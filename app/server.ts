@@ -27,6 +27,10 @@ import { documentModule } from '../admin/documents/index.ts';
 import { reportModule } from '../admin/reports/index.ts';
 import { reviewModule } from '../admin/review/index.ts';
 import { synonymModule } from '../admin/synonyms/index.ts';
+import { consultationModule } from '../admin/consultations/index.ts';
+import { serverKey } from '../admin/auth/server-keys.ts';
+import { ConsultationService } from '../consultations/service.ts';
+import { consultationPageRouter } from '../consultations/page/routes.ts';
 
 /** A running Loa server. */
 export interface LoaServer {
@@ -104,6 +108,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
     escalationLimiter: (o) => coordination.rateLimiter(o),
+    consultations: storage.consultations,
   });
 
   metrics.observe(core.events);
@@ -137,6 +142,20 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   app.get('/api/openapi.json', (_req, res) => void res.set('Cache-Control', 'no-cache').json(publicApi));
   app.use(mountRoutes(publicRoutes));
 
+  // The public consultation pages (/gop-y/<slug>) and their API, on limiters of their own.
+  app.use(
+    consultationPageRouter({
+      service: new ConsultationService({ store: storage.consultations, clock: () => new Date(), send: (r, m) => core.sendToUser(r, m), publicUrl: config.LOA_PUBLIC_URL }),
+      limiters: {
+        soft: coordination.rateLimiter({ keyPrefix: 'gopy-soft', points: 5, duration: 600 }),
+        hard: coordination.rateLimiter({ keyPrefix: 'gopy-hard', points: 60, duration: 3600 }),
+        reads: coordination.rateLimiter({ keyPrefix: 'gopy-read', points: 300, duration: 60 }),
+      },
+      challengeKey: await serverKey(storage.secrets, 'consultation.challenge_key'),
+      secureCookie: (req) => req.secure || (config.LOA_PUBLIC_URL?.startsWith('https:') ?? false),
+    }),
+  );
+
   const ctx: ChannelSetupContext = {
     app,
     config,
@@ -169,7 +188,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
 
   let firstAdmin: { email: string; password: string } | undefined;
   const adminDeps = createAdminDeps(runtime, core);
-  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps)], {
+  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps), consultationModule(adminDeps)], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
     liveEvents: coordination.liveEvents,

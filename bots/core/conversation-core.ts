@@ -8,6 +8,9 @@ import { holderOf, officerActor, stateOf, type EscalationActor, type EscalationR
 import type { Escalation, EscalationChange } from '../../storage/escalation-store.ts';
 import type { InboxItem } from '../../storage/inbox-store.ts';
 import type { BotStorage } from '../../storage/index.ts';
+import type { ConsultationStore } from '../../storage/consultation-store.ts';
+import { ConsultationChat } from '../../consultations/chat.ts';
+import { ConsultationService } from '../../consultations/service.ts';
 import type { PipelineContext } from './context.ts';
 import { CoreEventEmitter } from './events.ts';
 import { handleMessage } from './handle-message.ts';
@@ -65,6 +68,8 @@ export interface ConversationCoreOptions {
   rateLimiter?: RateLimiterAbstract;
   /** Makes the escalation caps' limiters; in process memory when absent, shared (Redis) with several instances. */
   escalationLimiter?: EscalationLimiterFactory;
+  /** Consultations on drafts: with it, "góp ý dự thảo" works on every channel. */
+  consultations?: ConsultationStore;
 }
 
 /** How this instance shares durable work with the others. */
@@ -216,6 +221,9 @@ export class ConversationCore implements MessageReceiver {
       clock: this.clock,
       agencyName: this.agencyName,
       history: { ...DEFAULT_HISTORY_POLICY, ...options.config.history },
+      ...(options.consultations
+        ? { consultations: new ConsultationChat(new ConsultationService({ store: options.consultations, clock: this.clock }), this.clock) }
+        : {}),
     };
   }
 
