@@ -151,9 +151,10 @@ ${matchers.join('\n')};
 
 /**
  * What \`api.get('/faqs/' + id)\` answers: the response of the operation whose path
- * template the called path fits (\`unknown\` when none does: a call to a route that does not exist).
+ * template the called path fits (\`unknown\` when none does: a call to a route that does not exist;
+ * \`any\` for a path only known at run time, one that does not start with a literal \`/\`).
  */
-export type ApiResult<M extends string, P extends string> = [Matches<M, P>] extends [never] ? unknown : Matches<M, P>;
+export type ApiResult<M extends string, P extends string> = P extends \`/\${string}\` ? ([Matches<M, P>] extends [never] ? unknown : Matches<M, P>) : any;
 
 export type ApiOperation = keyof ApiResponses;
 export type ApiResponse<K extends ApiOperation> = ApiResponses[K];

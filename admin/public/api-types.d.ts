@@ -1497,6 +1497,290 @@ export interface ApiResponses {
     };
   };
   "DELETE /synonyms/{id}": null;
+  "GET /consultations": {
+    items: Array<{
+      id: string;
+      slug: string;
+      title: string;
+      summary: string;
+      scope: string;
+      questions: Array<string>;
+      asks: {
+        name: boolean;
+        organisation: boolean;
+        contact: boolean;
+      };
+      opensAt: string;
+      closesAt: string;
+      consultedCount: number;
+      officers: Array<string>;
+      currentVersion: number;
+      createdBy: string;
+      createdAt: string;
+      publishedAt?: string;
+      status: "upcoming" | "open" | "closed" | "published";
+      canEdit: boolean;
+    }>;
+  };
+  "POST /consultations": {
+    consultation: {
+      id: string;
+      slug: string;
+      title: string;
+      summary: string;
+      scope: string;
+      questions: Array<string>;
+      asks: {
+        name: boolean;
+        organisation: boolean;
+        contact: boolean;
+      };
+      opensAt: string;
+      closesAt: string;
+      consultedCount: number;
+      officers: Array<string>;
+      currentVersion: number;
+      createdBy: string;
+      createdAt: string;
+      publishedAt?: string;
+      status: "upcoming" | "open" | "closed" | "published";
+      canEdit: boolean;
+    };
+  };
+  "GET /consultations/{id}": {
+    consultation: {
+      id: string;
+      slug: string;
+      title: string;
+      summary: string;
+      scope: string;
+      questions: Array<string>;
+      asks: {
+        name: boolean;
+        organisation: boolean;
+        contact: boolean;
+      };
+      opensAt: string;
+      closesAt: string;
+      consultedCount: number;
+      officers: Array<string>;
+      currentVersion: number;
+      createdBy: string;
+      createdAt: string;
+      publishedAt?: string;
+      status: "upcoming" | "open" | "closed" | "published";
+      canEdit: boolean;
+    };
+    draft: {
+      version: number;
+      title: string;
+      units: Array<{
+        key: string;
+        kind: "article" | "clause" | "passage";
+        parentKey?: string;
+        label: string;
+        heading?: string;
+        text: string;
+      }>;
+    };
+    versions: Array<{
+      version: number;
+      title: string;
+      sourceName: string;
+      createdAt: string;
+    }>;
+    stats: {
+      [key: string]: unknown;
+    };
+  };
+  "PATCH /consultations/{id}": {
+    consultation: {
+      id: string;
+      slug: string;
+      title: string;
+      summary: string;
+      scope: string;
+      questions: Array<string>;
+      asks: {
+        name: boolean;
+        organisation: boolean;
+        contact: boolean;
+      };
+      opensAt: string;
+      closesAt: string;
+      consultedCount: number;
+      officers: Array<string>;
+      currentVersion: number;
+      createdBy: string;
+      createdAt: string;
+      publishedAt?: string;
+      status: "upcoming" | "open" | "closed" | "published";
+      canEdit: boolean;
+    };
+  };
+  "POST /consultations/{id}/versions": {
+    version: number;
+    title: string;
+    mapping: {
+      [key: string]: {
+        to: string;
+        score: number;
+        by: string;
+      };
+    };
+  };
+  "GET /consultations/{id}/versions/{version}/diff": {
+    from: number;
+    to: number;
+    changes: Array<{
+      [key: string]: unknown;
+    }>;
+  };
+  "GET /consultations/{id}/comments": {
+    items: Array<{
+      id: string;
+      version: number;
+      unitKey: string;
+      currentUnitKey?: string;
+      channel: string;
+      /** Pseudonymous */
+      citizenId: string;
+      stance: "agree" | "disagree" | "other";
+      text: string;
+      name?: string;
+      organisation?: string;
+      contact?: string;
+      hidden: boolean;
+      hiddenReason?: string;
+      withdrawn: boolean;
+      themeId?: string;
+      fingerprint: string;
+      createdAt: string;
+      updatedAt: string;
+    }>;
+    total: number;
+  };
+  "POST /consultations/{id}/comments/{commentId}/moderation": {
+    comment: {
+      id: string;
+      version: number;
+      unitKey: string;
+      currentUnitKey?: string;
+      channel: string;
+      /** Pseudonymous */
+      citizenId: string;
+      stance: "agree" | "disagree" | "other";
+      text: string;
+      name?: string;
+      organisation?: string;
+      contact?: string;
+      hidden: boolean;
+      hiddenReason?: string;
+      withdrawn: boolean;
+      themeId?: string;
+      fingerprint: string;
+      createdAt: string;
+      updatedAt: string;
+    };
+  };
+  "GET /consultations/{id}/themes": {
+    items: Array<{
+      id: string;
+      unitKey: string;
+      label: string;
+      responseKind?: "accept" | "explain";
+      responseText?: string;
+      respondedBy?: string;
+      comments: number;
+      commentIds: Array<string>;
+    }>;
+  };
+  "POST /consultations/{id}/themes": {
+    theme: {
+      id: string;
+      unitKey: string;
+      label: string;
+      responseKind?: "accept" | "explain";
+      responseText?: string;
+      respondedBy?: string;
+    };
+  };
+  "POST /consultations/{id}/themes/auto": {
+    created: number;
+    items: Array<{
+      id: string;
+      unitKey: string;
+      label: string;
+      responseKind?: "accept" | "explain";
+      responseText?: string;
+      respondedBy?: string;
+      comments: number;
+      commentIds: Array<string>;
+    }>;
+  };
+  "POST /consultations/{id}/themes/assign": {
+    moved: number;
+  };
+  "PATCH /consultations/{id}/themes/{themeId}": {
+    theme: {
+      id: string;
+      unitKey: string;
+      label: string;
+      responseKind?: "accept" | "explain";
+      responseText?: string;
+      respondedBy?: string;
+    };
+  };
+  "DELETE /consultations/{id}/themes/{themeId}": null;
+  "POST /consultations/{id}/themes/{themeId}/merge": {
+    theme: {
+      id: string;
+      unitKey: string;
+      label: string;
+      responseKind?: "accept" | "explain";
+      responseText?: string;
+      respondedBy?: string;
+    };
+  };
+  "GET /consultations/{id}/synthesis": {
+    synthesis: {
+      [key: string]: unknown;
+    };
+  };
+  "GET /consultations/{id}/export.{format}": string;
+  "POST /consultations/{id}/publish": {
+    consultation: {
+      id: string;
+      slug: string;
+      title: string;
+      summary: string;
+      scope: string;
+      questions: Array<string>;
+      asks: {
+        name: boolean;
+        organisation: boolean;
+        contact: boolean;
+      };
+      opensAt: string;
+      closesAt: string;
+      consultedCount: number;
+      officers: Array<string>;
+      currentVersion: number;
+      createdBy: string;
+      createdAt: string;
+      publishedAt?: string;
+      status: "upcoming" | "open" | "closed" | "published";
+      canEdit: boolean;
+    };
+    notified: {
+      sent: number;
+      outsideWindow: number;
+      onPage: number;
+    };
+  };
+  "POST /consultations/{id}/forget-personal-data": {
+    cleared: number;
+  };
   "POST /api/ask": {
     outcome: "answer" | "clarify" | "handoff" | "decline";
     answer: string;
@@ -1674,6 +1958,77 @@ export interface ApiBodies {
     /** Why, or where the wording comes from */
     note?: string;
   };
+  "POST /consultations": {
+    /** Public address: /gop-y/<slug> */
+    slug: string;
+    title: string;
+    summary?: string;
+    /** Who is affected */
+    scope?: string;
+    questions?: Array<string>;
+    asks?: {
+      name: boolean;
+      organisation: boolean;
+      contact: boolean;
+    };
+    opensAt: string;
+    closesAt: string;
+    /** Bodies and people the draft was sent to */
+    consultedCount?: number;
+    /** Drafting officers (spokesperson accounts) who may work on it */
+    officers?: Array<string>;
+    draft: {
+      /** File name, e.g. du-thao.docx (decides the format) */
+      name: string;
+      /** The file, base64-encoded */
+      contentBase64: string;
+    };
+  };
+  "PATCH /consultations/{id}": {
+    title?: string;
+    summary?: string;
+    scope?: string;
+    questions?: Array<string>;
+    asks?: {
+      name: boolean;
+      organisation: boolean;
+      contact: boolean;
+    };
+    opensAt?: string;
+    closesAt?: string;
+    consultedCount?: number;
+    officers?: Array<string>;
+  };
+  "POST /consultations/{id}/versions": {
+    expectedVersion: number;
+    draft: {
+      /** File name, e.g. du-thao.docx (decides the format) */
+      name: string;
+      /** The file, base64-encoded */
+      contentBase64: string;
+    };
+  };
+  "POST /consultations/{id}/comments/{commentId}/moderation": {
+    hidden: boolean;
+    reason?: string;
+  };
+  "POST /consultations/{id}/themes": {
+    unitKey: string;
+    label: string;
+    commentIds: Array<string>;
+  };
+  "POST /consultations/{id}/themes/assign": {
+    themeId: string | null;
+    commentIds: Array<string>;
+  };
+  "PATCH /consultations/{id}/themes/{themeId}": {
+    label?: string;
+    responseKind?: "accept" | "explain";
+    responseText?: string;
+  };
+  "POST /consultations/{id}/themes/{themeId}/merge": {
+    sourceIds: Array<string>;
+  };
   "POST /api/ask": {
     question: string;
     /** Earlier questions of the conversation, newest last */
@@ -1697,49 +2052,69 @@ type Matches<M extends string, P extends string> =
   | (M extends "GET" ? (P extends "/users" ? ApiResponses["GET /users"] : never) : never)
   | (M extends "POST" ? (P extends "/users" ? ApiResponses["POST /users"] : never) : never)
   | (M extends "PATCH" ? (P extends `/users/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /users/{id}"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/users/${infer Id1 extends string}/reset-password` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /users/{id}/reset-password"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/users/${infer Id1 extends string}/reset-password` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /users/{id}/reset-password"] : never) : never)
   | (M extends "GET" ? (P extends "/audit" ? ApiResponses["GET /audit"] : never) : never)
   | (M extends "GET" ? (P extends "/escalations" ? ApiResponses["GET /escalations"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /escalations/{id}"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}/claim` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/claim"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}/assign` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/assign"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}/close` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/close"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}/reply` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/reply"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/escalations/${infer Id1 extends string}/retry` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/retry"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /escalations/{id}"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/claim` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/claim"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/assign` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/assign"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/close` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/close"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/reply` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/reply"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/retry` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/retry"] : never) : never)
   | (M extends "GET" ? (P extends "/events" ? ApiResponses["GET /events"] : never) : never)
   | (M extends "GET" ? (P extends "/deliveries/dead-letters" ? ApiResponses["GET /deliveries/dead-letters"] : never) : never)
   | (M extends "POST" ? (P extends "/deliveries/resend" ? ApiResponses["POST /deliveries/resend"] : never) : never)
   | (M extends "GET" ? (P extends "/faqs" ? ApiResponses["GET /faqs"] : never) : never)
   | (M extends "POST" ? (P extends "/faqs" ? ApiResponses["POST /faqs"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" ? never : P extends `/faqs/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /faqs/{id}"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/faqs/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /faqs/{id}"] : never) : never)
   | (M extends "PATCH" ? (P extends `/faqs/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /faqs/{id}"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/faqs/${infer Id1 extends string}/approve` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/approve"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/faqs/${infer Id1 extends string}/retire` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/retire"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/faqs/${infer Id1 extends string}/approve` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/approve"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/faqs/${infer Id1 extends string}/retire` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/retire"] : never) : never)
   | (M extends "GET" ? (P extends "/documents" ? ApiResponses["GET /documents"] : never) : never)
   | (M extends "POST" ? (P extends "/documents" ? ApiResponses["POST /documents"] : never) : never)
   | (M extends "GET" ? (P extends "/documents/index-status" ? ApiResponses["GET /documents/index-status"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" ? never : P extends `/documents/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /documents/{id}"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/documents/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /documents/{id}"] : never) : never)
   | (M extends "DELETE" ? (P extends `/documents/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["DELETE /documents/{id}"] : never) : never)
   | (M extends "PATCH" ? (P extends `/documents/${infer Id1 extends string}/meta` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /documents/{id}/meta"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/documents/${infer Id1 extends string}/status` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /documents/{id}/status"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/documents/${infer Id1 extends string}/status` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /documents/{id}/status"] : never) : never)
   | (M extends "GET" ? (P extends "/reports/summary" ? ApiResponses["GET /reports/summary"] : never) : never)
   | (M extends "GET" ? (P extends "/reports/topics" ? ApiResponses["GET /reports/topics"] : never) : never)
   | (M extends "GET" ? (P extends "/reports/export.csv" ? ApiResponses["GET /reports/export.csv"] : never) : never)
   | (M extends "GET" ? (P extends "/review/counts" ? ApiResponses["GET /review/counts"] : never) : never)
   | (M extends "GET" ? (P extends "/review" ? ApiResponses["GET /review"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/review/${infer TurnId1 extends string}/reviewed` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/reviewed"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" ? never : P extends `/review/${infer TurnId1 extends string}/faq-draft` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/faq-draft"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/review/${infer TurnId1 extends string}/reviewed` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/reviewed"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/review/${infer TurnId1 extends string}/faq-draft` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/faq-draft"] : never) : never)
   | (M extends "GET" ? (P extends "/synonyms" ? ApiResponses["GET /synonyms"] : never) : never)
   | (M extends "POST" ? (P extends "/synonyms" ? ApiResponses["POST /synonyms"] : never) : never)
   | (M extends "PATCH" ? (P extends `/synonyms/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /synonyms/{id}"] : never) : never)
   | (M extends "DELETE" ? (P extends `/synonyms/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["DELETE /synonyms/{id}"] : never) : never)
+  | (M extends "GET" ? (P extends "/consultations" ? ApiResponses["GET /consultations"] : never) : never)
+  | (M extends "POST" ? (P extends "/consultations" ? ApiResponses["POST /consultations"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}"] : never) : never)
+  | (M extends "PATCH" ? (P extends `/consultations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /consultations/{id}"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/versions` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/versions"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/versions/${infer Version2 extends string}/diff` ? [Segment<Id1>] extends [never] ? never : [Segment<Version2>] extends [never] ? never : ApiResponses["GET /consultations/{id}/versions/{version}/diff"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/comments` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}/comments"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/comments/${infer CommentId2 extends string}/moderation` ? [Segment<Id1>] extends [never] ? never : [Segment<CommentId2>] extends [never] ? never : ApiResponses["POST /consultations/{id}/comments/{commentId}/moderation"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}/themes"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes/auto` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes/auto"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes/assign` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes/assign"] : never) : never)
+  | (M extends "PATCH" ? (P extends `/consultations/${infer Id1 extends string}/themes/${infer ThemeId2 extends string}` ? [Segment<Id1>] extends [never] ? never : [Segment<ThemeId2>] extends [never] ? never : ApiResponses["PATCH /consultations/{id}/themes/{themeId}"] : never) : never)
+  | (M extends "DELETE" ? (P extends `/consultations/${infer Id1 extends string}/themes/${infer ThemeId2 extends string}` ? [Segment<Id1>] extends [never] ? never : [Segment<ThemeId2>] extends [never] ? never : ApiResponses["DELETE /consultations/{id}/themes/{themeId}"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes/${infer ThemeId2 extends string}/merge` ? [Segment<Id1>] extends [never] ? never : [Segment<ThemeId2>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes/{themeId}/merge"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/synthesis` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}/synthesis"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/export.${infer Format2 extends string}` ? [Segment<Id1>] extends [never] ? never : [Segment<Format2>] extends [never] ? never : ApiResponses["GET /consultations/{id}/export.{format}"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/publish` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/publish"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/forget-personal-data` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/forget-personal-data"] : never) : never)
   | (M extends "POST" ? (P extends "/api/ask" ? ApiResponses["POST /api/ask"] : never) : never);
 
 /**
  * What `api.get('/faqs/' + id)` answers: the response of the operation whose path
- * template the called path fits (`unknown` when none does: a call to a route that does not exist).
+ * template the called path fits (`unknown` when none does: a call to a route that does not exist;
+ * `any` for a path only known at run time, one that does not start with a literal `/`).
  */
-export type ApiResult<M extends string, P extends string> = [Matches<M, P>] extends [never] ? unknown : Matches<M, P>;
+export type ApiResult<M extends string, P extends string> = P extends `/${string}` ? ([Matches<M, P>] extends [never] ? unknown : Matches<M, P>) : any;
 
 export type ApiOperation = keyof ApiResponses;
 export type ApiResponse<K extends ApiOperation> = ApiResponses[K];
