@@ -96,7 +96,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       concurrency: config.LOA_PIPELINE_CONCURRENCY,
       send: { concurrency: config.LOA_SEND_CONCURRENCY, timeoutMs: config.LOA_SEND_TIMEOUT_MS },
       delivery: { maxAgeMs: config.LOA_DELIVERY_MAX_AGE_HOURS * 3_600_000, onUnknown: config.LOA_UNKNOWN_OUTCOME },
-      durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000 },
+      durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000, personalDataRetentionMs: config.LOA_PERSONAL_DATA_RETENTION_DAYS * 86_400_000 },
       escalationCaps: { perCitizen: config.LOA_ESCALATIONS_PER_CITIZEN_PER_HOUR, perOrigin: config.LOA_ESCALATIONS_PER_IP_PER_HOUR },
     },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),

@@ -124,10 +124,11 @@ setUnauthorizedHandler(() => {
 });
 
 function signedIn(session) {
-  state.user = session.user;
+  // Kept on the user for the pages: the server refuses everything else until the second factor is on.
+  state.user = { ...session.user, totpEnrolmentRequired: session.totpEnrolmentRequired === true };
   setCsrfToken(session.csrfToken);
   state.shell = null;
-  if (state.user.role !== 'viewer') live.start();
+  if (state.user.role !== 'viewer' && !state.user.totpEnrolmentRequired) live.start();
 }
 
 function signedOut(noticeKey) {
@@ -335,8 +336,9 @@ async function render() {
 
   if (!state.shell || state.shell.lang !== getLang() || state.shell.userId !== state.user.id) buildShell();
   const { main } = state.shell;
-  // A generated or reset password must be replaced before anything else (the API refuses the rest).
-  if (state.user.mustChangePassword && !/^\/admin\/account\/?$/.test(path)) return navigate('/admin/account', { replace: true });
+  // A generated or reset password must be replaced, and a required second factor turned on,
+  // before anything else (the API refuses the rest).
+  if ((state.user.mustChangePassword || state.user.totpEnrolmentRequired) && !/^\/admin\/account\/?$/.test(path)) return navigate('/admin/account', { replace: true });
   if (path === '/admin' || path === '/admin/') return navigate(homeFor(state.user), { replace: true });
 
   const route = ROUTES.find((r) => r.re.test(path));

@@ -16,6 +16,8 @@ import { PostgresSynonymStore } from './synonym-store.ts';
 import { PostgresSecretStore } from './secret-store.ts';
 import { PostgresSessionStore } from './session-store.ts';
 import { PostgresUserStore } from './user-store.ts';
+import { PostgresRecoveryCodeStore } from './recovery-code-store.ts';
+import { PostgresPrivacyStore } from './privacy-store.ts';
 import { PostgresWebchatStore } from './webchat-store.ts';
 
 /** Thrown at start-up when DATABASE_URL selects PostgreSQL but a store has no PostgreSQL version. */
@@ -60,6 +62,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       webchat: await PostgresWebchatStore.open(pool),
       users: await PostgresUserStore.open(pool),
       staffSessions: await PostgresSessionStore.open(pool),
+      recoveryCodes: await PostgresRecoveryCodeStore.open(pool),
       audit: await PostgresAuditStore.open(pool),
       faqs: await PostgresFaqStore.open(pool),
       // Reads the turns and escalations tables: opened after their stores.
@@ -70,6 +73,8 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       // Indexes the turns table: opened after the conversation store.
       reviews: await PostgresReviewStore.open(pool),
       synonyms: await PostgresSynonymStore.open(pool),
+      // Reaches into the citizens' tables: opened after all of them.
+      privacy: await PostgresPrivacyStore.open(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.
