@@ -73,7 +73,7 @@ export class PostgresPrivacyStore implements PrivacyStore {
       await query(
         db,
         `UPDATE escalations SET status = 'closed', closed_reason = '${ERASED_REASON}', updated_at = $3
-         WHERE channel = $1 AND user_id = $2 AND status IN ('open', 'claimed')`,
+         WHERE channel = $1 AND user_id = $2 AND status IN ('open', 'claimed') AND delivery_status <> 'pending'`,
         [...p, now],
       );
       await query(db, `UPDATE escalations ${anonymiseEscalation(4)}, updated_at = $3 WHERE channel = $1 AND user_id = $2`, [...p, now, ERASED_TEXT]);

@@ -53,6 +53,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
       return Object.fromEntries(Object.entries(q).map(([k, s]) => [k, s.get(p) as number])) as unknown as CitizenDataCounts;
     };
 
+    // An answer on its way (delivery pending) is left to arrive; everything else still open is closed.
     // Order matters: examples and FAQ drafts are found through the rows anonymised after them.
     const deleteExamples = db.prepare(`DELETE ${EXAMPLES}`);
     const flagFaqs = db.prepare(
@@ -61,7 +62,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
     ).pluck();
     const closeOpen = db.prepare(
       `UPDATE escalations SET status = 'closed', closed_reason = '${ERASED_REASON}', updated_at = @now
-       WHERE channel = @channel AND user_id = @userId AND status IN ('open', 'claimed')`,
+       WHERE channel = @channel AND user_id = @userId AND status IN ('open', 'claimed') AND delivery_status <> 'pending'`,
     );
     const anonymiseEscalations = db.prepare(`UPDATE escalations ${ANONYMISE_ESCALATION}, updated_at = @now WHERE channel = @channel AND user_id = @userId`);
     const anonymiseTurns = db.prepare(`UPDATE conversation_turns ${ANONYMISE_TURN} WHERE channel = @channel AND user_id = @userId`);
