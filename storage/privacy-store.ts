@@ -44,6 +44,9 @@ export interface RetentionResult {
   examples: number;
 }
 
+/** Rows of each kind one `prune` call erases at most, by default. */
+export const PRUNE_BATCH = 5_000;
+
 /** The channel id left on anonymised rows: rows stay countable, nobody is findable. */
 export const ERASED_USER_ID = 'erased';
 /** The question text left on an anonymised escalation (the column may not be empty of meaning). */
@@ -64,6 +67,8 @@ export interface PrivacyStore {
   /**
    * Anonymises turns and finished escalations created before `before`, and deletes older web
    * chat messages, labelled examples and handled inbox/outbox rows. Pending work is kept.
+   * At most `batch` rows of each kind per call (short statements, within the statement
+   * timeout): call again while a count equals `batch`.
    */
-  prune(before: Date): Promise<RetentionResult>;
+  prune(before: Date, batch?: number): Promise<RetentionResult>;
 }

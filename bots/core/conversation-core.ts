@@ -20,6 +20,7 @@ import { RateLimit } from './pipeline/rate-limit.ts';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy.ts';
 import { DEFAULT_SEND_POOL, type SendPoolOptions } from './send-pool.ts';
 import { Sweeper } from './sweeper.ts';
+import { PRUNE_BATCH } from '../../storage/privacy-store.ts';
 import type { ChannelSender, IncomingMessage, MessageReceiver, OutgoingMessage, Recipient } from './types.ts';
 import { WorkTracker } from './work-tracker.ts';
 import { Slots } from './slots.ts';
@@ -437,7 +438,14 @@ export class ConversationCore implements MessageReceiver {
       if (events || messages) this.logger.info({ events, messages, olderThanDays: retentionMs / DAY }, 'retention: old inbox and outbox rows deleted');
     }
     if (personalDataRetentionMs > 0 && this.stores.privacy) {
-      const erased = await this.stores.privacy.prune(new Date(now - personalDataRetentionMs));
+      // In batches (short statements); a backlog of years is worked off over a few passes.
+      const before = new Date(now - personalDataRetentionMs);
+      const erased = { turns: 0, inbox: 0, outbox: 0, escalations: 0, webchatMessages: 0, examples: 0 };
+      for (let round = 0; round < 20 && this.state === 'running'; round++) {
+        const batch = await this.stores.privacy.prune(before, PRUNE_BATCH);
+        for (const k of Object.keys(erased) as (keyof typeof erased)[]) erased[k] += batch[k];
+        if (!Object.values(batch).some((n) => n >= PRUNE_BATCH)) break;
+      }
       if (Object.values(erased).some((n) => n > 0)) {
         this.logger.info({ ...erased, olderThanDays: personalDataRetentionMs / DAY }, 'retention: citizens\' personal data erased (Decree 13/2023/NĐ-CP)');
       }

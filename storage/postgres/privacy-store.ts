@@ -2,6 +2,7 @@ import {
   ERASED_REASON,
   ERASED_TEXT,
   ERASED_USER_ID,
+  PRUNE_BATCH,
   type CitizenDataCounts,
   type CitizenRef,
   type ForgetResult,
@@ -85,23 +86,28 @@ export class PostgresPrivacyStore implements PrivacyStore {
     });
   }
 
-  async prune(before: Date): Promise<RetentionResult> {
+  async prune(before: Date, batch = PRUNE_BATCH): Promise<RetentionResult> {
     return withTransaction(this.pool, async (db) => {
-      const n = async (sql: string, params: (Date | string)[] = [before]) => (await query(db, sql, params)).rowCount ?? 0;
-      const examples = await n('DELETE FROM labelled_examples WHERE created_at < $1');
+      // $1 before, $2 batch: each statement erases at most $2 rows, found through the table's key.
+      const n = async (sql: string, params: (Date | string | number)[] = [before, batch]) => (await query(db, sql, params)).rowCount ?? 0;
+      const examples = await n('DELETE FROM labelled_examples WHERE id IN (SELECT id FROM labelled_examples WHERE created_at < $1 LIMIT $2)');
       const turns = await n(
-        `UPDATE conversation_turns ${ANONYMISE_TURN}
-         WHERE created_at < $1 AND (user_id <> '${ERASED_USER_ID}' OR user_text IS NOT NULL OR reply_text IS NOT NULL)`,
+        `UPDATE conversation_turns ${ANONYMISE_TURN} WHERE seq IN (
+           SELECT seq FROM conversation_turns
+           WHERE created_at < $1 AND (user_id <> '${ERASED_USER_ID}' OR user_text IS NOT NULL OR reply_text IS NOT NULL) LIMIT $2)`,
       );
       const escalations = await n(
-        `UPDATE escalations ${anonymiseEscalation(2)}
-         WHERE created_at < $1 AND status IN ('answered', 'closed') AND delivery_status <> 'pending' AND user_id <> '${ERASED_USER_ID}'`,
-        [before, ERASED_TEXT],
+        `UPDATE escalations ${anonymiseEscalation(3)} WHERE id IN (
+           SELECT id FROM escalations
+           WHERE created_at < $1 AND status IN ('answered', 'closed') AND delivery_status <> 'pending' AND user_id <> '${ERASED_USER_ID}' LIMIT $2)`,
+        [before, batch, ERASED_TEXT],
       );
-      const webchatMessages = await n('DELETE FROM webchat_messages WHERE created_at < $1');
-      await n('DELETE FROM webchat_sessions WHERE last_active_at < $1');
-      const inbox = await n("DELETE FROM inbox WHERE status <> 'pending' AND processed_at < $1");
-      const outbox = await n("DELETE FROM outbox WHERE status IN ('sent', 'failed', 'unknown') AND updated_at < $1");
+      const webchatMessages = await n(
+        'DELETE FROM webchat_messages WHERE (session_id, seq) IN (SELECT session_id, seq FROM webchat_messages WHERE created_at < $1 LIMIT $2)',
+      );
+      await n('DELETE FROM webchat_sessions WHERE id IN (SELECT id FROM webchat_sessions WHERE last_active_at < $1 LIMIT $2)');
+      const inbox = await n("DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE status <> 'pending' AND processed_at < $1 LIMIT $2)");
+      const outbox = await n("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status IN ('sent', 'failed', 'unknown') AND updated_at < $1 LIMIT $2)");
       return { turns, escalations, webchatMessages, examples, inbox, outbox };
     });
   }

@@ -2,6 +2,7 @@ import {
   ERASED_REASON,
   ERASED_TEXT,
   ERASED_USER_ID,
+  PRUNE_BATCH,
   type CitizenDataCounts,
   type CitizenRef,
   type ForgetResult,
@@ -83,22 +84,29 @@ export class SqlitePrivacyStore implements PrivacyStore {
       return { ...counts, flaggedFaqIds };
     });
 
-    const pruneExamples = db.prepare('DELETE FROM labelled_examples WHERE created_at < @before');
+    // Each statement erases at most @batch rows, found through the table's key.
+    const pruneExamples = db.prepare('DELETE FROM labelled_examples WHERE id IN (SELECT id FROM labelled_examples WHERE created_at < @before LIMIT @batch)');
     const pruneTurns = db.prepare(
-      `UPDATE conversation_turns ${ANONYMISE_TURN}
-       WHERE created_at < @before AND (user_id <> '${ERASED_USER_ID}' OR user_text IS NOT NULL OR reply_text IS NOT NULL)`,
+      `UPDATE conversation_turns ${ANONYMISE_TURN} WHERE seq IN (
+         SELECT seq FROM conversation_turns
+         WHERE created_at < @before AND (user_id <> '${ERASED_USER_ID}' OR user_text IS NOT NULL OR reply_text IS NOT NULL) LIMIT @batch)`,
     );
     // Open work keeps what the officer needs to answer; it is anonymised once finished and old.
     const pruneEscalations = db.prepare(
-      `UPDATE escalations ${ANONYMISE_ESCALATION}
-       WHERE created_at < @before AND status IN ('answered', 'closed') AND delivery_status <> 'pending' AND user_id <> '${ERASED_USER_ID}'`,
+      `UPDATE escalations ${ANONYMISE_ESCALATION} WHERE id IN (
+         SELECT id FROM escalations
+         WHERE created_at < @before AND status IN ('answered', 'closed') AND delivery_status <> 'pending' AND user_id <> '${ERASED_USER_ID}' LIMIT @batch)`,
     );
-    const pruneWebchatMessages = db.prepare('DELETE FROM webchat_messages WHERE created_at < @before');
-    const pruneWebchatSessions = db.prepare('DELETE FROM webchat_sessions WHERE last_active_at < @before');
-    const pruneInbox = db.prepare("DELETE FROM inbox WHERE status <> 'pending' AND processed_at < @before");
-    const pruneOutbox = db.prepare("DELETE FROM outbox WHERE status IN ('sent', 'failed', 'unknown') AND updated_at < @before");
-    this.pruneAll = db.transaction((before: string): RetentionResult => {
-      const p = { before };
+    const pruneWebchatMessages = db.prepare(
+      'DELETE FROM webchat_messages WHERE (session_id, seq) IN (SELECT session_id, seq FROM webchat_messages WHERE created_at < @before LIMIT @batch)',
+    );
+    const pruneWebchatSessions = db.prepare('DELETE FROM webchat_sessions WHERE id IN (SELECT id FROM webchat_sessions WHERE last_active_at < @before LIMIT @batch)');
+    const pruneInbox = db.prepare("DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE status <> 'pending' AND processed_at < @before LIMIT @batch)");
+    const pruneOutbox = db.prepare(
+      "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status IN ('sent', 'failed', 'unknown') AND updated_at < @before LIMIT @batch)",
+    );
+    this.pruneAll = db.transaction((before: string, batch: number): RetentionResult => {
+      const p = { before, batch };
       const examples = pruneExamples.run(p).changes;
       const turns = pruneTurns.run(p).changes;
       const escalations = pruneEscalations.run({ ...p, erased: ERASED_TEXT }).changes;
@@ -116,7 +124,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
     return this.forgetAll(citizen, now.toISOString());
   }
 
-  async prune(before: Date): Promise<RetentionResult> {
-    return this.pruneAll(before.toISOString());
+  async prune(before: Date, batch = PRUNE_BATCH): Promise<RetentionResult> {
+    return this.pruneAll(before.toISOString(), batch);
   }
 }

@@ -151,8 +151,19 @@ for (const backend of backends) {
       expect(await s.inbox.get(r.inboxId)).toBeDefined();
       expect(await s.outbox.get(o.outboxId)).toBeUndefined();
       // A second pass finds nothing more.
+      expect(await s.privacy.prune(at(150), 1)).toMatchObject({ turns: 0 });
       const again = await s.privacy.prune(at(150));
       expect(again).toEqual({ turns: 0, inbox: 0, outbox: 0, escalations: 0, webchatMessages: 0, examples: 0 });
+    });
+
+    it('prunes in batches of the size asked for', async () => {
+      await s.privacy.prune(at(299)); // what the earlier tests left
+      for (let i = 0; i < 3; i++) await seedCitizen(s, { channel: 'zalo', userId: `batch-${i}` }, 300);
+      const first = await s.privacy.prune(at(301), 2);
+      expect(first).toMatchObject({ turns: 2, examples: 2, escalations: 2 });
+      const second = await s.privacy.prune(at(301), 2);
+      expect(second).toMatchObject({ turns: 1, examples: 1 });
+      expect(await s.privacy.prune(at(301), 2)).toEqual({ turns: 0, inbox: 0, outbox: 0, escalations: 0, webchatMessages: 0, examples: 0 });
     });
 
     it('a recovery code raced 16 times is spent once; a TOTP step raced 16 times is used once', async () => {
