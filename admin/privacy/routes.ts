@@ -1,7 +1,7 @@
 import express, { type Response } from 'express';
 import { z } from 'zod';
 import { CHANNELS } from '../../bots/core/types.ts';
-import type { CitizenRef } from '../../storage/privacy-store.ts';
+import { ERASED_USER_ID, type CitizenRef } from '../../storage/privacy-store.ts';
 import { requireRole } from '../auth/middleware.ts';
 import { parseOr400, sendError } from '../http.ts';
 import { errorSchema, operation } from '../openapi.ts';
@@ -55,7 +55,7 @@ export function privacyModule(deps: AdminDeps): AdminModule {
   const resolve = async (body: { channel?: CitizenRef['channel']; userId?: string; escalationId?: string }, res: Response): Promise<CitizenRef | undefined> => {
     if (body.channel && body.userId) return { channel: body.channel, userId: body.userId };
     const escalation = await escalations.get(body.escalationId as string);
-    if (!escalation || escalation.recipient.userId === 'erased') {
+    if (!escalation || escalation.recipient.userId === ERASED_USER_ID) {
       sendError(res, 404, 'not_found', 'Không tìm thấy yêu cầu hỗ trợ này, hoặc dữ liệu của người dân đã được xoá.');
       return undefined;
     }
