@@ -43,7 +43,7 @@ export async function renderPrivacy(ctx) {
 
   const showDone = (done) => {
     replace(result, h('section', { class: 'panel narrow', role: 'status', 'aria-labelledby': 'done-h' },
-      h('h2', { id: 'done-h', text: t('privacy.done') }),
+      h('h2', { id: 'done-h', tabindex: '-1', text: t('privacy.done') }),
       h('p', { text: t('privacy.doneText', { pseudonym: done.pseudonym }) }),
       countsTable(done.counts),
       done.flaggedFaqIds.length
@@ -71,7 +71,7 @@ export async function renderPrivacy(ctx) {
       void busy(erase, t('privacy.erasing'), async () => {
         try {
           showDone(await api.post('/citizens/forget', { ...who(), confirm: true }));
-          result.querySelector('h2')?.focus?.();
+          result.querySelector('h2')?.focus();
         } catch (err) {
           confirmError.textContent = ctx.errorText(err);
         }
@@ -84,7 +84,7 @@ export async function renderPrivacy(ctx) {
     ev.preventDefault();
     error.textContent = '';
     if (!escalationId && !userId.value.trim()) return void ((error.textContent = t('privacy.userIdNeeded')), userId.focus());
-    void busy(previewButton, t('common.loading'), async () => {
+    void busy(previewButton, t('privacy.looking'), async () => {
       try {
         showPreview(await api.post('/citizens/preview', who()));
       } catch (err) {
