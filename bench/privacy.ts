@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { SYSTEM_ACTOR } from '../domain/escalation.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
 import { openPostgresStorage } from '../storage/postgres/index.ts';
 import { createTempSchema, postgresAvailable } from '../test/support/services.ts';
@@ -26,7 +27,7 @@ async function seed(s: Storage): Promise<void> {
       await s.conversations.recordTurn({ channel: 'zalo', userId, intent: 'question', userText: `câu hỏi ${c}/${i} CCCD 0010990${c}`, replyKind: 'answer', replyText: 'trả lời', createdAt: at });
     }
     const e = await s.escalations.create({ reason: 'abstained', recipient, userName: `Công dân ${c}`, question: `câu hỏi ${c}`, context: [], candidates: [] }, new Date(t0));
-    await s.escalations.close(e.id, 'spam', new Date(t0));
+    await s.escalations.apply(e.id, { type: 'close', reason: 'spam' }, SYSTEM_ACTOR, new Date(t0));
   }
 }
 

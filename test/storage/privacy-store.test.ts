@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashRecoveryCode } from '../../admin/auth/recovery-codes.ts';
+import { officerActor, SYSTEM_ACTOR } from '../../domain/escalation.ts';
 import type { ChannelName, Recipient } from '../../bots/core/types.ts';
 import { openStorage, type Storage } from '../../storage/index.ts';
 import { openPostgresStorage } from '../../storage/postgres/index.ts';
@@ -67,9 +68,10 @@ async function seedCitizen(s: Storage, c: CitizenRef, day: number, name = 'Nguy�
   const sent = await s.outbox.enqueue({ key: `reply:${n}`, recipient, message: { kind: 'answer', text: 'Anh Nguyễn Văn A…', answerId: `a${n}` }, turnId: turn.id }, when);
   await s.outbox.markSent(sent.id, ['x'], when);
   const answered = await s.escalations.create({ sourceKey: `inbox:${inbox.item.id}`, reason: 'abstained', recipient, userName: name, question: 'Tôi tên Nguyễn Văn A, SĐT 0912345678', context: [], candidates: [] }, when);
-  await s.escalations.claim(answered.id, 'can-bo@so.vn', when);
-  await s.escalations.recordAnswer(answered.id, { text: 'Chào anh A, …', citations: [], officer: 'can-bo@so.vn' }, when);
-  await s.escalations.markDelivered(answered.id, when);
+  const officer = officerActor('can-bo@so.vn');
+  await s.escalations.apply(answered.id, { type: 'claim' }, officer, when);
+  await s.escalations.apply(answered.id, { type: 'answer', text: 'Chào anh A, …', citations: [] }, officer, when);
+  await s.escalations.apply(answered.id, { type: 'delivered' }, SYSTEM_ACTOR, when);
   const open = await s.escalations.create({ reason: 'requested', recipient, userName: name, question: 'Gọi lại cho tôi số 0912345678', context: [], candidates: [] }, when);
   const draft = await s.faqs.create({ questions: ['Tôi tên Nguyễn Văn A, SĐT 0912345678'], answer: 'Chào anh A', citations: [], createdBy: 'can-bo@so.vn', sourceEscalationId: answered.id }, when);
   if (c.channel === 'webchat') {
