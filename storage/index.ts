@@ -20,6 +20,8 @@ import type { OpsStore } from './ops-store.ts';
 import { SqliteOpsStore } from './sqlite/ops-store.ts';
 import type { ReviewStore } from './review-store.ts';
 import type { SynonymStore } from './synonym-store.ts';
+import type { ConsultationStore } from './consultation-store.ts';
+import { openConsultationStore } from './consultation-store-kysely.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import { ProcessLock, type SharedLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
@@ -79,6 +81,8 @@ export interface Storage {
   reviews: ReviewStore;
   /** The agency's everyday → legal vocabulary, added to retrieval's built-in lexicon. */
   synonyms: SynonymStore;
+  /** Consultations on draft documents: versions, citizens' comments, themes and answers (one Kysely implementation). */
+  consultations: ConsultationStore;
   close(): Promise<void>;
 }
 
@@ -119,6 +123,7 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     // Indexes the turns table: created after the conversation store.
     reviews: new SqliteReviewStore(db),
     synonyms: new SqliteSynonymStore(db),
+    consultations: await openConsultationStore({ sqlite: db }),
     // Reaches into the citizens' tables: created after all of them.
     privacy: new SqlitePrivacyStore(db),
     close: async () => {

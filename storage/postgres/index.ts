@@ -19,6 +19,7 @@ import { PostgresUserStore } from './user-store.ts';
 import { PostgresRecoveryCodeStore } from './recovery-code-store.ts';
 import { PostgresPrivacyStore } from './privacy-store.ts';
 import { PostgresWebchatStore } from './webchat-store.ts';
+import { openConsultationStore } from '../consultation-store-kysely.ts';
 
 /** Thrown at start-up when DATABASE_URL selects PostgreSQL but a store has no PostgreSQL version. */
 export class MissingPostgresStoreError extends Error {
@@ -73,6 +74,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       // Indexes the turns table: opened after the conversation store.
       reviews: await PostgresReviewStore.open(pool),
       synonyms: await PostgresSynonymStore.open(pool),
+      consultations: await openConsultationStore({ postgres: pool }),
       // Reaches into the citizens' tables: opened after all of them.
       privacy: await PostgresPrivacyStore.open(pool),
       close,
