@@ -118,7 +118,7 @@ export function buildOpenApiDocument(modules: Pick<AdminModule, 'paths'>[], vers
       schemas: errorComponents(paths),
       responses: {
         Unauthorized: { ...errorResponse([{ codes: ['unauthorized'] }]), description: 'No valid session' },
-        Forbidden: { ...errorResponse([{ codes: ['forbidden', 'csrf', 'password_change_required'] }]), description: 'Wrong role, or missing/wrong CSRF token' },
+        Forbidden: { ...errorResponse([{ codes: ['forbidden', 'csrf', 'password_change_required', 'totp_enrolment_required'] }]), description: 'Wrong role, or missing/wrong CSRF token' },
       },
     },
     tags: [...tags].sort().map((name) => ({ name })),

@@ -25,7 +25,7 @@ const STATE_CHANGING = new Set(['post', 'put', 'patch', 'delete']);
 export function guardErrors(method: string, roles: readonly Role[] | 'public', noCsrf = false): ErrorSpecs {
   if (roles === 'public') return {};
   const csrf = STATE_CHANGING.has(method) && !noCsrf;
-  return { 401: ['unauthorized'], 403: ['forbidden', 'password_change_required', ...(csrf ? ['csrf'] : [])] };
+  return { 401: ['unauthorized'], 403: ['forbidden', 'password_change_required', 'totp_enrolment_required', ...(csrf ? ['csrf'] : [])] };
 }
 
 /** Declares a console route (see `AdminRouteSpec`). */

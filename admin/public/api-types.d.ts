@@ -30,6 +30,7 @@ export type ApiErrorCode =
   | "payload_too_large"
   | "rate_limited"
   | "reserved_id"
+  | "totp_enrolment_required"
   | "unauthorized"
   | "unknown_citation"
   | "unreadable"
@@ -65,6 +66,8 @@ export interface ApiResponses {
     csrfToken: string;
     /** When the session ends unless used (idle) or at the latest (absolute) */
     expiresAt: string;
+    /** The account must turn the second factor on (LOA_REQUIRE_TOTP): until then every route but /session, /logout, /me/password and /me/totp/setup|enable answers 403 totp_enrolment_required */
+    totpEnrolmentRequired: boolean;
   };
   "POST /logout": null;
   "GET /session": {
@@ -85,6 +88,8 @@ export interface ApiResponses {
     csrfToken: string;
     /** When the session ends unless used (idle) or at the latest (absolute) */
     expiresAt: string;
+    /** The account must turn the second factor on (LOA_REQUIRE_TOTP): until then every route but /session, /logout, /me/password and /me/totp/setup|enable answers 403 totp_enrolment_required */
+    totpEnrolmentRequired: boolean;
   };
   "GET /me/sessions": {
     items: Array<{
@@ -96,11 +101,24 @@ export interface ApiResponses {
     }>;
   };
   "DELETE /me/sessions/{id}": null;
+  "GET /me/totp": {
+    enabled: boolean;
+    /** LOA_REQUIRE_TOTP applies to this account: it cannot be turned off */
+    required: boolean;
+    recoveryCodesLeft: number;
+  };
+  "POST /me/totp/recovery-codes": {
+    /** Shown once: each works once instead of a code from the app */
+    recoveryCodes: Array<string>;
+  };
   "POST /me/totp/setup": {
     secret: string;
     uri: string;
   };
-  "POST /me/totp/enable": null;
+  "POST /me/totp/enable": {
+    /** Shown once: each works once instead of a code from the app */
+    recoveryCodes: Array<string>;
+  };
   "POST /me/totp/disable": null;
   "POST /me/password": null;
   "GET /users": {
@@ -1497,6 +1515,34 @@ export interface ApiResponses {
     };
   };
   "DELETE /synonyms/{id}": null;
+  "POST /citizens/preview": {
+    pseudonym: string;
+    counts: {
+      turns: number;
+      feedback: number;
+      inbox: number;
+      outbox: number;
+      escalations: number;
+      webchatMessages: number;
+      examples: number;
+      faqDrafts: number;
+    };
+    total: number;
+  };
+  "POST /citizens/forget": {
+    pseudonym: string;
+    counts: {
+      turns: number;
+      feedback: number;
+      inbox: number;
+      outbox: number;
+      escalations: number;
+      webchatMessages: number;
+      examples: number;
+      faqDrafts: number;
+    };
+    flaggedFaqIds: Array<string>;
+  };
   "GET /consultations": {
     items: Array<{
       id: string;
@@ -1824,8 +1870,13 @@ export interface ApiBodies {
   "POST /login": {
     email: string;
     password: string;
-    /** The 6-digit code from the authenticator app, for accounts with the second factor on */
+    /** The 6-digit code from the authenticator app, or one of the recovery codes (xxxxx-xxxxx), for accounts with the second factor on */
     code?: string;
+  };
+  "POST /me/totp/recovery-codes": {
+    currentPassword: string;
+    /** A code from the app, or a recovery code */
+    code: string;
   };
   "POST /me/totp/enable": {
     currentPassword: string;
@@ -1834,6 +1885,7 @@ export interface ApiBodies {
   };
   "POST /me/totp/disable": {
     currentPassword: string;
+    /** A code from the app, or a recovery code */
     code: string;
   };
   "POST /me/password": {
@@ -1958,6 +2010,21 @@ export interface ApiBodies {
     /** Why, or where the wording comes from */
     note?: string;
   };
+  "POST /citizens/preview": {
+    /** With userId */
+    channel?: "zalo" | "telegram" | "webchat" | "botframework";
+    /** The channel's user id (web chat: the session id) */
+    userId?: string;
+    /** Instead of channel and userId: the citizen who asked this escalation */
+    escalationId?: string;
+  };
+  "POST /citizens/forget": {
+    channel?: "zalo" | "telegram" | "webchat" | "botframework";
+    userId?: string;
+    escalationId?: string;
+    /** Must be true: erasure cannot be undone */
+    confirm: true;
+  };
   "POST /consultations": {
     /** Public address: /gop-y/<slug> */
     slug: string;
@@ -2045,6 +2112,8 @@ type Matches<M extends string, P extends string> =
   | (M extends "GET" ? (P extends "/session" ? ApiResponses["GET /session"] : never) : never)
   | (M extends "GET" ? (P extends "/me/sessions" ? ApiResponses["GET /me/sessions"] : never) : never)
   | (M extends "DELETE" ? (P extends `/me/sessions/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["DELETE /me/sessions/{id}"] : never) : never)
+  | (M extends "GET" ? (P extends "/me/totp" ? ApiResponses["GET /me/totp"] : never) : never)
+  | (M extends "POST" ? (P extends "/me/totp/recovery-codes" ? ApiResponses["POST /me/totp/recovery-codes"] : never) : never)
   | (M extends "POST" ? (P extends "/me/totp/setup" ? ApiResponses["POST /me/totp/setup"] : never) : never)
   | (M extends "POST" ? (P extends "/me/totp/enable" ? ApiResponses["POST /me/totp/enable"] : never) : never)
   | (M extends "POST" ? (P extends "/me/totp/disable" ? ApiResponses["POST /me/totp/disable"] : never) : never)
@@ -2052,61 +2121,63 @@ type Matches<M extends string, P extends string> =
   | (M extends "GET" ? (P extends "/users" ? ApiResponses["GET /users"] : never) : never)
   | (M extends "POST" ? (P extends "/users" ? ApiResponses["POST /users"] : never) : never)
   | (M extends "PATCH" ? (P extends `/users/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /users/{id}"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/users/${infer Id1 extends string}/reset-password` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /users/{id}/reset-password"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/users/${infer Id1 extends string}/reset-password` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /users/{id}/reset-password"] : never) : never)
   | (M extends "GET" ? (P extends "/audit" ? ApiResponses["GET /audit"] : never) : never)
   | (M extends "GET" ? (P extends "/escalations" ? ApiResponses["GET /escalations"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /escalations/{id}"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/claim` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/claim"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/assign` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/assign"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/close` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/close"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/reply` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/reply"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/retry` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/retry"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/me/totp" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /escalations/{id}"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/claim` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/claim"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/assign` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/assign"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/close` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/close"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/reply` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/reply"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/escalations/${infer Id1 extends string}/retry` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /escalations/{id}/retry"] : never) : never)
   | (M extends "GET" ? (P extends "/events" ? ApiResponses["GET /events"] : never) : never)
   | (M extends "GET" ? (P extends "/deliveries/dead-letters" ? ApiResponses["GET /deliveries/dead-letters"] : never) : never)
   | (M extends "POST" ? (P extends "/deliveries/resend" ? ApiResponses["POST /deliveries/resend"] : never) : never)
   | (M extends "GET" ? (P extends "/faqs" ? ApiResponses["GET /faqs"] : never) : never)
   | (M extends "POST" ? (P extends "/faqs" ? ApiResponses["POST /faqs"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/faqs/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /faqs/{id}"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/me/totp" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/faqs/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /faqs/{id}"] : never) : never)
   | (M extends "PATCH" ? (P extends `/faqs/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /faqs/{id}"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/faqs/${infer Id1 extends string}/approve` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/approve"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/faqs/${infer Id1 extends string}/retire` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/retire"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/faqs/${infer Id1 extends string}/approve` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/approve"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/faqs/${infer Id1 extends string}/retire` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /faqs/{id}/retire"] : never) : never)
   | (M extends "GET" ? (P extends "/documents" ? ApiResponses["GET /documents"] : never) : never)
   | (M extends "POST" ? (P extends "/documents" ? ApiResponses["POST /documents"] : never) : never)
   | (M extends "GET" ? (P extends "/documents/index-status" ? ApiResponses["GET /documents/index-status"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/documents/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /documents/{id}"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/me/totp" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/documents/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /documents/{id}"] : never) : never)
   | (M extends "DELETE" ? (P extends `/documents/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["DELETE /documents/{id}"] : never) : never)
   | (M extends "PATCH" ? (P extends `/documents/${infer Id1 extends string}/meta` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /documents/{id}/meta"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/documents/${infer Id1 extends string}/status` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /documents/{id}/status"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/documents/${infer Id1 extends string}/status` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /documents/{id}/status"] : never) : never)
   | (M extends "GET" ? (P extends "/reports/summary" ? ApiResponses["GET /reports/summary"] : never) : never)
   | (M extends "GET" ? (P extends "/reports/topics" ? ApiResponses["GET /reports/topics"] : never) : never)
   | (M extends "GET" ? (P extends "/reports/export.csv" ? ApiResponses["GET /reports/export.csv"] : never) : never)
   | (M extends "GET" ? (P extends "/review/counts" ? ApiResponses["GET /review/counts"] : never) : never)
   | (M extends "GET" ? (P extends "/review" ? ApiResponses["GET /review"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/review/${infer TurnId1 extends string}/reviewed` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/reviewed"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/review/${infer TurnId1 extends string}/faq-draft` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/faq-draft"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/review/${infer TurnId1 extends string}/reviewed` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/reviewed"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/review/${infer TurnId1 extends string}/faq-draft` ? [Segment<TurnId1>] extends [never] ? never : ApiResponses["POST /review/{turnId}/faq-draft"] : never) : never)
   | (M extends "GET" ? (P extends "/synonyms" ? ApiResponses["GET /synonyms"] : never) : never)
   | (M extends "POST" ? (P extends "/synonyms" ? ApiResponses["POST /synonyms"] : never) : never)
   | (M extends "PATCH" ? (P extends `/synonyms/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /synonyms/{id}"] : never) : never)
   | (M extends "DELETE" ? (P extends `/synonyms/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["DELETE /synonyms/{id}"] : never) : never)
+  | (M extends "POST" ? (P extends "/citizens/preview" ? ApiResponses["POST /citizens/preview"] : never) : never)
+  | (M extends "POST" ? (P extends "/citizens/forget" ? ApiResponses["POST /citizens/forget"] : never) : never)
   | (M extends "GET" ? (P extends "/consultations" ? ApiResponses["GET /consultations"] : never) : never)
   | (M extends "POST" ? (P extends "/consultations" ? ApiResponses["POST /consultations"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/me/totp" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}"] : never) : never)
   | (M extends "PATCH" ? (P extends `/consultations/${infer Id1 extends string}` ? [Segment<Id1>] extends [never] ? never : ApiResponses["PATCH /consultations/{id}"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/versions` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/versions"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/versions/${infer Version2 extends string}/diff` ? [Segment<Id1>] extends [never] ? never : [Segment<Version2>] extends [never] ? never : ApiResponses["GET /consultations/{id}/versions/{version}/diff"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/comments` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}/comments"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/comments/${infer CommentId2 extends string}/moderation` ? [Segment<Id1>] extends [never] ? never : [Segment<CommentId2>] extends [never] ? never : ApiResponses["POST /consultations/{id}/comments/{commentId}/moderation"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}/themes"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes/auto` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes/auto"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes/assign` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes/assign"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/versions` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/versions"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/me/totp" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/versions/${infer Version2 extends string}/diff` ? [Segment<Id1>] extends [never] ? never : [Segment<Version2>] extends [never] ? never : ApiResponses["GET /consultations/{id}/versions/{version}/diff"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/me/totp" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/comments` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}/comments"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/comments/${infer CommentId2 extends string}/moderation` ? [Segment<Id1>] extends [never] ? never : [Segment<CommentId2>] extends [never] ? never : ApiResponses["POST /consultations/{id}/comments/{commentId}/moderation"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/me/totp" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}/themes"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes/auto` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes/auto"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes/assign` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes/assign"] : never) : never)
   | (M extends "PATCH" ? (P extends `/consultations/${infer Id1 extends string}/themes/${infer ThemeId2 extends string}` ? [Segment<Id1>] extends [never] ? never : [Segment<ThemeId2>] extends [never] ? never : ApiResponses["PATCH /consultations/{id}/themes/{themeId}"] : never) : never)
   | (M extends "DELETE" ? (P extends `/consultations/${infer Id1 extends string}/themes/${infer ThemeId2 extends string}` ? [Segment<Id1>] extends [never] ? never : [Segment<ThemeId2>] extends [never] ? never : ApiResponses["DELETE /consultations/{id}/themes/{themeId}"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes/${infer ThemeId2 extends string}/merge` ? [Segment<Id1>] extends [never] ? never : [Segment<ThemeId2>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes/{themeId}/merge"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/synthesis` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}/synthesis"] : never) : never)
-  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/export.${infer Format2 extends string}` ? [Segment<Id1>] extends [never] ? never : [Segment<Format2>] extends [never] ? never : ApiResponses["GET /consultations/{id}/export.{format}"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/publish` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/publish"] : never) : never)
-  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/forget-personal-data` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/forget-personal-data"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/themes/${infer ThemeId2 extends string}/merge` ? [Segment<Id1>] extends [never] ? never : [Segment<ThemeId2>] extends [never] ? never : ApiResponses["POST /consultations/{id}/themes/{themeId}/merge"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/me/totp" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/synthesis` ? [Segment<Id1>] extends [never] ? never : ApiResponses["GET /consultations/{id}/synthesis"] : never) : never)
+  | (M extends "GET" ? (P extends "/session" | "/me/sessions" | "/me/totp" | "/users" | "/audit" | "/escalations" | "/events" | "/deliveries/dead-letters" | "/faqs" | "/documents" | "/documents/index-status" | "/reports/summary" | "/reports/topics" | "/reports/export.csv" | "/review/counts" | "/review" | "/synonyms" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/export.${infer Format2 extends string}` ? [Segment<Id1>] extends [never] ? never : [Segment<Format2>] extends [never] ? never : ApiResponses["GET /consultations/{id}/export.{format}"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/publish` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/publish"] : never) : never)
+  | (M extends "POST" ? (P extends "/login" | "/logout" | "/me/totp/recovery-codes" | "/me/totp/setup" | "/me/totp/enable" | "/me/totp/disable" | "/me/password" | "/users" | "/deliveries/resend" | "/faqs" | "/documents" | "/synonyms" | "/citizens/preview" | "/citizens/forget" | "/consultations" ? never : P extends `/consultations/${infer Id1 extends string}/forget-personal-data` ? [Segment<Id1>] extends [never] ? never : ApiResponses["POST /consultations/{id}/forget-personal-data"] : never) : never)
   | (M extends "POST" ? (P extends "/api/ask" ? ApiResponses["POST /api/ask"] : never) : never);
 
 /**
