@@ -126,11 +126,11 @@ describe('mandatory second factor for administrators (LOA_REQUIRE_TOTP=admin)', 
     const email = `second-admin-${Date.now()}@loa.test`;
     expect((await client.post('/users', { email, name: 'Quản trị 2', role: 'admin', password: TEST_PASSWORD })).status).toBe(201);
     const first = await login(t.url, email, TEST_PASSWORD);
-    expect((await first.get<{ error: string }>('/users')).body.error).toBe('password_change_required');
+    expect((await first.get<{ error: { code: string } }>('/users')).body.error.code).toBe('password_change_required');
     // The second factor is not offered before the password is the owner's.
-    expect((await first.post<{ error: string }>('/me/totp/setup')).body.error).toBe('password_change_required');
+    expect((await first.post<{ error: { code: string } }>('/me/totp/setup')).body.error.code).toBe('password_change_required');
     expect((await first.post('/me/password', { currentPassword: TEST_PASSWORD, newPassword: 'mot-mat-khau-moi-2026' })).status).toBe(204);
-    expect((await first.get<{ error: string }>('/users')).body.error).toBe('totp_enrolment_required');
+    expect((await first.get<{ error: { code: string } }>('/users')).body.error.code).toBe('totp_enrolment_required');
     const { secret } = (await first.post<{ secret: string }>('/me/totp/setup')).body;
     expect((await first.post('/me/totp/enable', { currentPassword: 'mot-mat-khau-moi-2026', secret, code: currentTotp(secret, email) })).status).toBe(200);
     expect((await first.get('/users')).status).toBe(200);
