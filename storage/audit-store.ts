@@ -1,4 +1,4 @@
-import type { AuditEntryInput } from '../admin/types.ts';
+import type { AuditEntryInput } from '../domain/audit.ts';
 
 /** One stored audit entry. */
 export interface AuditEntry extends AuditEntryInput {

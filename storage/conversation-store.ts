@@ -1,5 +1,6 @@
-import type { ChannelName, OutgoingKind } from '../bots/core/types.ts';
-import type { AbstainReason, Citation, ClarifyOption, Outcome } from '../retrieval/types.ts';
+import type { AbstainReason, ClarifyOption, Outcome } from '../domain/answer.ts';
+import type { ChannelName, OutgoingKind } from '../domain/channel.ts';
+import type { Citation } from '../domain/citation.ts';
 
 /**
  * What one turn was about. Every handled inbox event makes exactly one turn, so reports

@@ -1,4 +1,4 @@
-import type { ChannelName } from '../bots/core/types.ts';
+import type { ChannelName } from '../domain/channel.ts';
 
 /**
  * A citizen's question labelled with the unit that answers it: made when a citizen picks an

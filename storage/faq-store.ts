@@ -1,4 +1,4 @@
-import type { Citation } from '../retrieval/types.ts';
+import type { Citation } from '../domain/citation.ts';
 
 /**
  * `draft` (written by a spokesperson) → `approved` (by an administrator: the bot answers

@@ -1,4 +1,4 @@
-import type { ChannelName, IncomingMessage } from '../bots/core/types.ts';
+import type { ChannelName, IncomingMessage } from '../domain/channel.ts';
 import type { Lease } from './lease.ts';
 
 /** Where an inbox item stands: waiting to be handled, handled, or given up on. */

@@ -1,4 +1,4 @@
-import type { DocumentMeta, KnowledgeDocument } from '../knowledge/types.ts';
+import type { DocumentMeta, KnowledgeDocument } from '../domain/document.ts';
 
 /** A document without its units, for listings. */
 export interface DocumentSummary {

@@ -2,6 +2,7 @@
  * The agency's own everyday → legal vocabulary ("gửi xe" → "trông giữ xe"), edited in the
  * console and added to the built-in lexicon of retrieval without a restart.
  */
+import { fold } from '../domain/fold.ts';
 export interface AgencySynonym {
   id: string;
   /** Everyday phrases (NFC, lower case, each unique across all entries). */
@@ -20,7 +21,7 @@ export interface AgencySynonym {
  * lexicon matches it ("gui xe" is read as "gửi xe", so the two cannot point to different terms).
  */
 export function phraseKey(phrase: string): string {
-  return phrase.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/gu, 'd').toLowerCase().replace(/\s+/gu, ' ').trim();
+  return fold(phrase).toLowerCase().replace(/\s+/gu, ' ').trim();
 }
 
 export interface SynonymInput {

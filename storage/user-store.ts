@@ -1,4 +1,4 @@
-import type { Role, StaffUser } from '../admin/types.ts';
+import type { Role, StaffUser } from '../domain/roles.ts';
 
 /** A staff account with what only the login code may see. */
 export interface StaffCredentials {

@@ -1,4 +1,4 @@
-import type { OutgoingAction, OutgoingKind } from '../bots/core/types.ts';
+import type { OutgoingAction, OutgoingKind } from '../domain/channel.ts';
 
 /** Who wrote a web chat message: the citizen ('user') or Loa (one of the outgoing kinds). */
 export type WebchatMessageKind = 'user' | OutgoingKind;
