@@ -1,12 +1,22 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { HttpError } from '../app/http/errors.ts';
-import type { Logger } from '../app/logger.ts';
+import type { Logger } from 'pino';
 
 /**
  * Small HTTP helpers shared by the console's route modules: one error shape
  * (`{ error: code, message }`, messages in Vietnamese for the console) and zod validation.
  */
+
+/** An error whose message is safe to show to the client (the console's and the ask API's handlers answer it as is). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code = 'error',
+  ) {
+    super(message);
+  }
+}
 
 /** Sends `{ error, message }` with the status. */
 export function sendError(res: Response, status: number, error: string, message: string): void {

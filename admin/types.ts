@@ -1,9 +1,8 @@
 import type { Response, Router } from 'express';
 import type { Logger } from 'pino';
-import type { Config } from '../app/config.ts';
-import type { Runtime } from '../app/runtime.ts';
 import type { ConversationCore } from '../bots/core/conversation-core.ts';
 import type { AuditEntryInput } from '../domain/audit.ts';
+import type { AdminConfig, AdminRuntime } from './ports.ts';
 import type { StaffUser } from '../domain/roles.ts';
 
 // Roles, staff accounts and audit entries live in domain/; re-exported for the console's modules.
@@ -20,9 +19,9 @@ export type OpenApiPaths = Record<string, Record<string, unknown>>;
 
 /** What every console route module receives. */
 export interface AdminDeps {
-  config: Config;
+  config: AdminConfig;
   logger: Logger;
-  runtime: Runtime;
+  runtime: AdminRuntime;
   core: ConversationCore;
   audit: AuditLog;
 }

@@ -12,7 +12,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   ask: async () => (await import('./commands/ask.ts')).registerAsk,
   eval: async () => (await import('./commands/eval.ts')).registerEval,
   calibrate: async () => (await import('./commands/calibrate.ts')).registerCalibrate,
-  user: async () => (await import('../admin/commands/user.ts')).registerUser,
+  user: async () => (await import('./commands/user.ts')).registerUser,
   backup: async () => (await import('./commands/backup.ts')).registerBackup,
   restore: async () => (await import('./commands/backup.ts')).registerRestore,
 };

@@ -8,7 +8,7 @@ import { CALIBRATION_FILE, readConfidenceModel } from '../retrieval/calibrate.ts
 import { ensurePrivateDir } from '../storage/private-files.ts';
 import { ingestPaths, type IngestTarget } from '../knowledge/ingest.ts';
 import type { KnowledgeDocument } from '../knowledge/types.ts';
-import { startupError } from './startup-errors.ts';
+import { startupError } from '../storage/startup-errors.ts';
 import { buildRetriever, LEXICON, loadRetriever, type LexiconEntry, type Retriever, type RetrieverOptions } from '../retrieval/index.ts';
 import type { Answerer, AskOptions, AskResult } from '../retrieval/types.ts';
 

@@ -1,4 +1,3 @@
-import type { Config } from '../app/config.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { EscalationStore } from './escalation-store.ts';
 import type { InboxStore } from './inbox-store.ts';
@@ -82,7 +81,15 @@ export type BotStorage = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'e
  * DATABASE_URL is a postgres:// URL (several instances may share it). Shared rate limits and
  * web chat fan-out come from `openCoordination` (Redis).
  */
-export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_URL'> & Partial<Pick<Config, 'LOA_DB_STATEMENT_TIMEOUT_MS'>>): Promise<Storage> {
+/** What `openStorage` needs of the configuration (app/config.ts `Config` has these fields). */
+export interface StorageOptions {
+  /** The SQLite file, used when `DATABASE_URL` is unset. */
+  sqliteFile: string;
+  DATABASE_URL?: string;
+  LOA_DB_STATEMENT_TIMEOUT_MS?: number;
+}
+
+export async function openStorage(config: StorageOptions): Promise<Storage> {
   if (config.DATABASE_URL !== undefined) {
     // Never fall back to SQLite when a database was asked for: instances would silently stop sharing state.
     if (!isPostgresUrl(config.DATABASE_URL)) throw new Error('DATABASE_URL must start with postgres:// or postgresql:// (unset it to use SQLite)');

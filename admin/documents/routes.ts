@@ -1,5 +1,5 @@
 import express, { type Request, type Response } from 'express';
-import { parseLimitsOf } from '../../app/config.ts';
+import { parseLimitsOf } from '../../knowledge/parse/isolated-extract.ts';
 import { z } from 'zod';
 import { documentIdFromPath } from '../../knowledge/document-id.ts';
 import { ingestBuffer } from '../../knowledge/ingest.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Config } from '../../app/config.ts';
+import type { AdminConfig } from '../ports.ts';
 import type { CoreEventEmitter } from '../../bots/core/events.ts';
 import type { ChannelName } from '../../bots/core/types.ts';
 import type { Escalation } from '../../storage/escalation-store.ts';
@@ -55,7 +55,7 @@ export interface TelegramNotifier {
  * `TELEGRAM_BOT_TOKEN` are set. Failures are logged only: the inbox is the source of truth.
  */
 export function startTelegramNotifier(
-  config: Pick<Config, 'LOA_NOTIFY_TELEGRAM_CHAT_ID' | 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_API_ROOT' | 'LOA_PUBLIC_URL'> & { LOA_NOTIFY_TELEGRAM_BATCH_S?: number },
+  config: Pick<AdminConfig, 'LOA_NOTIFY_TELEGRAM_CHAT_ID' | 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_API_ROOT' | 'LOA_PUBLIC_URL'> & { LOA_NOTIFY_TELEGRAM_BATCH_S?: number },
   events: CoreEventEmitter,
   logger: Logger,
 ): TelegramNotifier | undefined {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Runtime } from '../../app/runtime.ts';
+import type { AdminRuntime } from '../ports.ts';
 import type { KnowledgeDocument, KnowledgeUnit } from '../../knowledge/types.ts';
 import type { Citation } from '../../retrieval/types.ts';
 import type { Faq, FaqStore } from '../../storage/faq-store.ts';
@@ -80,14 +80,14 @@ export interface FaqKnowledge {
   sync(): Promise<boolean>;
 }
 
-const syncers = new WeakMap<Runtime, FaqKnowledge>();
+const syncers = new WeakMap<AdminRuntime, FaqKnowledge>();
 
 /**
  * The FAQ knowledge syncer of a runtime (one per runtime, shared by the FAQ and document
  * modules). Syncs run one after another: each reads the approved set when it starts, so two
  * overlapping syncs can never store an older set over a newer one.
  */
-export function faqKnowledge(runtime: Runtime): FaqKnowledge {
+export function faqKnowledge(runtime: AdminRuntime): FaqKnowledge {
   let syncer = syncers.get(runtime);
   if (syncer) return syncer;
   let queue: Promise<unknown> = Promise.resolve();

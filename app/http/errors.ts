@@ -1,16 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
+import { HttpError } from '../../admin/http.ts';
 
-/** An error whose message is safe to show to the client. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code = 'error',
-  ) {
-    super(message);
-  }
-}
+// One HttpError for every HTTP surface; declared with the console's helpers, which app/ may import.
+export { HttpError };
 
 /** Unknown API routes answer JSON, not Express's HTML page. */
 export const notFound: RequestHandler = (_req, res) => {

@@ -1,4 +1,7 @@
 import type { ChannelName, IncomingMessage, OutgoingMessage, Recipient } from '../../domain/channel.ts';
+import type { ChannelConfig, SecretStore } from './ports.ts';
+// Ports the adapters receive; re-exported for existing importers.
+export type { ChannelConfig, SecretStore } from './ports.ts';
 
 // The channel-neutral message types live in domain/; re-exported for the adapters and the core.
 export { CHANNELS } from '../../domain/channel.ts';
@@ -49,7 +52,8 @@ export interface MessageReceiver {
  */
 export interface ChannelSetupContext {
   app: import('express').Express;
-  config: import('../../app/config.ts').Config;
+  /** The channels' settings (a narrow view of the configuration). */
+  config: ChannelConfig;
   logger: import('pino').Logger;
   receiver: MessageReceiver;
   /** Small durable key-value settings (e.g. Zalo's rotating token pair); atomic per call. */
@@ -86,11 +90,4 @@ export interface ChannelHandle {
   /** Starts background work (e.g. Telegram long polling). */
   start?(): Promise<void>;
   stop?(): Promise<void>;
-}
-
-/** Durable small values that must survive restarts and change atomically (tokens). */
-export interface SecretStore {
-  get(key: string): Promise<string | undefined>;
-  /** Writes all pairs in one transaction. */
-  setMany(values: Record<string, string>): Promise<void>;
 }

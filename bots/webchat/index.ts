@@ -4,7 +4,8 @@ import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexib
 import type { ChannelHandle, ChannelSetupContext } from '../core/types.ts';
 import type { WebchatStore } from '../../storage/webchat-store.ts';
 import { parseAllowedOrigins } from './cors.ts';
-import { createMemoryHub, type WebchatHub } from './hub.ts';
+import { createMemoryHub } from '../../storage/memory-webchat-hub.ts';
+import type { WebchatHub } from './ports.ts';
 import { demoPageHandler, webchatRouter } from './routes.ts';
 import { createWebchatSender } from './send-message.ts';
 
@@ -73,4 +74,3 @@ export function setupWebchat(ctx: ChannelSetupContext, options: WebchatOptions):
   };
 }
 
-export { createSqliteWebchatStore } from '../../storage/sqlite/webchat-store.ts';

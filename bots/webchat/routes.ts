@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { MessageReceiver } from '../core/types.ts';
 import type { WebchatStore } from '../../storage/webchat-store.ts';
-import type { WebchatHub } from './hub.ts';
+import type { WebchatHub } from './ports.ts';
 import { webchatCors } from './cors.ts';
 import { compressedStatic } from './compressed-static.ts';
 import { streamSessionEvents, type EventStreamOptions } from './event-stream.ts';

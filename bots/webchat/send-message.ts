@@ -2,7 +2,7 @@ import type { Citation } from '../../retrieval/types.ts';
 import { footnote, safeUrl } from '../core/format.ts';
 import { ChannelSendError, type ChannelSender, type OutgoingMessage, type Recipient } from '../core/types.ts';
 import { UnknownWebchatSessionError, type WebchatCitation, type WebchatStore } from '../../storage/webchat-store.ts';
-import type { WebchatHub } from './hub.ts';
+import type { WebchatHub } from './ports.ts';
 
 /**
  * Pre-renders citations for the widget, so it stays dumb: the label comes from the same
