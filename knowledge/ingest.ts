@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import type { KnowledgeStore } from '../storage/knowledge-store.ts';
+import type { KnowledgeStore } from './ports.ts';
 import type { IngestSummary, KnowledgeDocument } from './types.ts';
 import { buildDocument } from './build-document.ts';
 import { documentIdFromPath } from './document-id.ts';

@@ -1,22 +1,6 @@
-import type { ConversationStore } from './conversation-store.ts';
-import type { EscalationStore } from './escalation-store.ts';
-import type { InboxStore } from './inbox-store.ts';
-import type { KnowledgeStore } from './knowledge-store.ts';
-import type { OutboxStore } from './outbox-store.ts';
-import type { SecretStore } from './secret-store.ts';
-import type { WebchatStore } from './webchat-store.ts';
-import type { UserStore } from './user-store.ts';
-import type { SessionStore } from './session-store.ts';
-import type { AuditStore } from './audit-store.ts';
-import type { FaqStore } from './faq-store.ts';
-import type { ReportStore } from './report-store.ts';
-import type { LabelledExampleStore } from './example-store.ts';
-import type { OpsStore } from './ops-store.ts';
 import { SqliteOpsStore } from './sqlite/ops-store.ts';
-import type { ReviewStore } from './review-store.ts';
-import type { SynonymStore } from './synonym-store.ts';
 import { isPostgresUrl } from './postgres/database.ts';
-import { ProcessLock, type SharedLock } from './shared-lock.ts';
+import { ProcessLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
 import { SqliteConversationStore } from './sqlite/conversation-store.ts';
 import { openSqlite } from './sqlite/database.ts';
@@ -34,53 +18,11 @@ import { SqliteReportStore } from './sqlite/report-store.ts';
 import { SqliteLabelledExampleStore } from './sqlite/example-store.ts';
 import { SqliteReviewStore } from './sqlite/review-store.ts';
 import { SqliteSynonymStore } from './sqlite/synonym-store.ts';
+import type { Storage } from './storage.ts';
 
-/** All of Loa's persistent state, behind interfaces. Nothing outside `storage/` knows the backend. */
-export interface Storage {
-  knowledge: KnowledgeStore;
-  /** Incoming channel events, deduplicated, kept until handled. */
-  inbox: InboxStore;
-  /** Outgoing messages, kept until the channel accepted them. */
-  outbox: OutboxStore;
-  /** Every conversation turn, with feedback: history and reports. */
-  conversations: ConversationStore;
-  /** Questions handed to spokespeople. */
-  escalations: EscalationStore;
-  /** Small durable values such as channel tokens. */
-  secrets: SecretStore;
-  /** Web chat sessions and transcripts. */
-  webchat: WebchatStore;
-  /** Console staff accounts. */
-  users: UserStore;
-  /** Console sessions (hashed ids). */
-  staffSessions: SessionStore;
-  /** Append-only audit trail of staff actions. */
-  audit: AuditStore;
-  /** Approved answers and their drafts (the console's FAQs). */
-  faqs: FaqStore;
-  /** Read-only report queries over turns and escalations. */
-  reports: ReportStore;
-  /** Citizens' questions labelled with the unit they chose (clarify choices). */
-  examples: LabelledExampleStore;
-  /** Read-only queue figures and a database ping, for readiness and metrics. */
-  ops: OpsStore;
-  /** Locks across the instances sharing this database (in-process for SQLite). */
-  locks: SharedLock;
-  /** Answers to check: 👎 and low confidence, and whether an officer reviewed them. */
-  reviews: ReviewStore;
-  /** The agency's everyday → legal vocabulary, added to retrieval's built-in lexicon. */
-  synonyms: SynonymStore;
-  close(): Promise<void>;
-}
+// The aggregate interface is declared apart, so that backends can name it without importing this module.
+export type { BotStorage, Storage } from './storage.ts';
 
-/** The stores the conversation core works with. */
-export type BotStorage = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'escalations' | 'examples'>;
-
-/**
- * Opens the configured backend: SQLite under the data directory, or PostgreSQL when
- * DATABASE_URL is a postgres:// URL (several instances may share it). Shared rate limits and
- * web chat fan-out come from `openCoordination` (Redis).
- */
 /** What `openStorage` needs of the configuration (app/config.ts `Config` has these fields). */
 export interface StorageOptions {
   /** The SQLite file, used when `DATABASE_URL` is unset. */
