@@ -1,5 +1,5 @@
 import type { ChannelName, IncomingMessage, OutgoingMessage, Recipient } from '../../domain/channel.ts';
-import type { ChannelConfig, SecretStore } from './ports.ts';
+import type { ChannelConfig, SecretStore, SharedLock } from './ports.ts';
 // Ports the adapters receive; re-exported for existing importers.
 export type { ChannelConfig, SecretStore } from './ports.ts';
 
@@ -67,7 +67,7 @@ export interface ChannelSetupContext {
   /** Counters a channel reports to `/metrics` (absent in tests that do not care). */
   metrics?: ChannelMetrics;
   /** A lock across instances (Redis or PostgreSQL), for work such as Zalo's token refresh. */
-  lock?: import('../../storage/shared-lock.ts').SharedLock;
+  lock?: SharedLock;
 }
 
 /** What a channel counts for operations; sends are counted by the server around `ChannelSender`. */
