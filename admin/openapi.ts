@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AdminModule, OpenApiPaths, Role } from './types.ts';
+import type { AdminModule, OpenApiPaths } from './types.ts';
+import type { Role } from '../domain/roles.ts';
 import { CSRF_HEADER } from './auth/middleware.ts';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from './auth/cookies.ts';
 

@@ -4,7 +4,7 @@
  * Documents are the same when their titles match after dropping years, numbers and brackets;
  * the one with the latest year is the current version.
  */
-import type { KnowledgeDocument } from './types.ts';
+import type { KnowledgeDocument } from '../domain/document.ts';
 import { fold } from '../domain/fold.ts';
 
 /** The title without years, document numbers and bracketed parts, folded. */

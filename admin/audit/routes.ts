@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseOr400 } from '../http.ts';
 import { operation } from '../openapi.ts';
 import type { AdminModule } from '../types.ts';
-import type { AuditStore } from '../../storage/audit-store.ts';
+import type { AuditStore } from '../ports.ts';
 import { requireRole } from '../auth/middleware.ts';
 
 const querySchema = z.object({

@@ -1,8 +1,8 @@
 import express from 'express';
 import { z } from 'zod';
 import type { ConversationCore } from '../../bots/core/conversation-core.ts';
-import { CHANNELS } from '../../bots/core/types.ts';
-import type { OutboxItem, OutboxStore } from '../../storage/outbox-store.ts';
+import type { OutboxItem, OutboxStore } from '../../bots/core/ports.ts';
+import { CHANNELS } from '../../domain/channel.ts';
 import { requireRole } from '../auth/middleware.ts';
 import { parseOr400 } from '../http.ts';
 import { operation } from '../openapi.ts';

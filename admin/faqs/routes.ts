@@ -1,7 +1,7 @@
 import express, { type Response } from 'express';
 import { z } from 'zod';
-import type { Citation } from '../../retrieval/types.ts';
-import type { Faq, FaqChange, FaqStatus } from '../../storage/faq-store.ts';
+import type { Faq, FaqChange, FaqStatus } from '../ports.ts';
+import type { Citation } from '../../domain/citation.ts';
 import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
 import type { SaveAsFaqInput } from '../escalations/routes.ts';
 import { parseOr400, sendError } from '../http.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FAQ_STATUSES } from '../../storage/faq-store.ts';
+import { FAQ_STATUSES } from '../ports.ts';
 import { citationInputSchema, citationSchema } from '../escalations/schemas.ts';
 import { fold } from '../../domain/fold.ts';
 

@@ -1,7 +1,7 @@
 import express, { type Response } from 'express';
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { QuestionRecord } from '../../storage/report-store.ts';
+import type { QuestionRecord } from '../ports.ts';
 import { REASON_LABELS } from '../../bots/core/menus.ts';
 import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
 import { serverKey } from '../auth/server-keys.ts';

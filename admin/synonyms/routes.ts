@@ -1,7 +1,7 @@
 import express, { type Response } from 'express';
 import { z } from 'zod';
 import { LEXICON } from '../../retrieval/index.ts';
-import type { SynonymChange } from '../../storage/synonym-store.ts';
+import type { SynonymChange } from '../ports.ts';
 import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
 import { parseOr400, sendError } from '../http.ts';
 import { errorSchema, operation } from '../openapi.ts';

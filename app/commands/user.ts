@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { openStorage } from '../../storage/index.ts';
-import { DuplicateEmailError } from '../../storage/user-store.ts';
+import { DuplicateEmailError } from '../../admin/ports.ts';
 import { createAuditLog } from '../../admin/audit/audit-log.ts';
 import { generatePassword, hashPassword } from '../../admin/auth/password.ts';
 import { createStaffUser } from '../../admin/users/create-user.ts';

@@ -1,5 +1,5 @@
 import { FEEDBACK_KEYWORDS } from './format.ts';
-import type { IncomingMessage } from './types.ts';
+import type { IncomingMessage } from '../../domain/channel.ts';
 import { fold } from '../../domain/fold.ts';
 
 /** What the citizen wants, decided before anything is looked up. */

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { WebchatMessage, WebchatStore } from '../../storage/webchat-store.ts';
+import type { WebchatMessage, WebchatStore } from './ports.ts';
 import type { WebchatHub } from './ports.ts';
 
 export interface EventStreamOptions {

@@ -5,7 +5,7 @@ import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { MessageReceiver } from '../core/types.ts';
-import type { WebchatStore } from '../../storage/webchat-store.ts';
+import type { WebchatStore } from './ports.ts';
 import type { WebchatHub } from './ports.ts';
 import { webchatCors } from './cors.ts';
 import { compressedStatic } from './compressed-static.ts';
