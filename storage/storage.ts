@@ -54,8 +54,8 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-/** The stores the conversation core works with. */
-export type BotStorage = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'escalations' | 'examples'>;
+/** The stores the conversation core works with: its port, declared in bots/core/ports.ts. */
+export type { BotStorage } from '../bots/core/ports.ts';
 
 /**
  * Opens the configured backend: SQLite under the data directory, or PostgreSQL when

@@ -8,6 +8,24 @@
 import type { AbstainReason, ClarifyOption, Outcome } from '../../domain/answer.ts';
 import type { ChannelName, IncomingMessage, OutgoingKind, OutgoingMessage, Recipient } from '../../domain/channel.ts';
 import type { Citation } from '../../domain/citation.ts';
+import type { EscalationStore } from '../../storage/escalation-store.ts';
+
+/**
+ * The stores the conversation core works with (storage/storage.ts `Storage` has them). The
+ * escalation store is still declared in storage/escalation-store.ts.
+ */
+export interface BotStorage {
+  /** Incoming channel events, deduplicated, kept until handled. */
+  inbox: InboxStore;
+  /** Outgoing messages, kept until the channel accepted them. */
+  outbox: OutboxStore;
+  /** Every conversation turn, with feedback. */
+  conversations: ConversationStore;
+  /** Questions handed to spokespeople. */
+  escalations: EscalationStore;
+  /** Citizens' questions labelled with the unit they chose. */
+  examples: LabelledExampleStore;
+}
 
 /** Durable small values that must survive restarts and change atomically (tokens). */
 export interface SecretStore {
