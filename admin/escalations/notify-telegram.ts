@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { Telegram, TelegramError } from 'telegraf';
 import type { AdminConfig } from '../ports.ts';
 import type { CoreEventEmitter } from '../../bots/core/events.ts';
-import type { ChannelName } from '../../bots/core/types.ts';
+import type { ChannelName } from '../../domain/channel.ts';
 import type { Escalation } from '../../storage/escalation-store.ts';
 
 const CHANNEL_LABELS: Record<ChannelName, string> = { zalo: 'Zalo', telegram: 'Telegram', webchat: 'Web chat', botframework: 'Bot Framework' };
