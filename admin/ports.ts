@@ -13,6 +13,7 @@ import type { ChannelName } from '../domain/channel.ts';
 import type { Citation } from '../domain/citation.ts';
 import { fold } from '../domain/fold.ts';
 import type { Role, StaffUser } from '../domain/roles.ts';
+import type { KnowledgeLibrary } from '../knowledge/library/library.ts';
 import type { KnowledgeStore } from '../knowledge/ports.ts';
 import type { EscalationReason, EscalationStatus, EscalationStore } from '../storage/escalation-store.ts';
 
@@ -64,6 +65,8 @@ export interface AdminRuntime {
   config: AdminConfig;
   logger: Logger;
   storage: AdminStorage;
+  /** The knowledge library: uploads, metadata, deletion, the FAQ document and the index refresh. */
+  library: KnowledgeLibrary;
   /**
    * Rebuilds the index if the knowledge store changed since it was built, or swaps in the
    * agency's synonyms if only they changed. Returns true when it did either.

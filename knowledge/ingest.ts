@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { KnowledgeStore } from './ports.ts';
-import type { IngestSummary, KnowledgeDocument } from './types.ts';
+import type { IngestSummary } from './types.ts';
+import type { KnowledgeDocument } from '../domain/document.ts';
 import { buildDocument } from './build-document.ts';
 import { documentIdFromPath } from './document-id.ts';
 import { extractText, formatOf } from './formats.ts';
@@ -266,7 +267,7 @@ async function withVersionWarnings(summary: IngestSummary, store: IngestTarget |
  * Ingests one uploaded file (the admin console). `name` decides the format and the default
  * id; `metadata` is the same snake_case object a sidecar file would hold.
  */
-export async function ingestBuffer(name: string, bytes: Buffer, store: KnowledgeStore, opts: IngestBufferOptions): Promise<IngestSummary> {
+export async function ingestBuffer(name: string, bytes: Buffer, store: IngestTarget & Pick<KnowledgeStore, 'listDocuments'>, opts: IngestBufferOptions): Promise<IngestSummary> {
   const acc = new SummaryBuilder();
   const r = await processFile(
     async () => ({
