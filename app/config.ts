@@ -100,6 +100,11 @@ export const configSchema = z.object({
   LOA_LLM_API_KEY: optionalString,
   /** Citizen messages the conversation core works on at once (per instance). */
   LOA_PIPELINE_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /**
+   * Event-loop delay (ms) above which answering gives way to webhook acknowledgements (its
+   * concurrency drops towards 1 and grows back when the loop is on time); 0: fixed concurrency.
+   */
+  LOA_PIPELINE_MAX_LOOP_DELAY_MS: z.coerce.number().int().nonnegative().default(20),
   /** Messages sent at once per channel (per instance), apart from the answering slots. */
   LOA_SEND_CONCURRENCY: z.coerce.number().int().positive().default(64),
   /** Longest wait for a channel's answer to one send, in milliseconds; after it the outcome is unknown. */

@@ -94,6 +94,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       rateLimitPerMinute: config.LOA_RATE_LIMIT_PER_MINUTE,
       agencyName: config.LOA_AGENCY_NAME,
       concurrency: config.LOA_PIPELINE_CONCURRENCY,
+      loopGuard: { targetDelayMs: config.LOA_PIPELINE_MAX_LOOP_DELAY_MS },
       send: { concurrency: config.LOA_SEND_CONCURRENCY, timeoutMs: config.LOA_SEND_TIMEOUT_MS },
       delivery: { maxAgeMs: config.LOA_DELIVERY_MAX_AGE_HOURS * 3_600_000, onUnknown: config.LOA_UNKNOWN_OUTCOME },
       durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000 },

@@ -24,6 +24,7 @@ import { Sweeper } from './sweeper.ts';
 import type { ChannelSender, IncomingMessage, MessageReceiver, OutgoingMessage, Recipient } from './types.ts';
 import { WorkTracker } from './work-tracker.ts';
 import { Slots } from './slots.ts';
+import { DEFAULT_LOOP_GUARD, LoopGuard, type LoopGuardOptions } from './loop-guard.ts';
 
 export interface ConversationCoreOptions {
   answerer: Answerer;
@@ -41,6 +42,11 @@ export interface ConversationCoreOptions {
      * burst starts every pipeline together and webhook acknowledgements wait behind all of them.
      */
     concurrency?: number;
+    /**
+     * How the pipeline gives way to webhooks when the event loop runs late (`LOA_PIPELINE_MAX_LOOP_DELAY_MS`):
+     * `targetDelayMs: 0` keeps `concurrency` fixed.
+     */
+    loopGuard?: Partial<Omit<LoopGuardOptions, 'maxSlots'>>;
     /** Channel windows and what to do with unknown outcomes (`LOA_DELIVERY_MAX_AGE_HOURS`, `LOA_UNKNOWN_OUTCOME`). */
     delivery?: Partial<DeliveryPolicyConfig>;
     /** Each channel's send pool (`LOA_SEND_CONCURRENCY`, `LOA_SEND_TIMEOUT_MS`). */
@@ -160,6 +166,7 @@ export class ConversationCore implements MessageReceiver {
   private readonly started = new Set<number>();
   private state: 'idle' | 'running' | 'stopped' = 'idle';
   private readonly slots: Slots;
+  private readonly loopGuard: LoopGuard | undefined;
   private readonly durability: DurabilityOptions;
   private readonly sweeper: Sweeper;
   private lastPrune = 0;
@@ -172,6 +179,8 @@ export class ConversationCore implements MessageReceiver {
     this.agencyName = options.config.agencyName;
     this.events = new CoreEventEmitter(this.logger);
     this.slots = new Slots(options.config.concurrency ?? 4);
+    const guard = { ...DEFAULT_LOOP_GUARD, ...options.config.loopGuard, maxSlots: this.slots.limit };
+    this.loopGuard = guard.targetDelayMs > 0 ? new LoopGuard(this.slots, guard) : undefined;
     this.durability = {
       instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: 60_000,
@@ -248,6 +257,7 @@ export class ConversationCore implements MessageReceiver {
     this.state = 'running';
     this.tracker.resume();
     this.worker.start();
+    this.loopGuard?.start();
     this.sweeper.start();
     await this.sweeper.now();
   }
@@ -261,6 +271,7 @@ export class ConversationCore implements MessageReceiver {
     if (this.state !== 'running') return;
     this.state = 'stopped';
     this.worker.stop();
+    this.loopGuard?.stop();
     await this.sweeper.stop();
     this.tracker.pause();
     // What has not started goes back now, so others need not wait for the work in progress.
