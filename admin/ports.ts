@@ -14,6 +14,7 @@ import type { Citation } from '../domain/citation.ts';
 import { fold } from '../domain/fold.ts';
 import type { Role, StaffUser } from '../domain/roles.ts';
 import type { KnowledgeLibrary } from '../knowledge/library/library.ts';
+import type { ConsultationStore } from '../consultations/ports.ts';
 import type { KnowledgeStore } from '../knowledge/ports.ts';
 import type { EscalationReason, EscalationStatus, EscalationStore } from '../storage/escalation-store.ts';
 
@@ -58,6 +59,8 @@ export interface AdminStorage {
   conversations: ConversationStore;
   outbox: OutboxStore;
   secrets: SecretStore;
+  /** Consultations on draft documents. */
+  consultations: ConsultationStore;
 }
 
 /** What the console uses of the running server: its stores, its logger, and the retrieval index refresh. */

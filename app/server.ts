@@ -25,6 +25,10 @@ import { documentModule } from '../admin/documents/index.ts';
 import { reportModule } from '../admin/reports/index.ts';
 import { reviewModule } from '../admin/review/index.ts';
 import { synonymModule } from '../admin/synonyms/index.ts';
+import { consultationModule } from '../admin/consultations/index.ts';
+import { serverKey } from '../admin/auth/server-keys.ts';
+import { ConsultationService } from '../consultations/service.ts';
+import { consultationPageRouter } from '../consultations/page/routes.ts';
 
 /** A running Loa server. */
 export interface LoaServer {
@@ -102,6 +106,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
     escalationLimiter: (o) => coordination.rateLimiter(o),
+    consultations: storage.consultations,
   });
 
   metrics.observe(core.events);
@@ -124,6 +129,20 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   const security = securityTxt({ contact: config.LOA_SECURITY_CONTACT, publicUrl: config.LOA_PUBLIC_URL });
   if (security) app.get('/.well-known/security.txt', security);
   app.use(askRouter(runtime.answerer, { limiter: coordination.rateLimiter({ keyPrefix: 'ask', points: 120, duration: 60 }) }));
+
+  // The public consultation pages (/gop-y/<slug>) and their API, on limiters of their own.
+  app.use(
+    consultationPageRouter({
+      service: new ConsultationService({ store: storage.consultations, clock: () => new Date(), send: (r, m) => core.sendToUser(r, m), publicUrl: config.LOA_PUBLIC_URL }),
+      limiters: {
+        soft: coordination.rateLimiter({ keyPrefix: 'gopy-soft', points: 5, duration: 600 }),
+        hard: coordination.rateLimiter({ keyPrefix: 'gopy-hard', points: 60, duration: 3600 }),
+        reads: coordination.rateLimiter({ keyPrefix: 'gopy-read', points: 300, duration: 60 }),
+      },
+      challengeKey: await serverKey(storage.secrets, 'consultation.challenge_key'),
+      secureCookie: (req) => req.secure || (config.LOA_PUBLIC_URL?.startsWith('https:') ?? false),
+    }),
+  );
 
   const ctx: ChannelSetupContext = {
     app,
@@ -157,7 +176,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
 
   let firstAdmin: { email: string; password: string } | undefined;
   const adminDeps = createAdminDeps(runtime, core);
-  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps)], {
+  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps), consultationModule(adminDeps)], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
     liveEvents: coordination.liveEvents,

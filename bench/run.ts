@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   sample: async () => (await import('./sample-kb.ts')).runSampleKbBench(),
   zalo: async () => (await import('./zalo-webhook.ts')).runZaloWebhookBench(),
   faults: async () => (await import('./faults.ts')).runFaultsBench(),
+  consultations: async () => (await import('./consultations.ts')).runConsultationsBench(),
   library: async () => (await import('./knowledge-library.ts')).runKnowledgeLibraryBench(),
   layers: async () => (await import('./layer-crossings.ts')).runLayerCrossingsBench(),
 };

@@ -5,3 +5,4 @@
  */
 export { TURN_INTENTS, FEEDBACK_REASONS } from '../bots/core/ports.ts';
 export type { TurnIntent, FeedbackValue, FeedbackReason, TurnMenu, ConversationTurn, NewConversationTurn, ConversationStore } from '../bots/core/ports.ts';
+export type { ConsultOption } from '../bots/core/ports.ts';

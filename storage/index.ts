@@ -1,4 +1,5 @@
 import { SqliteOpsStore } from './sqlite/ops-store.ts';
+import { openConsultationStore } from './consultation-store-kysely.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import { ProcessLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
@@ -23,6 +24,11 @@ import type { Storage } from './storage.ts';
 // The aggregate interface is declared apart, so that backends can name it without importing this module.
 export type { BotStorage, Storage } from './storage.ts';
 
+/**
+ * Opens the configured backend: SQLite under the data directory, or PostgreSQL when
+ * DATABASE_URL is a postgres:// URL (several instances may share it). Shared rate limits and
+ * web chat fan-out come from `openCoordination` (Redis).
+ */
 /** What `openStorage` needs of the configuration (app/config.ts `Config` has these fields). */
 export interface StorageOptions {
   /** The SQLite file, used when `DATABASE_URL` is unset. */
@@ -59,6 +65,7 @@ export async function openStorage(config: StorageOptions): Promise<Storage> {
     // Indexes the turns table: created after the conversation store.
     reviews: new SqliteReviewStore(db),
     synonyms: new SqliteSynonymStore(db),
+    consultations: await openConsultationStore({ sqlite: db }),
     close: async () => {
       db.close();
     },

@@ -14,6 +14,7 @@ import type { LabelledExampleStore } from './example-store.ts';
 import type { OpsStore } from './ops-store.ts';
 import type { ReviewStore } from './review-store.ts';
 import type { SynonymStore } from './synonym-store.ts';
+import type { ConsultationStore } from './consultation-store.ts';
 import type { SharedLock } from './shared-lock.ts';
 
 /** All of Loa's persistent state, behind interfaces. Nothing outside `storage/` knows the backend. */
@@ -51,14 +52,10 @@ export interface Storage {
   reviews: ReviewStore;
   /** The agency's everyday → legal vocabulary, added to retrieval's built-in lexicon. */
   synonyms: SynonymStore;
+  /** Consultations on draft documents: versions, citizens' comments, themes and answers (one Kysely implementation). */
+  consultations: ConsultationStore;
   close(): Promise<void>;
 }
 
 /** The stores the conversation core works with: its port, declared in bots/core/ports.ts. */
 export type { BotStorage } from '../bots/core/ports.ts';
-
-/**
- * Opens the configured backend: SQLite under the data directory, or PostgreSQL when
- * DATABASE_URL is a postgres:// URL (several instances may share it). Shared rate limits and
- * web chat fan-out come from `openCoordination` (Redis).
- */

@@ -3,11 +3,15 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import type { Answerer, Citation } from '../../retrieval/types.ts';
+import type { Answerer } from '../../retrieval/types.ts';
+import type { BotStorage, InboxItem } from './ports.ts';
+import type { ConsultationStore } from '../../consultations/ports.ts';
+import type { IncomingMessage, OutgoingMessage, Recipient } from '../../domain/channel.ts';
+import type { Citation } from '../../domain/citation.ts';
 import { holderOf, officerActor, stateOf, type EscalationActor, type EscalationRefusal } from '../../domain/escalation.ts';
 import type { Escalation, EscalationChange } from '../../storage/escalation-store.ts';
-import type { InboxItem } from '../../storage/inbox-store.ts';
-import type { BotStorage } from '../../storage/index.ts';
+import { ConsultationChat } from '../../consultations/chat.ts';
+import { ConsultationService } from '../../consultations/service.ts';
 import type { PipelineContext } from './context.ts';
 import { CoreEventEmitter } from './events.ts';
 import { handleMessage } from './handle-message.ts';
@@ -21,7 +25,7 @@ import { RateLimit } from './pipeline/rate-limit.ts';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy.ts';
 import { DEFAULT_SEND_POOL, type SendPoolOptions } from './send-pool.ts';
 import { Sweeper } from './sweeper.ts';
-import type { ChannelSender, IncomingMessage, MessageReceiver, OutgoingMessage, Recipient } from './types.ts';
+import type { ChannelSender, MessageReceiver } from './types.ts';
 import { WorkTracker } from './work-tracker.ts';
 import { Slots } from './slots.ts';
 import { DEFAULT_LOOP_GUARD, LoopGuard, type LoopGuardOptions } from './loop-guard.ts';
@@ -65,6 +69,8 @@ export interface ConversationCoreOptions {
   rateLimiter?: RateLimiterAbstract;
   /** Makes the escalation caps' limiters; in process memory when absent, shared (Redis) with several instances. */
   escalationLimiter?: EscalationLimiterFactory;
+  /** Consultations on drafts: with it, "góp ý dự thảo" works on every channel. */
+  consultations?: ConsultationStore;
 }
 
 /** How this instance shares durable work with the others. */
@@ -216,6 +222,9 @@ export class ConversationCore implements MessageReceiver {
       clock: this.clock,
       agencyName: this.agencyName,
       history: { ...DEFAULT_HISTORY_POLICY, ...options.config.history },
+      ...(options.consultations
+        ? { consultations: new ConsultationChat(new ConsultationService({ store: options.consultations, clock: this.clock }), this.clock) }
+        : {}),
     };
   }
 
