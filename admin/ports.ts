@@ -17,6 +17,8 @@ import type { KnowledgeLibrary } from '../knowledge/library/library.ts';
 import type { ConsultationStore } from '../consultations/ports.ts';
 import type { KnowledgeStore } from '../knowledge/ports.ts';
 import type { EscalationReason, EscalationStatus, EscalationStore } from '../storage/escalation-store.ts';
+import type { PrivacyStore } from '../storage/privacy-store.ts';
+import type { RecoveryCodeStore } from '../storage/recovery-code-store.ts';
 
 /** The settings the console reads, by their environment names (README's configuration table explains each). */
 export interface AdminConfig {
@@ -26,6 +28,8 @@ export interface AdminConfig {
   LOA_AGENCY_NAME: string;
   LOA_ADMIN_EMAIL?: string;
   LOA_ADMIN_PASSWORD?: string;
+  /** Who must sign in with a second factor. */
+  LOA_REQUIRE_TOTP: 'admin' | 'all' | 'none';
   LOA_SESSION_IDLE_HOURS: number;
   LOA_SESSION_MAX_DAYS: number;
   LOA_LOGIN_MAX_FAILURES: number;
@@ -49,6 +53,8 @@ export interface AdminConfig {
 export interface AdminStorage {
   users: UserStore;
   staffSessions: SessionStore;
+  recoveryCodes: RecoveryCodeStore;
+  privacy: PrivacyStore;
   audit: AuditStore;
   faqs: FaqStore;
   reports: ReportStore;

@@ -1,3 +1,5 @@
+import { SqliteRecoveryCodeStore } from './sqlite/recovery-code-store.ts';
+import { SqlitePrivacyStore } from './sqlite/privacy-store.ts';
 import { SqliteOpsStore } from './sqlite/ops-store.ts';
 import { openConsultationStore } from './consultation-store-kysely.ts';
 import { isPostgresUrl } from './postgres/database.ts';
@@ -55,6 +57,7 @@ export async function openStorage(config: StorageOptions): Promise<Storage> {
     // Sessions reference users: the users table is created first.
     users: new SqliteUserStore(db),
     staffSessions: new SqliteSessionStore(db),
+    recoveryCodes: new SqliteRecoveryCodeStore(db),
     audit: new SqliteAuditStore(db),
     faqs: new SqliteFaqStore(db),
     // Reads the turns and escalations tables: created after their stores.
@@ -66,6 +69,8 @@ export async function openStorage(config: StorageOptions): Promise<Storage> {
     reviews: new SqliteReviewStore(db),
     synonyms: new SqliteSynonymStore(db),
     consultations: await openConsultationStore({ sqlite: db }),
+    // Reaches into the citizens' tables: created after all of them.
+    privacy: new SqlitePrivacyStore(db),
     close: async () => {
       db.close();
     },

@@ -7,6 +7,8 @@ import type { SecretStore } from './secret-store.ts';
 import type { WebchatStore } from './webchat-store.ts';
 import type { UserStore } from './user-store.ts';
 import type { SessionStore } from './session-store.ts';
+import type { RecoveryCodeStore } from './recovery-code-store.ts';
+import type { PrivacyStore } from './privacy-store.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { FaqStore } from './faq-store.ts';
 import type { ReportStore } from './report-store.ts';
@@ -36,6 +38,10 @@ export interface Storage {
   users: UserStore;
   /** Console sessions (hashed ids). */
   staffSessions: SessionStore;
+  /** One-time recovery codes of the second factor (hashed). */
+  recoveryCodes: RecoveryCodeStore;
+  /** Citizens' personal data: retention and deletion on request (Decree 13/2023/NĐ-CP). */
+  privacy: PrivacyStore;
   /** Append-only audit trail of staff actions. */
   audit: AuditStore;
   /** Approved answers and their drafts (the console's FAQs). */

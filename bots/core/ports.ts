@@ -9,6 +9,7 @@ import type { AbstainReason, ClarifyOption, Outcome } from '../../domain/answer.
 import type { ChannelName, IncomingMessage, OutgoingKind, OutgoingMessage, Recipient } from '../../domain/channel.ts';
 import type { Citation } from '../../domain/citation.ts';
 import type { EscalationStore } from '../../storage/escalation-store.ts';
+import type { PrivacyStore } from '../../storage/privacy-store.ts';
 
 /**
  * The stores the conversation core works with (storage/storage.ts `Storage` has them). The
@@ -25,6 +26,8 @@ export interface BotStorage {
   escalations: EscalationStore;
   /** Citizens' questions labelled with the unit they chose. */
   examples: LabelledExampleStore;
+  /** Retention and erasure of citizens' data (absent in tests that do not prune). */
+  privacy?: PrivacyStore;
 }
 
 /** Durable small values that must survive restarts and change atomically (tokens). */

@@ -16,6 +16,8 @@ import { PostgresSynonymStore } from './synonym-store.ts';
 import { PostgresSecretStore } from './secret-store.ts';
 import { PostgresSessionStore } from './session-store.ts';
 import { PostgresUserStore } from './user-store.ts';
+import { PostgresRecoveryCodeStore } from './recovery-code-store.ts';
+import { PostgresPrivacyStore } from './privacy-store.ts';
 import { PostgresWebchatStore } from './webchat-store.ts';
 import { openConsultationStore } from '../consultation-store-kysely.ts';
 
@@ -61,6 +63,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       webchat: await PostgresWebchatStore.open(pool),
       users: await PostgresUserStore.open(pool),
       staffSessions: await PostgresSessionStore.open(pool),
+      recoveryCodes: await PostgresRecoveryCodeStore.open(pool),
       audit: await PostgresAuditStore.open(pool),
       faqs: await PostgresFaqStore.open(pool),
       // Reads the turns and escalations tables: opened after their stores.
@@ -72,6 +75,8 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       reviews: await PostgresReviewStore.open(pool),
       synonyms: await PostgresSynonymStore.open(pool),
       consultations: await openConsultationStore({ postgres: pool }),
+      // Reaches into the citizens' tables: opened after all of them.
+      privacy: await PostgresPrivacyStore.open(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.
