@@ -1,3 +1,4 @@
+import type { OpenApiPaths } from '../http/openapi.ts';
 import type { Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { ConversationCore } from '../bots/core/conversation-core.ts';
@@ -14,8 +15,9 @@ export interface AuditLog {
   record(entry: AuditEntryInput): Promise<void>;
 }
 
-/** An OpenAPI 3.1 paths object fragment (each route module describes its own routes). */
-export type OpenApiPaths = Record<string, Record<string, unknown>>;
+
+/** An OpenAPI 3.1 paths object fragment (each route module's routes, generated from their declarations). */
+export type { OpenApiPaths };
 
 /** What every console route module receives. */
 export interface AdminDeps {

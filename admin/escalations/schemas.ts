@@ -73,6 +73,7 @@ export const citationSchema = z.object({
 
 export const inboxItemSchema = z.object({
   id: z.string(),
+  sourceKey: z.string().optional().describe('What created it, e.g. inbox:<event id> (one escalation per source)'),
   status: z.enum(ESCALATION_STATUSES),
   reason: z.enum(['abstained', 'requested', 'error']),
   abstainReason: z.string().optional(),
