@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { defineRoute, operationOf, type Method, type ResponseSpec } from '../http/define-route.ts';
 import { errorComponents, errorResponse, jsonSchema, type OpenApiPaths } from '../http/openapi.ts';
 import { guardErrors } from './route.ts';
-import type { AdminModule, Role } from './types.ts';
+import type { AdminModule } from './types.ts';
+import type { Role } from '../domain/roles.ts';
 import { CSRF_HEADER } from './auth/middleware.ts';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from './auth/cookies.ts';
 

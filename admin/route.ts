@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { defineRoute, mountRoutes, pathsOf, type Responses, type Route, type RouteSpec } from '../http/define-route.ts';
 import type { ErrorSpecs } from '../http/openapi.ts';
 import { ANY_ROLE, requireRole } from './auth/middleware.ts';
-import type { AdminModule, Role } from './types.ts';
+import type { AdminModule } from './types.ts';
+import type { Role } from '../domain/roles.ts';
 
 /**
  * A console API route: `defineRoute` plus who may call it. `roles` adds the role check

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AdminModule } from '../types.ts';
-import type { AuditStore } from '../../storage/audit-store.ts';
+import type { AuditStore } from '../ports.ts';
 import { adminRoute, routeModule } from '../route.ts';
 
 const querySchema = z.object({

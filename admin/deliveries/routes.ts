@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConversationCore } from '../../bots/core/conversation-core.ts';
-import { CHANNELS } from '../../bots/core/types.ts';
-import type { OutboxItem, OutboxStore } from '../../storage/outbox-store.ts';
+import type { OutboxItem, OutboxStore } from '../../bots/core/ports.ts';
+import { CHANNELS } from '../../domain/channel.ts';
 import { adminRoute, routeModule } from '../route.ts';
 import { currentUser, type AdminModule, type AuditLog } from '../types.ts';
 

@@ -1,8 +1,8 @@
 import express, { type Request } from 'express';
 import { z } from 'zod';
 import { documentIdFromPath } from '../../knowledge/document-id.ts';
-import type { DocumentMeta, DocumentStatus, KnowledgeDocument } from '../../knowledge/types.ts';
-import type { DocumentSummary } from '../../storage/knowledge-store.ts';
+import type { DocumentMeta, DocumentStatus, KnowledgeDocument } from '../../domain/document.ts';
+import type { DocumentSummary } from '../../knowledge/ports.ts';
 import { FAQ_DOCUMENT_ID, FAQ_DOCUMENT_SOURCE } from '../faqs/faq-knowledge.ts';
 import { reviewFaqsCitingDocument } from '../faqs/review.ts';
 import { ApiError } from '../../http/errors.ts';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { documentMetaShape } from '../../knowledge/metadata.ts';
-import { DOCUMENT_STATUSES } from '../../knowledge/types.ts';
+import { DOCUMENT_STATUSES, documentMetaShape } from '../../domain/document.ts';
 
 /** Document ids may contain "/" (folders): clients send them URL-encoded in one path segment. */
 export const documentIdParams = z.object({ id: z.string().min(1).max(300).describe('Document id, URL-encoded (it may contain "/")') });

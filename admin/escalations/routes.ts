@@ -2,13 +2,14 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ConversationCore } from '../../bots/core/conversation-core.ts';
 import { officerActor, transition, type EscalationActor, type EscalationRefusal } from '../../domain/escalation.ts';
-import type { Citation } from '../../retrieval/types.ts';
-import type { ConversationStore } from '../../storage/conversation-store.ts';
+import type { UserStore } from '../ports.ts';
+import type { ConversationStore } from '../../bots/core/ports.ts';
+import type { Citation } from '../../domain/citation.ts';
+import type { StaffUser } from '../../domain/roles.ts';
 import type { Escalation, EscalationChange, EscalationStore } from '../../storage/escalation-store.ts';
-import type { UserStore } from '../../storage/user-store.ts';
 import { ApiError } from '../../http/errors.ts';
 import { ANY_ROLE, adminRoute, routeModule } from '../route.ts';
-import { currentUser, type AdminModule, type AuditLog, type StaffUser } from '../types.ts';
+import { currentUser, type AdminModule, type AuditLog } from '../types.ts';
 import type { LiveEvents } from './live-events.ts';
 import {
   assignSchema,

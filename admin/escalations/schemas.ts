@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CHANNELS } from '../../bots/core/types.ts';
-import { DOCUMENT_STATUSES } from '../../knowledge/types.ts';
+import { CHANNELS } from '../../domain/channel.ts';
+import { DOCUMENT_STATUSES } from '../../domain/document.ts';
 import { ESCALATION_STATUSES } from '../../storage/escalation-store.ts';
 import { emailSchema } from '../users/schemas.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../../http/errors.ts';
-import type { Citation } from '../../retrieval/types.ts';
-import type { Faq, FaqChange, FaqStatus } from '../../storage/faq-store.ts';
+import type { Faq, FaqChange, FaqStatus } from '../ports.ts';
+import type { Citation } from '../../domain/citation.ts';
 import type { SaveAsFaqInput } from '../escalations/routes.ts';
 import { ANY_ROLE, adminRoute, routeModule } from '../route.ts';
 import { currentUser, type AdminDeps, type AdminModule } from '../types.ts';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { QuestionRecord } from '../../storage/report-store.ts';
+import type { QuestionRecord } from '../ports.ts';
 import { REASON_LABELS } from '../../bots/core/menus.ts';
 import { serverKey } from '../auth/server-keys.ts';
 import { ApiError } from '../../http/errors.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LEXICON } from '../../retrieval/index.ts';
-import type { SynonymChange } from '../../storage/synonym-store.ts';
+import type { SynonymChange } from '../ports.ts';
 import { ApiError } from '../../http/errors.ts';
 import { ANY_ROLE, adminRoute, routeModule } from '../route.ts';
 import { currentUser, type AdminDeps, type AdminModule } from '../types.ts';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ApiError } from '../../http/errors.ts';
 import { adminRoute, routeModule } from '../route.ts';
-import { currentUser, type AdminModule, type AuditLog, type StaffUser } from '../types.ts';
-import { DuplicateEmailError, type UserStore } from '../../storage/user-store.ts';
+import { currentUser, type AdminModule, type AuditLog } from '../types.ts';
+import { DuplicateEmailError, type UserStore } from '../ports.ts';
+import type { StaffUser } from '../../domain/roles.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
 import type { StaffSessions } from '../auth/sessions.ts';
 import { createStaffUser } from './create-user.ts';

@@ -1,8 +1,9 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { DOCUMENT_STATUSES } from '../../knowledge/types.ts';
-import { ABSTAIN_REASONS, OUTCOMES, type Answerer } from '../../retrieval/types.ts';
+import { ABSTAIN_REASONS, OUTCOMES } from '../../domain/answer.ts';
+import { DOCUMENT_STATUSES } from '../../domain/document.ts';
+import { type Answerer } from '../../retrieval/types.ts';
 import { defineRoute, mountRoutes, type Route } from '../../http/define-route.ts';
 import { ApiError } from '../../http/errors.ts';
 

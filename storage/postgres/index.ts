@@ -1,4 +1,4 @@
-import type { Storage } from '../index.ts';
+import type { Storage } from '../storage.ts';
 import { PostgresAuditStore } from './audit-store.ts';
 import { PostgresConversationStore } from './conversation-store.ts';
 import { PostgresAdvisoryLock } from './advisory-lock.ts';

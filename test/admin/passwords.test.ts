@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { weakPasswordReason } from '../../admin/auth/password-policy.ts';
-import { registerUser } from '../../admin/commands/user.ts';
+import { registerUser } from '../../app/commands/user.ts';
 import { login, loginAdmin, postLogin, startTestLoa, type StaffClient, type TestLoa } from './harness.ts';
 
 let t: TestLoa;

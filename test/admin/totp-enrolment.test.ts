@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerUser } from '../../admin/commands/user.ts';
+import { registerUser } from '../../app/commands/user.ts';
 import { currentTotp } from '../../admin/auth/totp.ts';
 import { totpRequiredFor } from '../../admin/auth/totp-policy.ts';
 import { login, loginAs, postLogin, StaffClient, startTestLoa, TEST_ADMIN, TEST_PASSWORD, type TestLoa } from './harness.ts';
