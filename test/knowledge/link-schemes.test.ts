@@ -36,7 +36,7 @@ describe('document links are http(s) only', () => {
     for (const url of ['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd']) {
       const res = await upload('le-phi.md', LAW(url));
       expect(res.status).toBe(422);
-      expect(((await res.json()) as { message: string }).message).toMatch(/url.*must be an http:\/\/ or https:\/\/ link/);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/url.*must be an http:\/\/ or https:\/\/ link/);
     }
     expect((await admin.get<{ items: unknown[] }>('/documents')).body.items).toHaveLength(0);
     expect((await upload('le-phi.md', LAW('https://vbpl.vn/qd-9-2025'))).status).toBe(201);

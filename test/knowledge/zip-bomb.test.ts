@@ -55,8 +55,8 @@ describe('uploading a zip bomb to a running server', () => {
   it('refuses a bomb whose headers tell the truth, at once, with a clear reason', async () => {
     const res = await upload('Quyết định bom.docx', makeDocxZipBomb({ inflatedMb: 300 }));
     expect(res.status).toBe(422);
-    const body = (await res.json()) as { message: string };
-    expect(body.message).toMatch(/Không đọc được tệp "Quyết định bom\.docx": DOCX (part "word\/document\.xml" inflates|unpacks to more than)/);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.message).toMatch(/Không đọc được tệp "Quyết định bom\.docx": DOCX (part "word\/document\.xml" inflates|unpacks to more than)/);
   });
 
   it('stops a document that passes the directory check but needs too much memory at the worker limit, while the server keeps answering', async () => {
@@ -67,7 +67,7 @@ describe('uploading a zip bomb to a running server', () => {
     const answeredMeanwhile = await healthDuring(pending);
     const res = await pending;
     expect(res.status).toBe(422);
-    expect(((await res.json()) as { message: string }).message).toMatch(/needs more than 96 MB of memory to read: refused/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/needs more than 96 MB of memory to read: refused/);
     // The event loop was free while the worker parsed.
     expect(answeredMeanwhile).toBeGreaterThan(0);
     // Nothing was stored, and the server still works.
