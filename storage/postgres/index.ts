@@ -1,7 +1,6 @@
 import type { Storage } from '../index.ts';
 import { PostgresAuditStore } from './audit-store.ts';
 import { PostgresConversationStore } from './conversation-store.ts';
-import { PostgresAdvisoryLock } from './advisory-lock.ts';
 import { openPostgresPool } from './database.ts';
 import { PostgresOpsStore } from './ops-store.ts';
 import { PostgresEscalationStore } from './escalation-store.ts';
@@ -9,7 +8,6 @@ import { PostgresLabelledExampleStore } from './example-store.ts';
 import { PostgresFaqStore } from './faq-store.ts';
 import { PostgresInboxStore } from './inbox-store.ts';
 import { PostgresKnowledgeStore } from './knowledge-store.ts';
-import { PostgresOutboxStore } from './outbox-store.ts';
 import { PostgresReportStore } from './report-store.ts';
 import { PostgresReviewStore } from './review-store.ts';
 import { PostgresSynonymStore } from './synonym-store.ts';
@@ -17,6 +15,9 @@ import { PostgresSecretStore } from './secret-store.ts';
 import { PostgresSessionStore } from './session-store.ts';
 import { PostgresUserStore } from './user-store.ts';
 import { PostgresWebchatStore } from './webchat-store.ts';
+
+/** The stores not yet moved to `storage/sql/`. */
+export type LegacyStorage = Omit<Storage, 'outbox' | 'locks'>;
 
 /** Thrown at start-up when DATABASE_URL selects PostgreSQL but a store has no PostgreSQL version. */
 export class MissingPostgresStoreError extends Error {
@@ -43,17 +44,16 @@ export interface PostgresStorageOptions {
  * same database at once (migrations take an advisory lock); inbox and outbox work is shared
  * between them through leases.
  */
-export async function openPostgresStorage(url: string, opts: PostgresStorageOptions = {}): Promise<Storage> {
+export async function openPostgresStorage(url: string, opts: PostgresStorageOptions = {}): Promise<LegacyStorage> {
   const pool = openPostgresPool(url, { max: opts.poolSize, onError: opts.onError, statementTimeoutMs: opts.statementTimeoutMs });
   const close = async (): Promise<void> => {
     await pool.end();
   };
   try {
     // In this order: sessions reference users.
-    const storage: Storage = {
+    const storage: LegacyStorage = {
       knowledge: await PostgresKnowledgeStore.open(pool),
       inbox: await PostgresInboxStore.open(pool),
-      outbox: await PostgresOutboxStore.open(pool),
       conversations: await PostgresConversationStore.open(pool),
       escalations: await PostgresEscalationStore.open(pool),
       secrets: await PostgresSecretStore.open(pool),
@@ -66,7 +66,6 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       reports: await PostgresReportStore.open(pool),
       examples: await PostgresLabelledExampleStore.open(pool),
       ops: await PostgresOpsStore.open(pool),
-      locks: new PostgresAdvisoryLock(pool),
       // Indexes the turns table: opened after the conversation store.
       reviews: await PostgresReviewStore.open(pool),
       synonyms: await PostgresSynonymStore.open(pool),

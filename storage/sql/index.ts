@@ -1,0 +1,29 @@
+import type { Storage } from '../index.ts';
+import { PostgresAdvisoryLock } from '../postgres/advisory-lock.ts';
+import { ProcessLock } from '../shared-lock.ts';
+import { openPostgresDatabase, openSqliteDatabase, type PostgresOptions, type SqlDatabase } from './connect.ts';
+import { migrateToLatest } from './migrations/index.ts';
+import { SqlOutboxStore } from './outbox-store.ts';
+
+/** Where the database is: a SQLite file (or `:memory:`), or a PostgreSQL URL with its pool options. */
+export type SqlTarget = { sqliteFile: string } | ({ postgresUrl: string } & PostgresOptions);
+
+/** Opens the database of `target` and brings its schema up to date (`migrations/`). */
+export async function openSqlDatabase(target: SqlTarget): Promise<SqlDatabase> {
+  const database = 'sqliteFile' in target ? openSqliteDatabase(target.sqliteFile) : openPostgresDatabase(target.postgresUrl, target);
+  try {
+    await migrateToLatest(database);
+    return database;
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+/** The stores written once over Kysely, on an open, migrated database. */
+export function sqlStores(database: SqlDatabase): Pick<Storage, 'outbox' | 'locks'> {
+  return {
+    outbox: new SqlOutboxStore(database),
+    locks: database.pool ? new PostgresAdvisoryLock(database.pool) : new ProcessLock(),
+  };
+}
