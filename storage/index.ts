@@ -19,11 +19,9 @@ import type { SynonymStore } from './synonym-store.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import type { SharedLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
-import { SqliteConversationStore } from './sqlite/conversation-store.ts';
 import type { SqliteDatabase } from './sqlite/database.ts';
 import { openSqlDatabase, sqlStores } from './sql/index.ts';
 import { SqliteEscalationStore } from './sqlite/escalation-store.ts';
-import { SqliteInboxStore } from './sqlite/inbox-store.ts';
 import { SqliteKnowledgeStore } from './sqlite/knowledge-store.ts';
 import { SqliteSecretStore } from './sqlite/secret-store.ts';
 import { createSqliteWebchatStore } from './sqlite/webchat-store.ts';
@@ -101,8 +99,6 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
   const db = database.sqlite as SqliteDatabase;
   return {
     knowledge: new SqliteKnowledgeStore(db),
-    inbox: new SqliteInboxStore(db),
-    conversations: new SqliteConversationStore(db),
     escalations: new SqliteEscalationStore(db),
     secrets: new SqliteSecretStore(db),
     webchat: createSqliteWebchatStore(db),

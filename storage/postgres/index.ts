@@ -1,12 +1,11 @@
 import type { Storage } from '../index.ts';
+import type { SqlStores } from '../sql/index.ts';
 import { PostgresAuditStore } from './audit-store.ts';
-import { PostgresConversationStore } from './conversation-store.ts';
 import { openPostgresPool } from './database.ts';
 import { PostgresOpsStore } from './ops-store.ts';
 import { PostgresEscalationStore } from './escalation-store.ts';
 import { PostgresLabelledExampleStore } from './example-store.ts';
 import { PostgresFaqStore } from './faq-store.ts';
-import { PostgresInboxStore } from './inbox-store.ts';
 import { PostgresKnowledgeStore } from './knowledge-store.ts';
 import { PostgresReportStore } from './report-store.ts';
 import { PostgresReviewStore } from './review-store.ts';
@@ -17,7 +16,7 @@ import { PostgresUserStore } from './user-store.ts';
 import { PostgresWebchatStore } from './webchat-store.ts';
 
 /** The stores not yet moved to `storage/sql/`. */
-export type LegacyStorage = Omit<Storage, 'outbox' | 'locks'>;
+export type LegacyStorage = Omit<Storage, keyof SqlStores>;
 
 /** Thrown at start-up when DATABASE_URL selects PostgreSQL but a store has no PostgreSQL version. */
 export class MissingPostgresStoreError extends Error {
@@ -53,8 +52,6 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
     // In this order: sessions reference users.
     const storage: LegacyStorage = {
       knowledge: await PostgresKnowledgeStore.open(pool),
-      inbox: await PostgresInboxStore.open(pool),
-      conversations: await PostgresConversationStore.open(pool),
       escalations: await PostgresEscalationStore.open(pool),
       secrets: await PostgresSecretStore.open(pool),
       webchat: await PostgresWebchatStore.open(pool),

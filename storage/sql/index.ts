@@ -3,6 +3,8 @@ import { PostgresAdvisoryLock } from '../postgres/advisory-lock.ts';
 import { ProcessLock } from '../shared-lock.ts';
 import { openPostgresDatabase, openSqliteDatabase, type PostgresOptions, type SqlDatabase } from './connect.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import { SqlConversationStore } from './conversation-store.ts';
+import { SqlInboxStore } from './inbox-store.ts';
 import { SqlOutboxStore } from './outbox-store.ts';
 
 /** Where the database is: a SQLite file (or `:memory:`), or a PostgreSQL URL with its pool options. */
@@ -20,9 +22,14 @@ export async function openSqlDatabase(target: SqlTarget): Promise<SqlDatabase> {
   }
 }
 
+/** The stores of `Storage` written once in this folder. */
+export type SqlStores = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'locks'>;
+
 /** The stores written once over Kysely, on an open, migrated database. */
-export function sqlStores(database: SqlDatabase): Pick<Storage, 'outbox' | 'locks'> {
+export function sqlStores(database: SqlDatabase): SqlStores {
   return {
+    inbox: new SqlInboxStore(database),
+    conversations: new SqlConversationStore(database),
     outbox: new SqlOutboxStore(database),
     locks: database.pool ? new PostgresAdvisoryLock(database.pool) : new ProcessLock(),
   };

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { OutgoingMessage } from '../../bots/core/types.ts';
 import type { Citation } from '../../retrieval/types.ts';
+import { toJson } from './json.ts';
 
 /** What an outbox row needs of its turn: the reply's text and citations (JSON). */
 export interface TurnReply {
@@ -16,9 +17,9 @@ export interface TurnReply {
 export function storedMessage(message: OutgoingMessage, turn: TurnReply | undefined): { json: string; fromTurn: boolean } {
   if (turn && turn.reply_text === message.text && isDeepStrictEqual(parseCitations(turn.citations), message.citations ?? [])) {
     const { text: _text, citations: _citations, ...rest } = message;
-    return { json: JSON.stringify(rest), fromTurn: true };
+    return { json: toJson(rest), fromTurn: true };
   }
-  return { json: JSON.stringify(message), fromTurn: false };
+  return { json: toJson(message), fromTurn: false };
 }
 
 /** The whole message of a stored row, its text and citations read from the turn when they were left out. */

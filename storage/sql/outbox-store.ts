@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { ChannelName, Recipient } from '../../bots/core/types.ts';
 import type { Lease } from '../lease.ts';
 import type { ClaimedOutboxItem, NewOutboxItem, OutboxItem, OutboxStatus, OutboxStore } from '../outbox-store.ts';
+import { toJson } from './json.ts';
 import type { SqlDatabase } from './connect.ts';
 import { fullMessage, storedMessage, type TurnReply } from './outbox-message.ts';
 import type { OutboxTable } from './schema.ts';
@@ -74,7 +75,7 @@ export class SqlOutboxStore implements OutboxStore {
         key: item.key,
         channel: item.recipient.channel,
         user_id: item.recipient.userId,
-        recipient: JSON.stringify(item.recipient),
+        recipient: toJson(item.recipient),
         kind: item.message.kind,
         message: message.json,
         text_from_turn: message.fromTurn ? 1 : 0,
@@ -207,7 +208,7 @@ export class SqlOutboxStore implements OutboxStore {
     const at = now.toISOString();
     await this.sql.db
       .updateTable('outbox')
-      .set({ status: 'sent', channel_message_ids: JSON.stringify(channelMessageIds), last_error: null, sent_at: at, updated_at: at, claimed_by: null, lease_until: null })
+      .set({ status: 'sent', channel_message_ids: toJson(channelMessageIds), last_error: null, sent_at: at, updated_at: at, claimed_by: null, lease_until: null })
       .where('id', '=', id)
       .where('status', '<>', 'sent')
       .execute();

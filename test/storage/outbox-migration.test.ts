@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openPostgresPool } from '../../storage/postgres/database.ts';
-import { PostgresInboxStore } from '../../storage/postgres/inbox-store.ts';
-import { SqliteInboxStore } from '../../storage/sqlite/inbox-store.ts';
 import { openSqlDatabase, sqlStores } from '../../storage/sql/index.ts';
-import type { SqliteDatabase } from '../../storage/sqlite/database.ts';
 import { createTempSchema, usePostgres } from '../support/services.ts';
 import { tempDatabase } from '../support/temp-sqlite.ts';
 
@@ -34,8 +31,7 @@ describe('outbox and inbox migrations keep existing rows', () => {
     try {
       temp.open().exec(SQLITE_BEFORE);
       const database = await openSqlDatabase({ sqliteFile: temp.file });
-      const { outbox } = sqlStores(database);
-      const inbox = new SqliteInboxStore(database.sqlite as SqliteDatabase);
+      const { outbox, inbox } = sqlStores(database);
       expect(await outbox.get(2)).toMatchObject({ status: 'sent', unknownOutcomes: 0, message: { text: 'hai' } });
       const [taken] = await outbox.claimDue(lease, new Date('2025-03-01T09:00:00Z'), 10);
       expect(taken).toMatchObject({ id: 1, interrupted: true, attempts: 2, unknownOutcomes: 1, claimedBy: 'new-instance' });
@@ -68,7 +64,6 @@ describe('outbox and inbox migrations keep existing rows', () => {
           VALUES ('inbox:1', 'zalo', 'u1', '{"channel":"zalo","userId":"u1","address":{}}', 'answer', '{"kind":"answer","text":"một"}', 'sending', 1, now(), 42, now(), now());`);
       const database = await openSqlDatabase({ postgresUrl: schema.url, poolSize: 2 });
       const { outbox } = sqlStores(database);
-      await PostgresInboxStore.open(pool);
       const [taken] = await outbox.claimDue(lease, new Date(Date.now() + 1000), 10);
       expect(taken).toMatchObject({ id: 1, interrupted: true, unknownOutcomes: 1, claimedBy: 'new-instance', message: { text: 'một' } });
       await outbox.markUnknown(1, 'timeout', new Date());

@@ -33,9 +33,13 @@ function migrations(target: SqlDatabase): Record<string, Migration> {
  * transactional there); SQLite has one writer at a time.
  */
 export async function migrateToLatest(target: SqlDatabase): Promise<string[]> {
+  // Kysely looks for its own tables in every schema it can see: name this one (each test has its own).
+  const schema =
+    target.dialect.name === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(target.db)).rows[0]?.s : undefined;
   const migrator = new Migrator({
     db: target.db,
     provider: { getMigrations: async () => migrations(target) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

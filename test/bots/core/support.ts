@@ -7,13 +7,11 @@ import { normalizeForMatching } from '../../../bots/core/classify.ts';
 import type { ChannelName, ChannelSendError, ChannelSender, IncomingMessage, OutgoingMessage, Recipient } from '../../../bots/core/types.ts';
 import type { Answerer, AskOptions, AskResult, Citation } from '../../../retrieval/types.ts';
 import type { BotStorage } from '../../../storage/index.ts';
-import { SqliteConversationStore } from '../../../storage/sqlite/conversation-store.ts';
 import type { SqliteDatabase } from '../../../storage/sqlite/database.ts';
 import type { SqlDatabase } from '../../../storage/sql/connect.ts';
 import { openSqlDatabase, sqlStores } from '../../../storage/sql/index.ts';
 import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
 import { SqliteLabelledExampleStore } from '../../../storage/sqlite/example-store.ts';
-import { SqliteInboxStore } from '../../../storage/sqlite/inbox-store.ts';
 
 /**
  * A real channel for tests: it records what it was asked to send and fails on request,
@@ -192,12 +190,13 @@ export class TestDatabase {
     const database = await openSqlDatabase({ sqliteFile: this.file });
     this.handles.push(database);
     const db = database.sqlite as SqliteDatabase;
+    const { inbox, outbox, conversations } = sqlStores(database);
     return {
       db: database,
       stores: {
-        inbox: new SqliteInboxStore(db),
-        outbox: sqlStores(database).outbox,
-        conversations: new SqliteConversationStore(db),
+        inbox,
+        outbox,
+        conversations,
         escalations: new SqliteEscalationStore(db),
         examples: new SqliteLabelledExampleStore(db),
       },

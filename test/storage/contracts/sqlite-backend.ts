@@ -1,9 +1,7 @@
 import { SqliteAuditStore } from '../../../storage/sqlite/audit-store.ts';
-import { SqliteConversationStore } from '../../../storage/sqlite/conversation-store.ts';
 import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
 import { SqliteLabelledExampleStore } from '../../../storage/sqlite/example-store.ts';
 import { SqliteFaqStore } from '../../../storage/sqlite/faq-store.ts';
-import { SqliteInboxStore } from '../../../storage/sqlite/inbox-store.ts';
 import { SqliteKnowledgeStore } from '../../../storage/sqlite/knowledge-store.ts';
 import { SqliteReviewStore } from '../../../storage/sqlite/review-store.ts';
 import { SqliteSynonymStore } from '../../../storage/sqlite/synonym-store.ts';
@@ -30,9 +28,9 @@ export const sqliteBackend: BackendFactory = async () => {
       const stores = sqlStores(database);
       return lazyStores({
         knowledge: async () => new SqliteKnowledgeStore(db),
-        inbox: async () => new SqliteInboxStore(db),
+        inbox: async () => stores.inbox,
         outbox: async () => stores.outbox,
-        conversations: async () => new SqliteConversationStore(db),
+        conversations: async () => stores.conversations,
         escalations: async () => new SqliteEscalationStore(db),
         secrets: async () => new SqliteSecretStore(db),
         webchat: async () => createSqliteWebchatStore(db),

@@ -1,10 +1,8 @@
 import { PostgresAuditStore } from '../../../storage/postgres/audit-store.ts';
-import { PostgresConversationStore } from '../../../storage/postgres/conversation-store.ts';
 import { openPostgresPool, type PgPool } from '../../../storage/postgres/database.ts';
 import { PostgresEscalationStore } from '../../../storage/postgres/escalation-store.ts';
 import { PostgresLabelledExampleStore } from '../../../storage/postgres/example-store.ts';
 import { PostgresFaqStore } from '../../../storage/postgres/faq-store.ts';
-import { PostgresInboxStore } from '../../../storage/postgres/inbox-store.ts';
 import { PostgresKnowledgeStore } from '../../../storage/postgres/knowledge-store.ts';
 import { PostgresReviewStore } from '../../../storage/postgres/review-store.ts';
 import { PostgresSynonymStore } from '../../../storage/postgres/synonym-store.ts';
@@ -36,9 +34,9 @@ export async function postgresTestDatabase() {
     const sql = sqlStores(database);
     const stores = lazyStores({
       knowledge: () => PostgresKnowledgeStore.open(pool),
-      inbox: () => PostgresInboxStore.open(pool),
+      inbox: async () => sql.inbox,
       outbox: async () => sql.outbox,
-      conversations: () => PostgresConversationStore.open(pool),
+      conversations: async () => sql.conversations,
       escalations: () => PostgresEscalationStore.open(pool),
       secrets: () => PostgresSecretStore.open(pool),
       webchat: () => PostgresWebchatStore.open(pool),
