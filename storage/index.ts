@@ -13,7 +13,6 @@ import type { FaqStore } from './faq-store.ts';
 import type { ReportStore } from './report-store.ts';
 import type { LabelledExampleStore } from './example-store.ts';
 import type { OpsStore } from './ops-store.ts';
-import { SqliteOpsStore } from './sqlite/ops-store.ts';
 import type { ReviewStore } from './review-store.ts';
 import type { SynonymStore } from './synonym-store.ts';
 import { isPostgresUrl } from './postgres/database.ts';
@@ -23,14 +22,9 @@ import type { SqliteDatabase } from './sqlite/database.ts';
 import { openSqlDatabase, sqlStores } from './sql/index.ts';
 import { SqliteEscalationStore } from './sqlite/escalation-store.ts';
 import { SqliteKnowledgeStore } from './sqlite/knowledge-store.ts';
-import { SqliteSecretStore } from './sqlite/secret-store.ts';
-import { createSqliteWebchatStore } from './sqlite/webchat-store.ts';
 import { SqliteUserStore } from './sqlite/user-store.ts';
-import { SqliteSessionStore } from './sqlite/session-store.ts';
-import { SqliteAuditStore } from './sqlite/audit-store.ts';
 import { SqliteFaqStore } from './sqlite/faq-store.ts';
 import { SqliteReportStore } from './sqlite/report-store.ts';
-import { SqliteLabelledExampleStore } from './sqlite/example-store.ts';
 import { SqliteReviewStore } from './sqlite/review-store.ts';
 import { SqliteSynonymStore } from './sqlite/synonym-store.ts';
 
@@ -100,15 +94,9 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
   return {
     knowledge: new SqliteKnowledgeStore(db),
     escalations: new SqliteEscalationStore(db),
-    secrets: new SqliteSecretStore(db),
-    webchat: createSqliteWebchatStore(db),
     users: new SqliteUserStore(db),
-    staffSessions: new SqliteSessionStore(db),
-    audit: new SqliteAuditStore(db),
     faqs: new SqliteFaqStore(db),
     reports: new SqliteReportStore(db),
-    examples: new SqliteLabelledExampleStore(db),
-    ops: new SqliteOpsStore(db),
     reviews: new SqliteReviewStore(db),
     synonyms: new SqliteSynonymStore(db),
     ...sqlStores(database),

@@ -1,19 +1,13 @@
 import type { Storage } from '../index.ts';
 import type { SqlStores } from '../sql/index.ts';
-import { PostgresAuditStore } from './audit-store.ts';
 import { openPostgresPool } from './database.ts';
-import { PostgresOpsStore } from './ops-store.ts';
 import { PostgresEscalationStore } from './escalation-store.ts';
-import { PostgresLabelledExampleStore } from './example-store.ts';
 import { PostgresFaqStore } from './faq-store.ts';
 import { PostgresKnowledgeStore } from './knowledge-store.ts';
 import { PostgresReportStore } from './report-store.ts';
 import { PostgresReviewStore } from './review-store.ts';
 import { PostgresSynonymStore } from './synonym-store.ts';
-import { PostgresSecretStore } from './secret-store.ts';
-import { PostgresSessionStore } from './session-store.ts';
 import { PostgresUserStore } from './user-store.ts';
-import { PostgresWebchatStore } from './webchat-store.ts';
 
 /** The stores not yet moved to `storage/sql/`. */
 export type LegacyStorage = Omit<Storage, keyof SqlStores>;
@@ -53,16 +47,10 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
     const storage: LegacyStorage = {
       knowledge: await PostgresKnowledgeStore.open(pool),
       escalations: await PostgresEscalationStore.open(pool),
-      secrets: await PostgresSecretStore.open(pool),
-      webchat: await PostgresWebchatStore.open(pool),
       users: await PostgresUserStore.open(pool),
-      staffSessions: await PostgresSessionStore.open(pool),
-      audit: await PostgresAuditStore.open(pool),
       faqs: await PostgresFaqStore.open(pool),
       // Reads the turns and escalations tables: opened after their stores.
       reports: await PostgresReportStore.open(pool),
-      examples: await PostgresLabelledExampleStore.open(pool),
-      ops: await PostgresOpsStore.open(pool),
       // Indexes the turns table: opened after the conversation store.
       reviews: await PostgresReviewStore.open(pool),
       synonyms: await PostgresSynonymStore.open(pool),

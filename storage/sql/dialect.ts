@@ -21,6 +21,8 @@ export interface SqlDialect {
    * `FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time, which already serialises claims.
    */
   lockForClaim<QB extends SelectQueryBuilder<Database, keyof Database, object>>(qb: QB): QB;
+  /** Locks the selected rows until the transaction ends (`FOR UPDATE`; SQLite's write transaction already holds the database). */
+  lockRows<QB extends SelectQueryBuilder<Database, keyof Database, object>>(qb: QB): QB;
   /** The larger of two numbers (`max(a, b)` / `greatest(a, b)`). */
   greatest(a: Expression<number>, b: Expression<number>): RawBuilder<number>;
   /** The column that orders a table's rows by insertion where it has no id of its own (SQLite's rowid, PostgreSQL's seq). */
@@ -57,6 +59,7 @@ export const sqliteDialect: SqlDialect = {
   writeTransaction: (db, fn) => inTransaction(db, 'BEGIN IMMEDIATE', fn),
   snapshot: (db, fn) => inTransaction(db, 'BEGIN', fn),
   lockForClaim: (qb) => qb,
+  lockRows: (qb) => qb,
   greatest: (a, b) => sql<number>`max(${a}, ${b})`,
   insertionOrder: 'rowid',
   secondsBetween: (from, to) => sql<number>`(julianday(${to}) - julianday(${from})) * 86400.0`,
@@ -74,6 +77,7 @@ export const postgresDialect: SqlDialect = {
   writeTransaction: (db, fn) => db.transaction().execute((trx: Transaction<Database>) => fn(trx)),
   snapshot: (db, fn) => inTransaction(db, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn),
   lockForClaim: <QB extends SelectQueryBuilder<Database, keyof Database, object>>(qb: QB) => qb.forUpdate().skipLocked() as QB,
+  lockRows: <QB extends SelectQueryBuilder<Database, keyof Database, object>>(qb: QB) => qb.forUpdate() as QB,
   greatest: (a, b) => sql<number>`greatest(${a}, ${b})`,
   insertionOrder: 'seq',
   secondsBetween: (from, to) => sql<number>`extract(epoch FROM (${to}::timestamptz - ${from}::timestamptz))::float8`,
@@ -83,3 +87,9 @@ export const postgresDialect: SqlDialect = {
   isSame: (a, b) => sql<boolean>`${a} IS NOT DISTINCT FROM ${b}`,
   jsonArrayHasId: (column, id) => sql<boolean>`${column}::jsonb @> jsonb_build_array(jsonb_build_object('id', ${id}::text))`,
 };
+
+/** `column LIKE pattern ESCAPE '\'` (the same on both): with `likeLiteral`, wildcards in user input match themselves. */
+export function likeEscaped(column: Expression<string | null> | string, pattern: string): RawBuilder<boolean> {
+  const ref = typeof column === 'string' ? sql.ref(column) : column;
+  return sql<boolean>`${ref} LIKE ${pattern} ESCAPE '\\'`;
+}

@@ -3,7 +3,13 @@ import { PostgresAdvisoryLock } from '../postgres/advisory-lock.ts';
 import { ProcessLock } from '../shared-lock.ts';
 import { openPostgresDatabase, openSqliteDatabase, type PostgresOptions, type SqlDatabase } from './connect.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import { SqlAuditStore } from './audit-store.ts';
 import { SqlConversationStore } from './conversation-store.ts';
+import { SqlLabelledExampleStore } from './example-store.ts';
+import { SqlOpsStore } from './ops-store.ts';
+import { SqlSecretStore } from './secret-store.ts';
+import { SqlSessionStore } from './session-store.ts';
+import { SqlWebchatStore } from './webchat-store.ts';
 import { SqlInboxStore } from './inbox-store.ts';
 import { SqlOutboxStore } from './outbox-store.ts';
 
@@ -23,13 +29,22 @@ export async function openSqlDatabase(target: SqlTarget): Promise<SqlDatabase> {
 }
 
 /** The stores of `Storage` written once in this folder. */
-export type SqlStores = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'locks'>;
+export type SqlStores = Pick<
+  Storage,
+  'inbox' | 'outbox' | 'conversations' | 'secrets' | 'webchat' | 'staffSessions' | 'audit' | 'examples' | 'ops' | 'locks'
+>;
 
 /** The stores written once over Kysely, on an open, migrated database. */
 export function sqlStores(database: SqlDatabase): SqlStores {
   return {
     inbox: new SqlInboxStore(database),
     conversations: new SqlConversationStore(database),
+    secrets: new SqlSecretStore(database),
+    webchat: new SqlWebchatStore(database),
+    staffSessions: new SqlSessionStore(database),
+    audit: new SqlAuditStore(database),
+    examples: new SqlLabelledExampleStore(database),
+    ops: new SqlOpsStore(database),
     outbox: new SqlOutboxStore(database),
     locks: database.pool ? new PostgresAdvisoryLock(database.pool) : new ProcessLock(),
   };

@@ -11,7 +11,6 @@ import type { SqliteDatabase } from '../../../storage/sqlite/database.ts';
 import type { SqlDatabase } from '../../../storage/sql/connect.ts';
 import { openSqlDatabase, sqlStores } from '../../../storage/sql/index.ts';
 import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
-import { SqliteLabelledExampleStore } from '../../../storage/sqlite/example-store.ts';
 
 /**
  * A real channel for tests: it records what it was asked to send and fails on request,
@@ -190,7 +189,7 @@ export class TestDatabase {
     const database = await openSqlDatabase({ sqliteFile: this.file });
     this.handles.push(database);
     const db = database.sqlite as SqliteDatabase;
-    const { inbox, outbox, conversations } = sqlStores(database);
+    const { inbox, outbox, conversations, examples } = sqlStores(database);
     return {
       db: database,
       stores: {
@@ -198,7 +197,7 @@ export class TestDatabase {
         outbox,
         conversations,
         escalations: new SqliteEscalationStore(db),
-        examples: new SqliteLabelledExampleStore(db),
+        examples,
       },
     };
   }

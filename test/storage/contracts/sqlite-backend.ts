@@ -1,15 +1,10 @@
-import { SqliteAuditStore } from '../../../storage/sqlite/audit-store.ts';
 import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
-import { SqliteLabelledExampleStore } from '../../../storage/sqlite/example-store.ts';
 import { SqliteFaqStore } from '../../../storage/sqlite/faq-store.ts';
 import { SqliteKnowledgeStore } from '../../../storage/sqlite/knowledge-store.ts';
 import { SqliteReviewStore } from '../../../storage/sqlite/review-store.ts';
 import { SqliteSynonymStore } from '../../../storage/sqlite/synonym-store.ts';
 import { SqliteReportStore } from '../../../storage/sqlite/report-store.ts';
-import { SqliteSecretStore } from '../../../storage/sqlite/secret-store.ts';
-import { SqliteSessionStore } from '../../../storage/sqlite/session-store.ts';
 import { SqliteUserStore } from '../../../storage/sqlite/user-store.ts';
-import { createSqliteWebchatStore } from '../../../storage/sqlite/webchat-store.ts';
 import { openSqlDatabase, sqlStores } from '../../../storage/sql/index.ts';
 import type { SqlDatabase } from '../../../storage/sql/connect.ts';
 import type { SqliteDatabase } from '../../../storage/sqlite/database.ts';
@@ -32,14 +27,14 @@ export const sqliteBackend: BackendFactory = async () => {
         outbox: async () => stores.outbox,
         conversations: async () => stores.conversations,
         escalations: async () => new SqliteEscalationStore(db),
-        secrets: async () => new SqliteSecretStore(db),
-        webchat: async () => createSqliteWebchatStore(db),
+        secrets: async () => stores.secrets,
+        webchat: async () => stores.webchat,
         users: async () => new SqliteUserStore(db),
-        staffSessions: async () => new SqliteSessionStore(db),
-        audit: async () => new SqliteAuditStore(db),
+        staffSessions: async () => stores.staffSessions,
+        audit: async () => stores.audit,
         faqs: async () => new SqliteFaqStore(db),
         reports: async () => new SqliteReportStore(db),
-        examples: async () => new SqliteLabelledExampleStore(db),
+        examples: async () => stores.examples,
         reviews: async () => new SqliteReviewStore(db),
         synonyms: async () => new SqliteSynonymStore(db),
       });

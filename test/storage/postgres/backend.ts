@@ -1,16 +1,11 @@
-import { PostgresAuditStore } from '../../../storage/postgres/audit-store.ts';
 import { openPostgresPool, type PgPool } from '../../../storage/postgres/database.ts';
 import { PostgresEscalationStore } from '../../../storage/postgres/escalation-store.ts';
-import { PostgresLabelledExampleStore } from '../../../storage/postgres/example-store.ts';
 import { PostgresFaqStore } from '../../../storage/postgres/faq-store.ts';
 import { PostgresKnowledgeStore } from '../../../storage/postgres/knowledge-store.ts';
 import { PostgresReviewStore } from '../../../storage/postgres/review-store.ts';
 import { PostgresSynonymStore } from '../../../storage/postgres/synonym-store.ts';
 import { PostgresReportStore } from '../../../storage/postgres/report-store.ts';
-import { PostgresSecretStore } from '../../../storage/postgres/secret-store.ts';
-import { PostgresSessionStore } from '../../../storage/postgres/session-store.ts';
 import { PostgresUserStore } from '../../../storage/postgres/user-store.ts';
-import { PostgresWebchatStore } from '../../../storage/postgres/webchat-store.ts';
 import type { SqlDatabase } from '../../../storage/sql/connect.ts';
 import { openSqlDatabase, sqlStores } from '../../../storage/sql/index.ts';
 import { createTempSchema } from '../../support/services.ts';
@@ -38,14 +33,14 @@ export async function postgresTestDatabase() {
       outbox: async () => sql.outbox,
       conversations: async () => sql.conversations,
       escalations: () => PostgresEscalationStore.open(pool),
-      secrets: () => PostgresSecretStore.open(pool),
-      webchat: () => PostgresWebchatStore.open(pool),
+      secrets: async () => sql.secrets,
+      webchat: async () => sql.webchat,
       users: () => PostgresUserStore.open(pool),
-      staffSessions: () => PostgresSessionStore.open(pool),
-      audit: () => PostgresAuditStore.open(pool),
+      staffSessions: async () => sql.staffSessions,
+      audit: async () => sql.audit,
       faqs: () => PostgresFaqStore.open(pool),
       reports: () => PostgresReportStore.open(pool),
-      examples: () => PostgresLabelledExampleStore.open(pool),
+      examples: async () => sql.examples,
       reviews: () => PostgresReviewStore.open(pool),
       synonyms: () => PostgresSynonymStore.open(pool),
     });
