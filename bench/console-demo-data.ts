@@ -1,6 +1,7 @@
 import type { ChannelName, ChannelSender, IncomingMessage } from '../bots/core/types.ts';
 import type { ConversationCore } from '../bots/core/conversation-core.ts';
 import type { Runtime } from '../app/runtime.ts';
+import { officerActor, SYSTEM_ACTOR } from '../domain/escalation.ts';
 
 /**
  * Demo traffic for the console's screenshots and manual tries: two weeks of past questions
@@ -128,16 +129,13 @@ export async function seedHistory(runtime: Runtime, opts: { days: number; office
       });
       const fate = rand();
       if (fate < 0.15) {
-        await escalations.close(escalation.id, 'out_of_remit', new Date(at.getTime() + 3600_000));
+        await escalations.apply(escalation.id, { type: 'close', reason: 'out_of_remit' }, officerActor(opts.officer), new Date(at.getTime() + 3600_000));
       } else if (fate < 0.9) {
         // Answered between 20 minutes and a day and a half later.
         const answeredAt = new Date(at.getTime() + (20 + rand() * 2000) * 60_000);
-        await escalations.recordAnswer(
-          escalation.id,
-          { text: 'Cảm ơn bạn đã hỏi. Cơ quan đã chuyển câu hỏi đến đơn vị phụ trách và xin trả lời như sau …', citations: [], officer: opts.officer },
-          answeredAt,
-        );
-        await escalations.markDelivered(escalation.id, answeredAt);
+        const text = 'Cảm ơn bạn đã hỏi. Cơ quan đã chuyển câu hỏi đến đơn vị phụ trách và xin trả lời như sau …';
+        await escalations.apply(escalation.id, { type: 'answer', text, citations: [] }, officerActor(opts.officer), answeredAt);
+        await escalations.apply(escalation.id, { type: 'delivered' }, SYSTEM_ACTOR, answeredAt);
       }
     }
   }

@@ -1,15 +1,19 @@
 import type { ChannelName, Recipient } from '../bots/core/types.ts';
 import type { AbstainReason, Citation } from '../retrieval/types.ts';
+import type {
+  EscalationActor,
+  EscalationEvent,
+  EscalationLifecycle,
+  EscalationRefusal,
+  EscalationStatus,
+} from '../domain/escalation.ts';
+import { transition } from '../domain/escalation.ts';
 
-/** `open` → `claimed` (an officer works on it) → `answered` (the reply reached the citizen), or `closed`. */
-export const ESCALATION_STATUSES = ['open', 'claimed', 'answered', 'closed'] as const;
-export type EscalationStatus = (typeof ESCALATION_STATUSES)[number];
+// The lifecycle's types live in `domain/escalation.ts`; re-exported for the stores' callers.
+export { ESCALATION_STATUSES, type DeliveryStatus, type EscalationStatus } from '../domain/escalation.ts';
 
 /** Why a question went to a person: Loa abstained, the citizen asked for a person, or answering failed. */
 export type EscalationReason = 'abstained' | 'requested' | 'error';
-
-/** Where the spokesperson's reply is on its way to the citizen. */
-export type DeliveryStatus = 'none' | 'pending' | 'sent' | 'failed';
 
 /** One earlier exchange, shown to the officer as context. */
 export interface ContextTurn {
@@ -18,12 +22,11 @@ export interface ContextTurn {
   replyText?: string;
 }
 
-/** A question waiting for (or answered by) a spokesperson. */
-export interface Escalation {
+/** A question waiting for (or answered by) a spokesperson; its lifecycle fields are `EscalationLifecycle`'s. */
+export interface Escalation extends EscalationLifecycle<Citation> {
   id: string;
   /** The idempotency key it was created with (e.g. `inbox:42`: the citizen message it answers). */
   sourceKey?: string;
-  status: EscalationStatus;
   reason: EscalationReason;
   abstainReason?: AbstainReason;
   channel: ChannelName;
@@ -37,17 +40,6 @@ export interface Escalation {
   candidates: Citation[];
   createdAt: string;
   updatedAt: string;
-  assignee?: string;
-  claimedAt?: string;
-  closedReason?: string;
-  answerText?: string;
-  answerCitations?: Citation[];
-  answeredBy?: string;
-  /** When the officer's reply was recorded. */
-  answeredAt?: string;
-  deliveryStatus: DeliveryStatus;
-  deliveryError?: string;
-  deliveredAt?: string;
 }
 
 export interface NewEscalation {
@@ -77,10 +69,10 @@ export interface EscalationFilter {
   offset?: number;
 }
 
-/** The result of a state change that may be refused. */
+/** The result of a state change that may be refused (with the escalation as it is, when there is one). */
 export type EscalationChange =
   | { ok: true; escalation: Escalation }
-  | { ok: false; reason: 'not_found' | 'claimed_by_other' | 'finished'; escalation?: Escalation };
+  | { ok: false; reason: EscalationRefusal; escalation?: Escalation };
 
 /** Escalated questions, for the spokesperson console. Every state change is atomic. */
 export interface EscalationStore {
@@ -88,25 +80,47 @@ export interface EscalationStore {
   get(id: string): Promise<Escalation | undefined>;
   /** Newest first. */
   list(filter?: EscalationFilter): Promise<Escalation[]>;
-  /** open → claimed by `officer`. Refused when another officer holds it or it is answered/closed. */
-  claim(id: string, officer: string, now: Date): Promise<EscalationChange>;
-  /** open/claimed → closed, with the reason (e.g. "trùng lặp", "không thuộc thẩm quyền"). */
-  close(id: string, reason: string, now: Date): Promise<EscalationChange>;
   /**
-   * Stores the officer's reply (claiming it for them if open) with delivery `pending`. The
-   * status becomes `answered` only through `markDelivered`. Refused like `claim`.
+   * Applies one lifecycle event (`domain/escalation.ts` decides) as one conditional update:
+   * the row changes only if it still has the status, assignee and delivery status the
+   * decision was made on; otherwise the decision is made again on the new row. So of two
+   * concurrent answers exactly one is stored, and the other is refused (`answer_in_progress`
+   * or `claimed_by_other`). A harmless repeat (claiming again) succeeds without a write.
    */
-  recordAnswer(id: string, answer: { text: string; citations: Citation[]; officer: string }, now: Date): Promise<EscalationChange>;
-  /** The reply reached the citizen: delivery `sent`, status `answered`. */
-  markDelivered(id: string, now: Date): Promise<Escalation | undefined>;
-  /** Delivery failed (`failed`) or will be retried (`pending`), with the error. */
-  markDeliveryProblem(id: string, status: 'pending' | 'failed', error: string, now: Date): Promise<Escalation | undefined>;
+  apply(id: string, event: EscalationEvent<Citation>, actor: EscalationActor, now: Date): Promise<EscalationChange>;
   /** How many escalations match (limit and offset ignored). Optional: added for the console. */
   count?(filter?: EscalationFilter): Promise<number>;
-  /**
-   * An administrator hands an open or claimed escalation to `officer`, whoever held it.
-   * Refused (`finished`) when answered or closed, and (`claimed_by_other`) while a reply is
-   * on its way (delivery `pending`). Optional: added for the console.
-   */
-  assign?(id: string, officer: string, now: Date): Promise<EscalationChange>;
+}
+
+/** How a backend reads a row and writes a decided lifecycle only if the row still is as read. */
+export interface LifecycleRow {
+  read(id: string): Promise<Escalation | undefined>;
+  /** One `UPDATE … WHERE id AND status AND assignee AND delivery_status` as in `was`; the updated row, or undefined when it no longer matched. */
+  compareAndSet(id: string, was: Escalation, next: EscalationLifecycle<Citation>, now: Date): Promise<Escalation | undefined>;
+}
+
+/** Lost races in a row before `apply` gives up (each loss means another change was stored). */
+const MAX_RACES = 20;
+
+/**
+ * `EscalationStore.apply` for every backend: decide with `transition` on the row as read,
+ * write it conditionally, and decide again on the new row if another change came first.
+ */
+export async function applyLifecycleEvent(
+  row: LifecycleRow,
+  id: string,
+  event: EscalationEvent<Citation>,
+  actor: EscalationActor,
+  now: Date,
+): Promise<EscalationChange> {
+  for (let race = 0; race < MAX_RACES; race++) {
+    const current = await row.read(id);
+    if (!current) return { ok: false, reason: 'not_found' };
+    const decision = transition(current, event, actor, now.toISOString());
+    if ('refused' in decision) return { ok: false, reason: decision.refused, escalation: current };
+    if (decision.unchanged) return { ok: true, escalation: current };
+    const updated = await row.compareAndSet(id, current, decision.next, now);
+    if (updated) return { ok: true, escalation: updated };
+  }
+  throw new Error(`escalation ${id}: ${MAX_RACES} concurrent changes in a row; try again`);
 }

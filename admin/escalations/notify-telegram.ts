@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Telegram, TelegramError } from 'telegraf';
 import type { Config } from '../../app/config.ts';
 import type { CoreEventEmitter } from '../../bots/core/events.ts';
 import type { ChannelName } from '../../bots/core/types.ts';
@@ -7,10 +8,14 @@ import type { Escalation } from '../../storage/escalation-store.ts';
 const CHANNEL_LABELS: Record<ChannelName, string> = { zalo: 'Zalo', telegram: 'Telegram', webchat: 'Web chat', botframework: 'Bot Framework' };
 const MAX_QUESTION_CHARS = 300;
 
-/** The console link of an escalation, when the public URL is known. */
+/**
+ * The console link of an escalation, when the public URL is known: its page's path, which
+ * survives the sign-in redirect (older notices used `/admin/#/escalations/<id>`, which the
+ * console still accepts).
+ */
 export function escalationLink(publicUrl: string | undefined, id: string): string | undefined {
   if (!publicUrl) return undefined;
-  return `${publicUrl.replace(/\/+$/, '')}/admin/#/escalations/${encodeURIComponent(id)}`;
+  return `${publicUrl.replace(/\/+$/, '')}/admin/inbox/${encodeURIComponent(id)}`;
 }
 
 /** The notification text: plain (no parse mode), so the citizen's words need no escaping. */
@@ -19,6 +24,10 @@ export function notificationText(e: Escalation, publicUrl: string | undefined): 
   const link = escalationLink(publicUrl, e.id);
   return [`Câu hỏi mới cần cán bộ trả lời (${CHANNEL_LABELS[e.channel]}):`, `“${question}”`, ...(link ? [`Xem và trả lời: ${link}`] : [])].join('\n');
 }
+
+/** telegraf types its signal as the `abort-controller` polyfill's; its node-fetch takes the native one. */
+type CallSignal = NonNullable<Parameters<Telegram['callApi']>[2]>['signal'];
+const timeoutSignal = (ms: number) => AbortSignal.timeout(ms) as unknown as CallSignal;
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 /** Questions listed in one batched notice (the rest are counted): stays well under Telegram's 4096 characters. */
@@ -30,7 +39,7 @@ export function batchText(batch: Escalation[], publicUrl: string | undefined): s
   if (batch.length === 1) return notificationText(batch[0], publicUrl);
   const lines = batch.slice(0, MAX_LISTED).map((e) => `• (${CHANNEL_LABELS[e.channel]}) “${clip(e.question, MAX_LISTED_CHARS)}”`);
   const more = batch.length - MAX_LISTED;
-  const inbox = publicUrl ? `${publicUrl.replace(/\/+$/, '')}/admin/#/escalations` : undefined;
+  const inbox = publicUrl ? `${publicUrl.replace(/\/+$/, '')}/admin/inbox` : undefined;
   return [
     `${batch.length} câu hỏi mới cần cán bộ trả lời:`,
     ...lines,
@@ -47,8 +56,8 @@ export interface TelegramNotifier {
 }
 
 /**
- * Tells the spokespeople's Telegram group about new escalations, via the Bot API's
- * `sendMessage` at `TELEGRAM_API_ROOT`: at most one message per `LOA_NOTIFY_TELEGRAM_BATCH_S`
+ * Tells the spokespeople's Telegram group about new escalations, via telegraf's client (the
+ * one the Telegram channel uses) at `TELEGRAM_API_ROOT`: at most one message per `LOA_NOTIFY_TELEGRAM_BATCH_S`
  * seconds. The first escalation after a quiet spell is sent at once; those arriving within
  * the window are listed together in the next message, so a flood of escalations cannot
  * flood the group (or hit Telegram's limits). Off unless `LOA_NOTIFY_TELEGRAM_CHAT_ID` and
@@ -58,11 +67,13 @@ export function startTelegramNotifier(
   config: Pick<Config, 'LOA_NOTIFY_TELEGRAM_CHAT_ID' | 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_API_ROOT' | 'LOA_PUBLIC_URL'> & { LOA_NOTIFY_TELEGRAM_BATCH_S?: number },
   events: CoreEventEmitter,
   logger: Logger,
+  /** The Bot API client; made from the token and `TELEGRAM_API_ROOT` when absent. */
+  client?: Telegram,
 ): TelegramNotifier | undefined {
   const chatId = config.LOA_NOTIFY_TELEGRAM_CHAT_ID;
   const token = config.TELEGRAM_BOT_TOKEN;
   if (!chatId || !token) return undefined;
-  const endpoint = `${config.TELEGRAM_API_ROOT.replace(/\/+$/, '')}/bot${token}/sendMessage`;
+  const telegram = client ?? new Telegram(token, { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, ''), webhookReply: false });
   const windowMs = (config.LOA_NOTIFY_TELEGRAM_BATCH_S ?? 30) * 1000;
   const pending = new Set<Promise<void>>();
   let waiting: Escalation[] = [];
@@ -72,18 +83,18 @@ export function startTelegramNotifier(
   const send = async (batch: Escalation[]): Promise<void> => {
     const ids = batch.map((e) => e.id);
     try {
-      const res = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ chat_id: chatId, text: batchText(batch, config.LOA_PUBLIC_URL), link_preview_options: { is_disabled: true } }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => ({}))) as { description?: string };
-        logger.warn({ status: res.status, description: body.description, escalationIds: ids }, 'telegram notification refused');
-      }
+      // callApi, not sendMessage: only it takes an abort signal, and a hung API must not hold `idle()`.
+      await telegram.callApi(
+        'sendMessage',
+        { chat_id: chatId, text: batchText(batch, config.LOA_PUBLIC_URL), link_preview_options: { is_disabled: true } },
+        { signal: timeoutSignal(10_000) },
+      );
     } catch (err) {
-      logger.warn({ err, escalationIds: ids }, 'telegram notification failed');
+      if (err instanceof TelegramError) {
+        logger.warn({ status: err.code, description: err.description, escalationIds: ids }, 'telegram notification refused');
+      } else {
+        logger.warn({ err, escalationIds: ids }, 'telegram notification failed');
+      }
     }
   };
 

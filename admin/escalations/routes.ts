@@ -1,7 +1,8 @@
 import express, { type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { ConversationCore, DeliveryResult } from '../../bots/core/conversation-core.ts';
+import type { ConversationCore } from '../../bots/core/conversation-core.ts';
+import { officerActor, transition, type EscalationActor, type EscalationRefusal } from '../../domain/escalation.ts';
 import type { Citation } from '../../retrieval/types.ts';
 import type { ConversationStore } from '../../storage/conversation-store.ts';
 import type { Escalation, EscalationChange, EscalationStore } from '../../storage/escalation-store.ts';
@@ -53,38 +54,23 @@ export interface EscalationRouteDeps {
 const WORKERS = ['admin', 'spokesperson'] as const;
 const HISTORY_TURNS = 20;
 
-type Refusal = Exclude<EscalationChange, { ok: true }>['reason'] | 'delivery_in_progress' | 'nothing_to_retry';
+type Refusal = EscalationRefusal;
 
+/** Each refusal of the lifecycle (`domain/escalation.ts`) as an HTTP answer: the code is the refusal. */
 const REFUSED: Record<Refusal, { status: number; message: string }> = {
   not_found: { status: 404, message: 'Không tìm thấy câu hỏi này.' },
   claimed_by_other: { status: 409, message: 'Câu hỏi này đang do cán bộ khác xử lý.' },
-  finished: { status: 409, message: 'Câu hỏi này đã được trả lời hoặc đã đóng.' },
-  delivery_in_progress: { status: 409, message: 'Câu trả lời trước đang được gửi. Vui lòng chờ hoặc dùng "Gửi lại".' },
+  answer_in_progress: { status: 409, message: 'Câu trả lời đang được gửi đến người dân. Vui lòng chờ hoặc dùng "Gửi lại" nếu gửi không thành công.' },
+  already_answered: { status: 409, message: 'Câu hỏi này đã được trả lời.' },
+  already_closed: { status: 409, message: 'Câu hỏi này đã được đóng.' },
   nothing_to_retry: { status: 409, message: 'Chưa có câu trả lời nào để gửi lại.' },
+  not_allowed: { status: 403, message: 'Bạn không có quyền thực hiện thao tác này.' },
 };
 
 const refuse = (res: Response, reason: Refusal) => sendError(res, REFUSED[reason].status, reason, REFUSED[reason].message);
 
-/** The core's refusals of a reply, by their (stable) error text. */
-function replyRefusal(result: DeliveryResult): Refusal | undefined {
-  if (result.delivered || !result.error) return undefined;
-  if (result.error === 'escalation not found') return 'not_found';
-  if (result.error === 'escalation is claimed by another officer') return 'claimed_by_other';
-  if (result.error === 'escalation is already answered or closed') return 'finished';
-  if (result.error.startsWith('a reply is already being delivered')) return 'delivery_in_progress';
-  if (result.error === 'no reply has been recorded for this escalation') return 'nothing_to_retry';
-  return undefined;
-}
-
-/** Whether `me` may act on `e` now: only its holder (or, for `adminOverride`, an administrator) may. */
-function ownershipRefusal(e: Escalation | undefined, me: StaffUser, adminOverride = false): Refusal | undefined {
-  if (!e) return 'not_found';
-  if (e.status === 'answered' || e.status === 'closed') return 'finished';
-  if (adminOverride && me.role === 'admin') return undefined;
-  const holder = e.assignee ?? e.answeredBy;
-  if (e.status === 'claimed' && holder && holder !== me.email) return 'claimed_by_other';
-  return undefined;
-}
+/** The signed-in staff member as a lifecycle actor. */
+const actorOf = (me: StaffUser): EscalationActor => officerActor(me.email, me.role === 'admin');
 
 /** Citations of a reply: candidates by id, or complete citations given by the officer. */
 function resolveCitations(input: z.output<typeof citationInputSchema>[], candidates: Citation[]): Citation[] | { unknown: string } {
@@ -164,7 +150,7 @@ export function escalationsModule(deps: EscalationRouteDeps): AdminModule {
     const params = parseOr400(idParams, req.params, res);
     if (!params) return;
     const me = currentUser(res);
-    const change = await core.claimEscalation(params.id, me.email);
+    const change = await core.claimEscalation(params.id, actorOf(me));
     if (change.ok) await audit.record({ actor: me.email, action: 'escalation.claim', target: `escalation:${params.id}` });
     await answer(res, change);
   });
@@ -179,12 +165,8 @@ export function escalationsModule(deps: EscalationRouteDeps): AdminModule {
     }
     const before = await load(params.id, res);
     if (!before) return;
-    const change = escalations.assign
-      ? await escalations.assign(params.id, officer.email, deps.clock())
-      : await core.claimEscalation(params.id, officer.email);
+    const change = await core.assignEscalation(params.id, officer.email, actorOf(currentUser(res)));
     if (change.ok) {
-      // The core announces its own changes; this one bypasses it, so it is announced here.
-      core.events.emit('escalation.updated', change.escalation);
       await audit.record({
         actor: currentUser(res).email,
         action: 'escalation.assign',
@@ -200,10 +182,8 @@ export function escalationsModule(deps: EscalationRouteDeps): AdminModule {
     const body = params && parseOr400(closeSchema, req.body, res);
     if (!params || !body) return;
     const me = currentUser(res);
-    const refusal = ownershipRefusal(await escalations.get(params.id), me, true);
-    if (refusal) return refuse(res, refusal);
     const reason = body.note ? `${body.reason}: ${body.note}` : body.reason;
-    const change = await core.closeEscalation(params.id, reason);
+    const change = await core.closeEscalation(params.id, reason, actorOf(me));
     if (change.ok) await audit.record({ actor: me.email, action: 'escalation.close', target: `escalation:${params.id}`, details: { reason: body.reason, note: body.note } });
     await answer(res, change);
   });
@@ -214,18 +194,19 @@ export function escalationsModule(deps: EscalationRouteDeps): AdminModule {
     if (!params || !body) return;
     const me = currentUser(res);
     const e = await escalations.get(params.id);
-    // Two officers never answer the same question: only its holder replies (an open one is claimed by replying).
-    const refusal = ownershipRefusal(e, me);
-    if (refusal || !e) return refuse(res, refusal ?? 'not_found');
+    if (!e) return refuse(res, 'not_found');
+    // Refused early when it would be anyway (the citations are not checked for nothing); the
+    // core's atomic update decides for real, so of two concurrent replies one is refused there.
+    const early = transition(e, { type: 'answer', text: body.text, citations: [] }, actorOf(me), deps.clock().toISOString());
+    if ('refused' in early) return refuse(res, early.refused);
     const citations = resolveCitations(body.citations ?? [], e.candidates);
     if ('unknown' in citations) {
       return sendError(res, 400, 'unknown_citation', `Trích dẫn "${citations.unknown}" không nằm trong gợi ý; cần đủ tiêu đề, điều khoản và trích đoạn.`);
     }
 
     const result = await core.replyToEscalation(params.id, { text: body.text, citations, officer: me.email });
-    const refused = replyRefusal(result);
-    if (refused) return refuse(res, refused);
-    if (!result.delivered && result.error?.startsWith('invalid reply')) return sendError(res, 400, 'invalid_request', result.error);
+    if (result.refused === 'invalid_reply') return sendError(res, 400, 'invalid_request', result.error ?? 'invalid reply');
+    if (result.refused) return refuse(res, result.refused);
 
     const after = (await escalations.get(params.id)) as Escalation;
     let faq: { faqId: string } | undefined;
@@ -263,17 +244,13 @@ export function escalationsModule(deps: EscalationRouteDeps): AdminModule {
     const params = parseOr400(idParams, req.params, res);
     if (!params) return;
     const me = currentUser(res);
-    const e = await escalations.get(params.id);
-    if (!e) return refuse(res, 'not_found');
-    if (e.status === 'closed') return refuse(res, 'finished');
-    if (e.answeredBy && e.answeredBy !== me.email && me.role !== 'admin') return refuse(res, 'claimed_by_other');
-    const result = await core.retryDelivery(params.id);
-    const refused = replyRefusal(result);
-    if (refused) return refuse(res, refused);
+    const result = await core.retryDelivery(params.id, actorOf(me));
+    if (result.refused === 'invalid_reply') return sendError(res, 400, 'invalid_request', result.error ?? 'invalid request');
+    if (result.refused) return refuse(res, result.refused);
     await audit.record({
       actor: me.email,
       action: 'escalation.retry',
-      target: `escalation:${e.id}`,
+      target: `escalation:${params.id}`,
       details: { delivered: result.delivered, ...(result.error ? { error: result.error } : {}), ...(result.willRetry ? { willRetry: true } : {}) },
     });
     res.json({ ...result, escalation: await item((await escalations.get(params.id)) as Escalation) });
@@ -290,7 +267,12 @@ function escalationPaths() {
   const one = z.object({ escalation: inboxItemSchema });
   const refusals = {
     404: { description: 'No such escalation', schema: errorSchema },
-    409: { description: 'Claimed by another officer (claimed_by_other), answered or closed (finished)', schema: errorSchema },
+    403: { description: 'Not allowed for this role (not_allowed)', schema: errorSchema },
+    409: {
+      description:
+        'Refused by the escalation lifecycle: claimed_by_other, answer_in_progress (a reply is being delivered: two concurrent replies send one), already_answered, already_closed, nothing_to_retry',
+      schema: errorSchema,
+    },
   };
   return {
     '/escalations': {

@@ -120,8 +120,9 @@ export async function renderEscalation(ctx) {
     );
   }
 
+  /** Claim, assign and close are possible: open or claimed, and no reply on its way (`answering`, see domain/escalation.ts). */
   function mayWork() {
-    return e.status === 'open' || e.status === 'claimed';
+    return (e.status === 'open' || e.status === 'claimed') && e.deliveryStatus !== 'pending';
   }
 
   function heldByOther() {

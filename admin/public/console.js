@@ -100,6 +100,33 @@ window.addEventListener('popstate', () => {
   void render();
 });
 
+/**
+ * The console's path for a hash route (`#/escalations/<id>`, `#/inbox`, `#/faqs/<id>` …), or
+ * '' when the hash is not one. Older Telegram notifications link `/admin/#/escalations/<id>`;
+ * the router works on paths, so such a link is rewritten in place (no new history entry,
+ * so Back leaves the console as it came) before anything else, the login redirect included.
+ */
+function pathFromHash(hash) {
+  const m = /^#\/([\w\-./%]*)(\?[\w\-.=&%]*)?$/.exec(hash || '');
+  if (!m) return '';
+  const [rest, search = ''] = [m[1].replace(/\/+$/, ''), m[2]];
+  if (rest.split('/').some((seg) => seg === '.' || seg === '..')) return '';
+  const path = rest.replace(/^escalations(?=\/|$)/, 'inbox');
+  return `/admin${path ? `/${path}` : ''}${search}`;
+}
+
+function adoptHashRoute() {
+  const path = pathFromHash(location.hash);
+  if (path) history.replaceState(null, '', path);
+}
+
+// A hash route typed or followed while the console is open.
+window.addEventListener('hashchange', () => {
+  if (!pathFromHash(location.hash)) return;
+  state.navigated = true;
+  void render();
+});
+
 // Same-origin console links are handled by the router; modified clicks open tabs as usual.
 document.addEventListener('click', (event) => {
   if (!(event instanceof MouseEvent) || event.defaultPrevented || event.button !== 0) return;
@@ -300,6 +327,7 @@ async function render() {
     }
   }
   document.documentElement.lang = getLang();
+  adoptHashRoute();
   const path = location.pathname;
   const query = new URLSearchParams(location.search);
 

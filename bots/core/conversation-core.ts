@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { Answerer, Citation } from '../../retrieval/types.ts';
-import type { EscalationChange } from '../../storage/escalation-store.ts';
+import { holderOf, officerActor, stateOf, type EscalationActor, type EscalationRefusal } from '../../domain/escalation.ts';
+import type { Escalation, EscalationChange } from '../../storage/escalation-store.ts';
 import type { InboxItem } from '../../storage/inbox-store.ts';
 import type { BotStorage } from '../../storage/index.ts';
 import type { PipelineContext } from './context.ts';
@@ -78,12 +79,21 @@ export interface DurabilityOptions {
 
 const DAY = 86_400_000;
 
-/** What a reply or proactive message came to. `willRetry`: it failed for now, and the outbox tries again. */
+/**
+ * What a reply or proactive message came to. `willRetry`: it failed for now, and the outbox
+ * tries again. `refused`: nothing was sent, for that reason (`invalid_reply`: the input broke
+ * the contract); `error` then says it in English for logs.
+ */
 export interface DeliveryResult {
   delivered: boolean;
   error?: string;
   willRetry?: boolean;
+  refused?: EscalationRefusal | 'invalid_reply';
 }
+
+/** The actor of the core's escalation methods: an officer's email (a spokesperson) or an actor. */
+export type EscalationActorInput = string | EscalationActor;
+const toActor = (a: EscalationActorInput): EscalationActor => (typeof a === 'string' ? officerActor(a) : a);
 
 const replyInput = z.object({
   text: z.string().trim().min(1).max(10_000),
@@ -91,11 +101,17 @@ const replyInput = z.object({
   officer: z.string().trim().min(1).max(256),
 });
 
-const REFUSALS: Record<Exclude<EscalationChange, { ok: true }>['reason'], string> = {
+/** The refusals, in English, for logs and audit records. */
+const REFUSALS: Record<EscalationRefusal, string> = {
   not_found: 'escalation not found',
   claimed_by_other: 'escalation is claimed by another officer',
-  finished: 'escalation is already answered or closed',
+  answer_in_progress: 'a reply is already being delivered',
+  already_answered: 'escalation is already answered',
+  already_closed: 'escalation is closed',
+  nothing_to_retry: 'no reply has been recorded for this escalation',
+  not_allowed: 'not allowed',
 };
+const refused = (reason: EscalationRefusal): DeliveryResult => ({ delivered: false, refused: reason, error: REFUSALS[reason] });
 
 function toResult(outcome: DeliveryOutcome): DeliveryResult {
   switch (outcome.status) {
@@ -276,38 +292,84 @@ export class ConversationCore implements MessageReceiver {
   }
 
   /** Claims an escalation for an officer (exclusive) and announces the change. */
-  async claimEscalation(id: string, officer: string): Promise<EscalationChange> {
-    return this.announce(await this.stores.escalations.claim(id, officer, this.clock()));
+  async claimEscalation(id: string, officer: EscalationActorInput): Promise<EscalationChange> {
+    return this.announce(await this.stores.escalations.apply(id, { type: 'claim' }, toActor(officer), this.clock()));
   }
 
-  /** Closes an escalation without a reply (duplicate, out of scope …) and announces the change. */
-  async closeEscalation(id: string, reason: string): Promise<EscalationChange> {
-    return this.announce(await this.stores.escalations.close(id, reason, this.clock()));
+  /** An administrator hands an escalation to `officer`, whoever held it; announces the change. */
+  async assignEscalation(id: string, officer: string, admin: EscalationActor): Promise<EscalationChange> {
+    return this.announce(await this.stores.escalations.apply(id, { type: 'assign', officer }, admin, this.clock()));
+  }
+
+  /** Closes an escalation without a reply (duplicate, out of scope …) and announces the change. Only its holder or an administrator closes a claimed one. */
+  async closeEscalation(id: string, reason: string, by: EscalationActorInput): Promise<EscalationChange> {
+    return this.announce(await this.stores.escalations.apply(id, { type: 'close', reason }, toActor(by), this.clock()));
   }
 
   /**
    * Sends a spokesperson's reply to the citizen on the channel they asked on. The reply is
-   * stored first; the escalation becomes `answered` only once the channel accepted it. A
-   * failure is recorded on the escalation; retryable ones are retried by the outbox, and
-   * `retryDelivery` tries again on demand.
+   * stored first, moving the escalation to `answering` in one conditional update: of two
+   * concurrent replies exactly one is stored and sent, the other is `refused`. The
+   * escalation becomes `answered` once the channel accepted it. A failure is recorded on the
+   * escalation; retryable ones are retried by the outbox, and `retryDelivery` tries again on demand.
    */
   async replyToEscalation(escalationId: string, reply: { text: string; citations?: Citation[]; officer: string }): Promise<DeliveryResult> {
     const input = replyInput.safeParse(reply);
-    if (!input.success) return { delivered: false, error: `invalid reply: ${input.error.issues.map((i) => i.message).join('; ')}` };
+    if (!input.success) {
+      return { delivered: false, refused: 'invalid_reply', error: `invalid reply: ${input.error.issues.map((i) => i.message).join('; ')}` };
+    }
     const { text, officer } = input.data;
     const citations = input.data.citations ?? [];
+    const change = this.announce(await this.stores.escalations.apply(escalationId, { type: 'answer', text, citations }, officerActor(officer), this.clock()));
+    if (!change.ok) return refused(change.reason);
+    return this.sendReply(change.escalation);
+  }
 
-    // One reply on its way at a time: a second one would reach the citizen as well.
-    const previous = await this.stores.outbox.latestReply(escalationId);
-    if (previous && (previous.status === 'pending' || previous.status === 'sending')) {
-      return { delivered: false, error: 'a reply is already being delivered; use retryDelivery', willRetry: true };
+  /**
+   * Tries again to deliver a spokesperson's reply whose delivery failed (or is waiting for a
+   * retry). `by`: its holder or an administrator; concurrent retries send it once.
+   */
+  async retryDelivery(escalationId: string, by: EscalationActorInput): Promise<DeliveryResult> {
+    const escalation = await this.stores.escalations.get(escalationId);
+    if (!escalation) return refused('not_found');
+    const state = stateOf(escalation);
+    if (state === 'answered') return { delivered: true };
+    if (state === 'closed') return refused('already_closed');
+    const actor = toActor(by);
+    // Only its holder or an administrator may push a delivery (the `retry` transition checks the same).
+    if (state === 'answering' && (actor.kind !== 'officer' || (!actor.admin && holderOf(escalation) !== actor.email))) return refused('claimed_by_other');
+    const last = await this.stores.outbox.latestReply(escalationId);
+    if (last?.status === 'sent') {
+      // It got through after all (recorded late): only the record is behind.
+      this.announce(await this.stores.escalations.apply(escalationId, { type: 'delivered' }, { kind: 'system' }, this.clock()));
+      return { delivered: true };
     }
+    if (state !== 'answering') {
+      const change = this.announce(await this.stores.escalations.apply(escalationId, { type: 'retry' }, actor, this.clock()));
+      if (!change.ok) return refused(change.reason);
+    }
+    if (last?.status === 'unknown') {
+      await this.stores.outbox.resend([last.id], this.clock());
+      return toResult(await this.tracker.run(() => this.worker.deliver(last.id)));
+    }
+    if (last && (last.status === 'pending' || last.status === 'sending')) return toResult(await this.tracker.run(() => this.worker.deliver(last.id)));
+    if (last?.status === 'failed') {
+      const again = await this.stores.outbox.enqueue(
+        { key: `escalation:${escalationId}:reply:${randomUUID()}`, recipient: last.recipient, message: last.message, turnId: last.turnId, escalationId },
+        this.clock(),
+      );
+      return toResult(await this.tracker.run(() => this.worker.deliver(again.id)));
+    }
+    // Answering with nothing in the outbox: the process stopped between storing the reply and queueing it.
+    const current = await this.stores.escalations.get(escalationId);
+    return current ? this.sendReply(current) : refused('not_found');
+  }
 
+  /** Records the stored reply of an `answering` escalation as a turn, queues it and delivers it. */
+  private async sendReply(escalation: Escalation): Promise<DeliveryResult> {
     const now = this.clock();
-    const change = this.announce(await this.stores.escalations.recordAnswer(escalationId, { text, citations, officer }, now));
-    if (!change.ok) return { delivered: false, error: REFUSALS[change.reason] };
-    const escalation = change.escalation;
-
+    const text = escalation.answerText ?? '';
+    const citations = escalation.answerCitations ?? [];
     const replyTo = await this.sourceMessageId(escalation.sourceKey);
     const message: OutgoingMessage = {
       kind: 'spokesperson_reply',
@@ -326,40 +388,15 @@ export class ConversationCore implements MessageReceiver {
       citations,
       answerId: message.answerId,
       escalated: true,
-      escalationId,
+      escalationId: escalation.id,
       createdAt: now.toISOString(),
     });
     this.events.emit('turn.recorded', turn);
     const item = await this.stores.outbox.enqueue(
-      { key: `escalation:${escalationId}:reply:${randomUUID()}`, recipient: escalation.recipient, message, turnId: turn.id, escalationId },
+      { key: `escalation:${escalation.id}:reply:${randomUUID()}`, recipient: escalation.recipient, message, turnId: turn.id, escalationId: escalation.id },
       now,
     );
     return toResult(await this.tracker.run(() => this.worker.deliver(item.id)));
-  }
-
-  /** Tries again to deliver a spokesperson's reply whose delivery failed (or is waiting for a retry). */
-  async retryDelivery(escalationId: string): Promise<DeliveryResult> {
-    const escalation = await this.stores.escalations.get(escalationId);
-    if (!escalation) return { delivered: false, error: REFUSALS.not_found };
-    if (escalation.status === 'answered') return { delivered: true };
-    const last = await this.stores.outbox.latestReply(escalationId);
-    if (!last) return { delivered: false, error: 'no reply has been recorded for this escalation' };
-    if (last.status === 'sent') {
-      this.announce({ ok: true, escalation: (await this.stores.escalations.markDelivered(escalationId, this.clock())) ?? escalation });
-      return { delivered: true };
-    }
-    if (last.status === 'unknown') {
-      await this.stores.outbox.resend([last.id], this.clock());
-      return toResult(await this.tracker.run(() => this.worker.deliver(last.id)));
-    }
-    if (last.status === 'failed') {
-      const again = await this.stores.outbox.enqueue(
-        { key: `escalation:${escalationId}:reply:${randomUUID()}`, recipient: last.recipient, message: last.message, turnId: last.turnId, escalationId },
-        this.clock(),
-      );
-      return toResult(await this.tracker.run(() => this.worker.deliver(again.id)));
-    }
-    return toResult(await this.tracker.run(() => this.worker.deliver(last.id)));
   }
 
   /** Sends a message Loa starts (not a reply to an event), through the outbox, and records it as a turn. */

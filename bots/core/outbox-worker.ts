@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConversationStore } from '../../storage/conversation-store.ts';
+import { SYSTEM_ACTOR } from '../../domain/escalation.ts';
 import type { EscalationStore } from '../../storage/escalation-store.ts';
 import type { Lease } from '../../storage/lease.ts';
 import type { ClaimedOutboxItem, OutboxItem, OutboxStatus, OutboxStore } from '../../storage/outbox-store.ts';
@@ -267,8 +268,9 @@ export class OutboxWorker {
     const { escalations, events, clock } = this.deps;
     events.emit('message.sent', { ...this.event(item), channelMessageIds });
     if (item.escalationId && item.message.kind === 'spokesperson_reply') {
-      const escalation = await escalations.markDelivered(item.escalationId, clock());
-      if (escalation) events.emit('escalation.updated', escalation);
+      const change = await escalations.apply(item.escalationId, { type: 'delivered' }, SYSTEM_ACTOR, clock());
+      if (change.ok) events.emit('escalation.updated', change.escalation);
+      else this.deps.logger.warn({ escalationId: item.escalationId, refused: change.reason }, 'outbox: reply sent, but the escalation refused it as delivered');
     }
   }
 
@@ -325,9 +327,11 @@ export class OutboxWorker {
     this.deps.events.emit('message.failed', { ...this.event(item), error: reason, willRetry: false });
   }
 
+  /** A reply's failed send, on its escalation: still being retried (`pending`) or given up (`failed`). A late report after delivery is refused there. */
   private async escalationProblem(escalationId: string, status: 'pending' | 'failed', error: string): Promise<void> {
-    const escalation = await this.deps.escalations.markDeliveryProblem(escalationId, status, error, this.deps.clock());
-    if (escalation) this.deps.events.emit('escalation.updated', escalation);
+    const event = status === 'pending' ? ({ type: 'delivery_retrying', error } as const) : ({ type: 'delivery_failed', error } as const);
+    const change = await this.deps.escalations.apply(escalationId, event, SYSTEM_ACTOR, this.deps.clock());
+    if (change.ok) this.deps.events.emit('escalation.updated', change.escalation);
   }
 
   private event(item: OutboxItem): MessageEvent {

@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelName, Recipient } from '../../bots/core/types.ts';
 import type { AbstainReason, Citation } from '../../retrieval/types.ts';
 import { fold } from '../../retrieval/vietnamese.ts';
-import type {
-  ContextTurn,
-  DeliveryStatus,
-  Escalation,
-  EscalationChange,
-  EscalationFilter,
-  EscalationReason,
-  EscalationStatus,
-  EscalationStore,
-  NewEscalation,
+import type { DeliveryStatus, EscalationActor, EscalationEvent, EscalationLifecycle, EscalationStatus } from '../../domain/escalation.ts';
+import {
+  applyLifecycleEvent,
+  type ContextTurn,
+  type Escalation,
+  type EscalationChange,
+  type EscalationFilter,
+  type EscalationReason,
+  type EscalationStore,
+  type LifecycleRow,
+  type NewEscalation,
 } from '../escalation-store.ts';
 import { likeLiteral } from '../like-literal.ts';
 import { iso, isoOrUndefined, migrate, query, toJson, type PgParam, type PgPool } from './database.ts';
@@ -130,11 +131,27 @@ function whereClause(filter: EscalationFilter): { clause: string; params: PgPara
 }
 
 /**
- * Escalations in PostgreSQL. Claims and answers are conditional UPDATEs: two officers (on
- * two instances) claiming at once are serialised by the row lock, and the second finds the
- * row no longer claimable.
+ * Escalations in PostgreSQL. State changes are conditional UPDATEs (see `applyLifecycleEvent`):
+ * two officers (on two instances) acting at once are serialised by the row lock, and the
+ * second finds the row changed and is decided again.
  */
 export class PostgresEscalationStore implements EscalationStore {
+  private readonly rows: LifecycleRow = {
+    read: (id) => this.get(id),
+    compareAndSet: async (id, was, next, now) => {
+      const { rows } = await query<EscalationRow>(
+        this.pool,
+        `UPDATE escalations SET status = $5, assignee = $6, claimed_at = $7, closed_reason = $8, answer_text = $9,
+           answer_citations = $10, answered_by = $11, answered_at = $12, delivery_status = $13, delivery_error = $14,
+           delivered_at = $15, updated_at = $16
+         WHERE id = $1 AND status = $2 AND assignee IS NOT DISTINCT FROM $3 AND delivery_status = $4
+         RETURNING *`,
+        [id, was.status, was.assignee ?? null, was.deliveryStatus, ...lifecycleParams(next), now],
+      );
+      return rows[0] && toEscalation(rows[0]);
+    },
+  };
+
   private constructor(private readonly pool: PgPool) {}
 
   static async open(pool: PgPool): Promise<PostgresEscalationStore> {
@@ -185,73 +202,24 @@ export class PostgresEscalationStore implements EscalationStore {
     return rows[0].n;
   }
 
-  async assign(id: string, officer: string, now: Date): Promise<EscalationChange> {
-    return this.change(
-      id,
-      `UPDATE escalations SET status = 'claimed', assignee = $2, claimed_at = $3, updated_at = $3
-       WHERE id = $1 AND status IN ('open', 'claimed') AND delivery_status <> 'pending'`,
-      [id, officer, now],
-    );
+  async apply(id: string, event: EscalationEvent<Citation>, actor: EscalationActor, now: Date): Promise<EscalationChange> {
+    return applyLifecycleEvent(this.rows, id, event, actor, now);
   }
+}
 
-  async claim(id: string, officer: string, now: Date): Promise<EscalationChange> {
-    // The officer who already holds it may claim again (idempotent); nobody else may.
-    return this.change(
-      id,
-      `UPDATE escalations SET status = 'claimed', assignee = $2, claimed_at = COALESCE(claimed_at, $3), updated_at = $3
-       WHERE id = $1 AND (status = 'open' OR (status = 'claimed' AND assignee = $2))`,
-      [id, officer, now],
-    );
-  }
-
-  async close(id: string, reason: string, now: Date): Promise<EscalationChange> {
-    return this.change(
-      id,
-      `UPDATE escalations SET status = 'closed', closed_reason = $2, updated_at = $3 WHERE id = $1 AND status IN ('open', 'claimed')`,
-      [id, reason, now],
-    );
-  }
-
-  async recordAnswer(id: string, answer: { text: string; citations: Citation[]; officer: string }, now: Date): Promise<EscalationChange> {
-    return this.change(
-      id,
-      `UPDATE escalations SET status = 'claimed', assignee = $2, claimed_at = COALESCE(claimed_at, $5),
-         answer_text = $3, answer_citations = $4, answered_by = $2, answered_at = $5,
-         delivery_status = 'pending', delivery_error = NULL, updated_at = $5
-       WHERE id = $1 AND (status = 'open' OR (status = 'claimed' AND assignee = $2))`,
-      [id, answer.officer, answer.text, toJson(answer.citations), now],
-    );
-  }
-
-  async markDelivered(id: string, now: Date): Promise<Escalation | undefined> {
-    await query(
-      this.pool,
-      `UPDATE escalations SET status = 'answered', delivery_status = 'sent', delivery_error = NULL, delivered_at = $2, updated_at = $2
-       WHERE id = $1 AND answer_text IS NOT NULL`,
-      [id, now],
-    );
-    return this.get(id);
-  }
-
-  async markDeliveryProblem(id: string, status: 'pending' | 'failed', error: string, now: Date): Promise<Escalation | undefined> {
-    await query(
-      this.pool,
-      `UPDATE escalations SET delivery_status = $2, delivery_error = $3, updated_at = $4 WHERE id = $1 AND delivery_status <> 'sent'`,
-      [id, status, error, now],
-    );
-    return this.get(id);
-  }
-
-  /**
-   * Runs a conditional update; the row it returns is the changed one. When nothing changed,
-   * reads the row and says why it was refused.
-   */
-  private async change(id: string, sql: string, params: PgParam[]): Promise<EscalationChange> {
-    const updated = await query<EscalationRow>(this.pool, `${sql} RETURNING *`, params);
-    if (updated.rows[0]) return { ok: true, escalation: toEscalation(updated.rows[0]) };
-    const escalation = await this.get(id);
-    if (!escalation) return { ok: false, reason: 'not_found' };
-    const finished = escalation.status === 'answered' || escalation.status === 'closed';
-    return { ok: false, reason: finished ? 'finished' : 'claimed_by_other', escalation };
-  }
+/** The lifecycle's columns, in the order of the UPDATE's $5…$15. */
+function lifecycleParams(l: EscalationLifecycle<Citation>): PgParam[] {
+  return [
+    l.status,
+    l.assignee ?? null,
+    l.claimedAt ?? null,
+    l.closedReason ?? null,
+    l.answerText ?? null,
+    l.answerCitations ? toJson(l.answerCitations) : null,
+    l.answeredBy ?? null,
+    l.answeredAt ?? null,
+    l.deliveryStatus,
+    l.deliveryError ?? null,
+    l.deliveredAt ?? null,
+  ];
 }

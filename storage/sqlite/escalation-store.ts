@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelName, Recipient } from '../../bots/core/types.ts';
 import type { AbstainReason, Citation } from '../../retrieval/types.ts';
 import { fold } from '../../retrieval/vietnamese.ts';
-import type {
-  ContextTurn,
-  DeliveryStatus,
-  Escalation,
-  EscalationChange,
-  EscalationFilter,
-  EscalationReason,
-  EscalationStatus,
-  EscalationStore,
-  NewEscalation,
+import type { DeliveryStatus, EscalationActor, EscalationEvent, EscalationLifecycle, EscalationStatus } from '../../domain/escalation.ts';
+import {
+  applyLifecycleEvent,
+  type ContextTurn,
+  type Escalation,
+  type EscalationChange,
+  type EscalationFilter,
+  type EscalationReason,
+  type EscalationStore,
+  type LifecycleRow,
+  type NewEscalation,
 } from '../escalation-store.ts';
 import { likeLiteral } from '../like-literal.ts';
 import { migrate, type SqliteDatabase } from './database.ts';
@@ -126,18 +127,14 @@ function whereClause(filter: EscalationFilter): { clause: string; params: (strin
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
-/** Escalations in SQLite. Claims and answers are conditional UPDATEs, so they are atomic. */
+/** Escalations in SQLite. State changes are conditional UPDATEs (see `applyLifecycleEvent`), so they are atomic across connections. */
 export class SqliteEscalationStore implements EscalationStore {
   private readonly db: SqliteDatabase;
   private readonly insert;
   private readonly byId;
   private readonly bySourceKey;
-  private readonly claimRow;
-  private readonly closeRow;
-  private readonly answerRow;
-  private readonly deliveredRow;
-  private readonly deliveryProblemRow;
-  private readonly assignRow;
+  private readonly setLifecycle;
+  private readonly rows: LifecycleRow;
 
   constructor(db: SqliteDatabase) {
     this.db = db;
@@ -153,31 +150,27 @@ export class SqliteEscalationStore implements EscalationStore {
     );
     this.byId = db.prepare('SELECT * FROM escalations WHERE id = ?');
     this.bySourceKey = db.prepare('SELECT * FROM escalations WHERE source_key = ?');
-    // The officer who already holds it may claim again (idempotent); nobody else may.
-    this.claimRow = db.prepare(
-      `UPDATE escalations SET status = 'claimed', assignee = @officer, claimed_at = COALESCE(claimed_at, @now), updated_at = @now
-       WHERE id = @id AND (status = 'open' OR (status = 'claimed' AND assignee = @officer))`,
+    // Compare-and-set: written only if the row still is as the decision read it.
+    this.setLifecycle = db.prepare(
+      `UPDATE escalations SET status = @status, assignee = @assignee, claimed_at = @claimedAt, closed_reason = @closedReason,
+         answer_text = @answerText, answer_citations = @answerCitations, answered_by = @answeredBy, answered_at = @answeredAt,
+         delivery_status = @deliveryStatus, delivery_error = @deliveryError, delivered_at = @deliveredAt, updated_at = @now
+       WHERE id = @id AND status = @wasStatus AND assignee IS @wasAssignee AND delivery_status = @wasDelivery`,
     );
-    this.closeRow = db.prepare(
-      `UPDATE escalations SET status = 'closed', closed_reason = ?, updated_at = ? WHERE id = ? AND status IN ('open', 'claimed')`,
-    );
-    this.answerRow = db.prepare(
-      `UPDATE escalations SET status = 'claimed', assignee = @officer, claimed_at = COALESCE(claimed_at, @now),
-         answer_text = @text, answer_citations = @citations, answered_by = @officer, answered_at = @now,
-         delivery_status = 'pending', delivery_error = NULL, updated_at = @now
-       WHERE id = @id AND (status = 'open' OR (status = 'claimed' AND assignee = @officer))`,
-    );
-    this.deliveredRow = db.prepare(
-      `UPDATE escalations SET status = 'answered', delivery_status = 'sent', delivery_error = NULL, delivered_at = ?, updated_at = ?
-       WHERE id = ? AND answer_text IS NOT NULL`,
-    );
-    this.deliveryProblemRow = db.prepare(
-      `UPDATE escalations SET delivery_status = ?, delivery_error = ?, updated_at = ? WHERE id = ? AND delivery_status <> 'sent'`,
-    );
-    this.assignRow = db.prepare(
-      `UPDATE escalations SET status = 'claimed', assignee = @officer, claimed_at = @now, updated_at = @now
-       WHERE id = @id AND status IN ('open', 'claimed') AND delivery_status <> 'pending'`,
-    );
+    this.rows = {
+      read: (id) => this.get(id),
+      compareAndSet: async (id, was, next, now) => {
+        const changed = this.setLifecycle.run({
+          id,
+          wasStatus: was.status,
+          wasAssignee: was.assignee ?? null,
+          wasDelivery: was.deliveryStatus,
+          ...lifecycleColumns(next),
+          now: now.toISOString(),
+        }).changes;
+        return changed > 0 ? this.get(id) : undefined;
+      },
+    };
   }
 
   async create(input: NewEscalation, now: Date): Promise<Escalation> {
@@ -218,46 +211,24 @@ export class SqliteEscalationStore implements EscalationStore {
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM escalations ${clause}`).get(...params) as { n: number }).n;
   }
 
-  async assign(id: string, officer: string, now: Date): Promise<EscalationChange> {
-    const changed = this.assignRow.run({ id, officer, now: now.toISOString() }).changes > 0;
-    return this.change(id, changed);
+  async apply(id: string, event: EscalationEvent<Citation>, actor: EscalationActor, now: Date): Promise<EscalationChange> {
+    return applyLifecycleEvent(this.rows, id, event, actor, now);
   }
+}
 
-  async claim(id: string, officer: string, now: Date): Promise<EscalationChange> {
-    const changed = this.claimRow.run({ id, officer, now: now.toISOString() }).changes > 0;
-    return this.change(id, changed);
-  }
-
-  async close(id: string, reason: string, now: Date): Promise<EscalationChange> {
-    const changed = this.closeRow.run(reason, now.toISOString(), id).changes > 0;
-    return this.change(id, changed);
-  }
-
-  async recordAnswer(id: string, answer: { text: string; citations: Citation[]; officer: string }, now: Date): Promise<EscalationChange> {
-    const changed =
-      this.answerRow.run({ id, officer: answer.officer, text: answer.text, citations: JSON.stringify(answer.citations), now: now.toISOString() })
-        .changes > 0;
-    return this.change(id, changed);
-  }
-
-  async markDelivered(id: string, now: Date): Promise<Escalation | undefined> {
-    const at = now.toISOString();
-    this.deliveredRow.run(at, at, id);
-    return this.get(id);
-  }
-
-  async markDeliveryProblem(id: string, status: 'pending' | 'failed', error: string, now: Date): Promise<Escalation | undefined> {
-    this.deliveryProblemRow.run(status, error, now.toISOString(), id);
-    return this.get(id);
-  }
-
-  /** Reads the row after a conditional update and says why it was refused, if it was. */
-  private change(id: string, changed: boolean): EscalationChange {
-    const row = this.byId.get(id) as EscalationRow | undefined;
-    if (!row) return { ok: false, reason: 'not_found' };
-    const escalation = toEscalation(row);
-    if (changed) return { ok: true, escalation };
-    const finished = escalation.status === 'answered' || escalation.status === 'closed';
-    return { ok: false, reason: finished ? 'finished' : 'claimed_by_other', escalation };
-  }
+/** The lifecycle's columns, as bound parameters. */
+function lifecycleColumns(l: EscalationLifecycle<Citation>) {
+  return {
+    status: l.status,
+    assignee: l.assignee ?? null,
+    claimedAt: l.claimedAt ?? null,
+    closedReason: l.closedReason ?? null,
+    answerText: l.answerText ?? null,
+    answerCitations: l.answerCitations ? JSON.stringify(l.answerCitations) : null,
+    answeredBy: l.answeredBy ?? null,
+    answeredAt: l.answeredAt ?? null,
+    deliveryStatus: l.deliveryStatus,
+    deliveryError: l.deliveryError ?? null,
+    deliveredAt: l.deliveredAt ?? null,
+  };
 }

@@ -86,9 +86,11 @@ describe('Telegram notification of new escalations', () => {
     const [call] = fake.callsTo('sendMessage');
     expect(call.chat_id).toBe('-1001234567890');
     expect(call.parse_mode).toBeUndefined();
+    expect(call.link_preview_options).toEqual({ is_disabled: true });
     expect(call.text).toContain('hỏi về lương hưu <b>gấp</b> & nhanh');
     expect(call.text).toContain('(Web chat)');
-    expect(call.text).toContain(`https://loa.example.gov.vn/admin/#/escalations/${id}`);
+    expect(call.text).toContain(`https://loa.example.gov.vn/admin/inbox/${id}`);
+    expect(call.text).not.toContain('#/');
   });
 
   it('only logs a failure: the escalation is there all the same', async () => {
@@ -134,7 +136,7 @@ describe('Telegram notification of new escalations', () => {
     expect(text).toMatch(/^12 câu hỏi mới cần cán bộ trả lời:/);
     expect(text).toContain('• (Web chat) “câu hỏi dồn dập số 1”');
     expect(text).toContain('… và 2 câu hỏi khác.');
-    expect(text).toContain('https://loa.example.gov.vn/admin/#/escalations');
+    expect(text).toContain('Xem và trả lời: https://loa.example.gov.vn/admin/inbox');
     expect(text.length).toBeLessThan(4096);
   });
 

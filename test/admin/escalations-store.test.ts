@@ -4,6 +4,7 @@ import type { ChannelName } from '../../bots/core/types.ts';
 import type { ConversationStore } from '../../storage/conversation-store.ts';
 import type { EscalationStore } from '../../storage/escalation-store.ts';
 import { tempDatabase } from '../support/temp-sqlite.ts';
+import { officerActor } from '../../domain/escalation.ts';
 
 let temp: ReturnType<typeof tempDatabase>;
 let store: EscalationStore;
@@ -24,7 +25,7 @@ describe('InboxView', () => {
   it('adds the waiting time, frozen once answered or closed', async () => {
     const open = await create('q1');
     const closed = await create('q2');
-    await store.close(closed.id, 'spam', at(60_000));
+    await store.apply(closed.id, { type: 'close', reason: 'spam' }, officerActor('cb@so.vn'), at(60_000));
     const view = new InboxView(conversations, at(3600_000));
     expect((await view.item(open)).waitingSeconds).toBe(3600);
     expect((await view.item((await store.get(closed.id))!)).waitingSeconds).toBe(60);

@@ -8,6 +8,7 @@ import type { AbstainReason, Citation } from '../../retrieval/types.ts';
 import type { Storage } from '../../storage/index.ts';
 import { loginAdmin, loginAs, openWebchat, webchatSay, type StaffClient } from './harness.ts';
 import { startLoaWithContent } from './faqs-support.ts';
+import { officerActor, SYSTEM_ACTOR } from '../../domain/escalation.ts';
 
 type Loa = Awaited<ReturnType<typeof startLoaWithContent>>;
 interface Topics {
@@ -108,11 +109,11 @@ async function seed(storage: Storage): Promise<void> {
       escalationId: esc.id,
       createdAt: e.at,
     });
-    if (e.replyAfter === 'closed') await escalations.close(esc.id, 'out_of_remit', new Date(created.getTime() + 60_000));
+    if (e.replyAfter === 'closed') await escalations.apply(esc.id, { type: 'close', reason: 'out_of_remit' }, officerActor('cb@loa.test'), new Date(created.getTime() + 60_000));
     else if (e.replyAfter !== undefined) {
       const delivered = new Date(created.getTime() + e.replyAfter * 1000);
-      await escalations.recordAnswer(esc.id, { text: 'Trả lời của cán bộ.', citations: [], officer: 'cb@loa.test' }, new Date(created.getTime() + 1000));
-      await escalations.markDelivered(esc.id, delivered);
+      await escalations.apply(esc.id, { type: 'answer', text: 'Trả lời của cán bộ.', citations: [] }, officerActor('cb@loa.test'), new Date(created.getTime() + 1000));
+      await escalations.apply(esc.id, { type: 'delivered' }, SYSTEM_ACTOR, delivered);
       const answerId = randomUUID();
       await conversations.recordTurn({
         channel: e.channel,

@@ -42,6 +42,11 @@ export interface FakeTelegramApi {
   callsTo(method: string): Record<string, unknown>[];
   /** The next `times` calls to `method` fail this way. */
   failNext(method: string, failure: Failure, times?: number): void;
+  /**
+   * Calls to `method` from now on are recorded but not answered until the returned function
+   * is called (a slow API, made deterministic: tests of concurrent work hold a send in flight).
+   */
+  hold(method: string): () => void;
   /** Queues an update for `getUpdates`; a waiting long poll is answered at once. */
   enqueueUpdate(update: Record<string, unknown>): void;
   /** Resolves once `getUpdates` has been called `n` times in total. */
@@ -116,6 +121,7 @@ export async function startFakeTelegramApi(token = '123456:TEST-token'): Promise
   let getUpdatesCount = 0;
   let nextMessageId = 1;
   let webhook: { url: string; secret_token?: unknown } | undefined;
+  const held = new Map<string, Promise<void>>();
 
   const pendingFrom = (offset: number) => updates.filter((u) => typeof u.update_id === 'number' && u.update_id >= offset);
 
@@ -177,6 +183,7 @@ export async function startFakeTelegramApi(token = '123456:TEST-token'): Promise
         return fail(res, { code: 400, description: 'Bad Request: invalid JSON' });
       }
       calls.push({ method, body });
+      await held.get(method);
       if (method === 'getUpdates') {
         getUpdatesCount += 1;
         for (const w of getUpdatesWaiters.filter((x) => getUpdatesCount >= x.n)) {
@@ -204,6 +211,14 @@ export async function startFakeTelegramApi(token = '123456:TEST-token'): Promise
       const list = failures.get(method) ?? [];
       for (let i = 0; i < times; i++) list.push(failure);
       failures.set(method, list);
+    },
+    hold(method) {
+      let release = () => {};
+      held.set(method, new Promise<void>((resolve) => (release = resolve)));
+      return () => {
+        held.delete(method);
+        release();
+      };
     },
     enqueueUpdate(update) {
       updates.push(update);

@@ -5,6 +5,7 @@ import { ChannelSendError } from '../../../bots/core/types.ts';
 import type { Escalation } from '../../../storage/escalation-store.ts';
 import type { BotStorage } from '../../../storage/index.ts';
 import { LAND_CANDIDATE, RESIDENCE, TestAnswerer, TestChannel, TestDatabase, incoming, makeCore } from './support.ts';
+import { officerActor } from '../../../domain/escalation.ts';
 
 const LAND_Q = 'Tranh chấp đất đai với hàng xóm thì giải quyết thế nào?';
 const RESIDENCE_Q = 'Điều kiện đăng ký thường trú là gì?';
@@ -134,7 +135,7 @@ describe('replying to an escalation', () => {
 
     // Answered is final: a second reply is refused and nothing more is sent.
     const again = await core.replyToEscalation(escalation.id, { text: 'Bổ sung', officer: 'can-bo-1' });
-    expect(again.delivered).toBe(false);
+    expect(again).toMatchObject({ delivered: false, refused: 'already_answered' });
     expect(channel.sent).toHaveLength(2);
   });
 
@@ -150,10 +151,10 @@ describe('replying to an escalation', () => {
     expect((await stores.escalations.get(escalation.id))?.deliveryError).toContain('-230');
     expect(channel.sent.map((s) => s.message.kind)).toEqual(['escalated']);
 
-    expect(await core.retryDelivery(escalation.id)).toEqual({ delivered: true });
+    expect(await core.retryDelivery(escalation.id, 'can-bo-1')).toEqual({ delivered: true });
     expect(channel.sent.map((s) => s.message.kind)).toEqual(['escalated', 'spokesperson_reply']);
     expect(await stores.escalations.get(escalation.id)).toMatchObject({ status: 'answered', deliveryStatus: 'sent' });
-    expect(await core.retryDelivery(escalation.id)).toEqual({ delivered: true });
+    expect(await core.retryDelivery(escalation.id, 'can-bo-1')).toEqual({ delivered: true });
     expect(channel.sent).toHaveLength(2);
   });
 
@@ -175,7 +176,7 @@ describe('replying to an escalation', () => {
     expect(await core.claimEscalation(escalation.id, 'can-bo-1')).toMatchObject({ ok: true });
 
     const other = await core.replyToEscalation(escalation.id, { text: 'Trả lời', officer: 'can-bo-2' });
-    expect(other).toEqual({ delivered: false, error: 'escalation is claimed by another officer' });
+    expect(other).toEqual({ delivered: false, refused: 'claimed_by_other', error: 'escalation is claimed by another officer' });
     expect(channel.sent.map((s) => s.message.kind)).toEqual(['escalated']);
 
     expect(await core.claimEscalation('missing', 'can-bo-1')).toEqual({ ok: false, reason: 'not_found' });
@@ -183,21 +184,81 @@ describe('replying to an escalation', () => {
 
   it('lets concurrent claims through to exactly one officer', async () => {
     const escalation = await escalateLandQuestion();
-    const results = await Promise.all(['a', 'b', 'c', 'd'].map((o) => stores.escalations.claim(escalation.id, o, new Date())));
+    const results = await Promise.all(['a', 'b', 'c', 'd'].map((o) => stores.escalations.apply(escalation.id, { type: 'claim' }, officerActor(o), new Date())));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
   });
 
   it('closes an escalation with a reason, after which it cannot be claimed or answered', async () => {
     const escalation = await escalateLandQuestion();
-    expect(await core.closeEscalation(escalation.id, 'trùng lặp')).toMatchObject({ ok: true, escalation: { status: 'closed', closedReason: 'trùng lặp' } });
-    expect(await core.claimEscalation(escalation.id, 'can-bo-1')).toMatchObject({ ok: false, reason: 'finished' });
-    expect((await core.replyToEscalation(escalation.id, { text: 'x', officer: 'can-bo-1' })).delivered).toBe(false);
+    expect(await core.closeEscalation(escalation.id, 'trùng lặp', 'can-bo-1')).toMatchObject({ ok: true, escalation: { status: 'closed', closedReason: 'trùng lặp' } });
+    expect(await core.claimEscalation(escalation.id, 'can-bo-1')).toMatchObject({ ok: false, reason: 'already_closed' });
+    expect(await core.replyToEscalation(escalation.id, { text: 'x', officer: 'can-bo-1' })).toMatchObject({ delivered: false, refused: 'already_closed' });
+  });
+
+  it('sends exactly one of concurrent replies by the same officer, and stores that one', async () => {
+    const escalation = await escalateLandQuestion();
+    // The winner's send is held until the others have been answered, so they all meet it in flight.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    channel.onSend = () => held;
+    const texts = ['Trả lời một', 'Trả lời hai', 'Trả lời ba'];
+    let done = 0;
+    const pending = texts.map((text) => core.replyToEscalation(escalation.id, { text, officer: 'can-bo-1' }).finally(() => done++));
+    await expect.poll(() => done).toBe(2);
+    release();
+    const results = await Promise.all(pending);
+    expect(results.filter((r) => r.delivered)).toHaveLength(1);
+    expect(results.filter((r) => !r.delivered).map((r) => r.refused)).toEqual(['answer_in_progress', 'answer_in_progress']);
+    const replies = channel.sent.filter((s) => s.message.kind === 'spokesperson_reply');
+    expect(replies).toHaveLength(1);
+    const stored = await stores.escalations.get(escalation.id);
+    expect(replies[0].message.text).toContain(stored?.answerText);
+  });
+
+  it('sends a failed reply once when it is retried twice at once', async () => {
+    const escalation = await escalateLandQuestion();
+    channel.failNext(new ChannelSendError('user has not interacted for 7 days', false, -230));
+    await core.replyToEscalation(escalation.id, { text: 'Trả lời', officer: 'can-bo-1' });
+    await core.drain();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    channel.onSend = () => held;
+    let done = 0;
+    const pending = [core.retryDelivery(escalation.id, 'can-bo-1'), core.retryDelivery(escalation.id, officerActor('admin@so.vn', true))].map((p) => p.finally(() => done++));
+    await expect.poll(() => done).toBe(1);
+    release();
+    const [a, b] = await Promise.all(pending);
+    expect([a.delivered, b.delivered].filter(Boolean)).toHaveLength(1);
+    expect([a, b].find((r) => !r.delivered)).toMatchObject({ delivered: false, refused: 'answer_in_progress' });
+    expect(channel.sent.filter((s) => s.message.kind === 'spokesperson_reply')).toHaveLength(1);
+  });
+
+  it('delivers on retry a reply stored as answering but never queued (a crash in between)', async () => {
+    const escalation = await escalateLandQuestion();
+    await stores.escalations.apply(escalation.id, { type: 'answer', text: 'Trả lời còn treo', citations: [] }, officerActor('can-bo-1'), new Date());
+    expect(await core.retryDelivery(escalation.id, 'can-bo-1')).toEqual({ delivered: true });
+    expect(channel.sent.at(-1)?.message.text).toContain('Trả lời còn treo');
+    expect(await stores.escalations.get(escalation.id)).toMatchObject({ status: 'answered', deliveryStatus: 'sent' });
+  });
+
+  it('refuses a retry of a closed question, and of another officer\'s reply on its way', async () => {
+    const closed = await escalateLandQuestion();
+    await core.closeEscalation(closed.id, 'trùng lặp', 'can-bo-1');
+    expect(await core.retryDelivery(closed.id, 'can-bo-1')).toMatchObject({ delivered: false, refused: 'already_closed' });
+
+    await say('Hỏi về tranh chấp đất đai lần nữa', 'u2');
+    const [open] = await stores.escalations.list({ status: 'open' });
+    channel.failNext(new ChannelSendError('rate limited', true, 429));
+    expect(await core.replyToEscalation(open.id, { text: 'Trả lời', officer: 'can-bo-1' })).toMatchObject({ delivered: false, willRetry: true });
+    expect(await core.retryDelivery(open.id, 'can-bo-2')).toMatchObject({ delivered: false, refused: 'claimed_by_other' });
+    expect(await core.retryDelivery(open.id, 'can-bo-1')).toEqual({ delivered: true });
+    expect(channel.sent.filter((x) => x.message.kind === 'spokesperson_reply')).toHaveLength(1);
   });
 
   it('refuses an empty reply', async () => {
     const escalation = await escalateLandQuestion();
     const result = await core.replyToEscalation(escalation.id, { text: '   ', officer: 'can-bo-1' });
-    expect(result.delivered).toBe(false);
+    expect(result).toMatchObject({ delivered: false, refused: 'invalid_reply' });
     expect((await stores.escalations.get(escalation.id))?.status).toBe('open');
   });
 });

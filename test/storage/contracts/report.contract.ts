@@ -3,6 +3,7 @@ import type { Recipient } from '../../../bots/core/types.ts';
 import type { Citation } from '../../../retrieval/types.ts';
 import type { ReportRange } from '../../../storage/report-store.ts';
 import { useBackend, type BackendFactory, type StoreSet } from './backend.ts';
+import { officerActor, SYSTEM_ACTOR } from '../../../domain/escalation.ts';
 
 const law: Citation = { id: 'luat::1', title: 'Luật Cư trú', section: 'Điều 1', status: 'in_force', quote: 'dài …', score: 0.8 };
 const faq: Citation = { id: 'faq::9', title: 'Câu hỏi thường gặp', section: 'Hỏi đáp', status: 'in_force', quote: '…', score: 0.9, kind: 'faq' };
@@ -18,10 +19,10 @@ async function seed(stores: StoreSet) {
   const turns = await stores.conversations();
   const base = { context: [], candidates: [law] };
   const e1 = await escalations.create({ ...base, reason: 'abstained', recipient: zalo, question: 'đêm khuya' }, utc('01T18:00:00'));
-  await escalations.recordAnswer(e1.id, { text: 'Trả lời', citations: [], officer: 'lan@so.vn' }, utc('01T18:30:00'));
-  await escalations.markDelivered(e1.id, utc('01T19:00:00'));
+  await escalations.apply(e1.id, { type: 'answer', text: 'Trả lời', citations: [] }, officerActor('lan@so.vn'), utc('01T18:30:00'));
+  await escalations.apply(e1.id, { type: 'delivered' }, SYSTEM_ACTOR, utc('01T19:00:00'));
   const e2 = await escalations.create({ ...base, reason: 'abstained', recipient: telegram, question: 'đóng' }, utc('01T09:00:00'));
-  await escalations.close(e2.id, 'trùng lặp', utc('01T09:30:00'));
+  await escalations.apply(e2.id, { type: 'close', reason: 'trùng lặp' }, officerActor('lan@so.vn'), utc('01T09:30:00'));
   const e3 = await escalations.create({ ...base, reason: 'requested', recipient: telegram, question: 'gặp cán bộ' }, utc('01T10:00:00'));
 
   const t = (inboxId: number, fields: Parameters<typeof turns.recordTurn>[0]) => turns.recordTurn({ ...fields, inboxId });
