@@ -20,7 +20,6 @@ import type { SharedLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
 import type { SqliteDatabase } from './sqlite/database.ts';
 import { openSqlDatabase, sqlStores } from './sql/index.ts';
-import { SqliteEscalationStore } from './sqlite/escalation-store.ts';
 import { SqliteKnowledgeStore } from './sqlite/knowledge-store.ts';
 import { SqliteUserStore } from './sqlite/user-store.ts';
 import { SqliteFaqStore } from './sqlite/faq-store.ts';
@@ -93,7 +92,6 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
   const db = database.sqlite as SqliteDatabase;
   return {
     knowledge: new SqliteKnowledgeStore(db),
-    escalations: new SqliteEscalationStore(db),
     users: new SqliteUserStore(db),
     faqs: new SqliteFaqStore(db),
     reports: new SqliteReportStore(db),

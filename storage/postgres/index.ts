@@ -1,7 +1,6 @@
 import type { Storage } from '../index.ts';
 import type { SqlStores } from '../sql/index.ts';
 import { openPostgresPool } from './database.ts';
-import { PostgresEscalationStore } from './escalation-store.ts';
 import { PostgresFaqStore } from './faq-store.ts';
 import { PostgresKnowledgeStore } from './knowledge-store.ts';
 import { PostgresReportStore } from './report-store.ts';
@@ -46,7 +45,6 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
     // In this order: sessions reference users.
     const storage: LegacyStorage = {
       knowledge: await PostgresKnowledgeStore.open(pool),
-      escalations: await PostgresEscalationStore.open(pool),
       users: await PostgresUserStore.open(pool),
       faqs: await PostgresFaqStore.open(pool),
       // Reads the turns and escalations tables: opened after their stores.

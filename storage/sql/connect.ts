@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type TableMetadata, type PostgresPool, type PostgresPoolClient, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { fold } from '../../retrieval/vietnamese.ts';
 import { cleanText, noteError, openPostgresPool, type PgPool } from '../postgres/database.ts';
@@ -133,6 +133,36 @@ function kyselyPool(pool: PgPool): PostgresPool {
   };
 }
 
+/**
+ * Kysely's migrator asks the introspector whether its tables exist; PostgreSQL's looks
+ * through every schema, and fails when another one is dropped meanwhile (tests drop theirs).
+ * This one looks in the current schema only, which is where the migrator's tables are.
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas() {
+    const { rows } = await sql<{ name: string }>`SELECT current_schema() AS name`.execute(this.db);
+    return rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; schema: string }>`
+      SELECT table_name AS name, table_schema AS schema FROM information_schema.tables WHERE table_schema = current_schema()`.execute(this.db);
+    return rows.map((r) => ({ ...r, isView: false, columns: [] }));
+  }
+
+  async getMetadata() {
+    return { tables: await this.getTables() };
+  }
+}
+
+class LoaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
 export interface PostgresOptions {
   poolSize?: number;
   statementTimeoutMs?: number;
@@ -142,6 +172,6 @@ export interface PostgresOptions {
 /** Opens a pool to the PostgreSQL database at `url` (see `postgres/database.ts` for its settings). */
 export function openPostgresDatabase(url: string, opts: PostgresOptions = {}): SqlDatabase {
   const pool = openPostgresPool(url, { max: opts.poolSize, onError: opts.onError, statementTimeoutMs: opts.statementTimeoutMs, types });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool(pool) }) });
+  const db = new Kysely<Database>({ dialect: new LoaPostgresDialect({ pool: kyselyPool(pool) }) });
   return { db, dialect: postgresDialect, pool, close: () => db.destroy() };
 }

@@ -5,6 +5,7 @@ import { openPostgresDatabase, openSqliteDatabase, type PostgresOptions, type Sq
 import { migrateToLatest } from './migrations/index.ts';
 import { SqlAuditStore } from './audit-store.ts';
 import { SqlConversationStore } from './conversation-store.ts';
+import { SqlEscalationStore } from './escalation-store.ts';
 import { SqlLabelledExampleStore } from './example-store.ts';
 import { SqlOpsStore } from './ops-store.ts';
 import { SqlSecretStore } from './secret-store.ts';
@@ -31,7 +32,7 @@ export async function openSqlDatabase(target: SqlTarget): Promise<SqlDatabase> {
 /** The stores of `Storage` written once in this folder. */
 export type SqlStores = Pick<
   Storage,
-  'inbox' | 'outbox' | 'conversations' | 'secrets' | 'webchat' | 'staffSessions' | 'audit' | 'examples' | 'ops' | 'locks'
+  'inbox' | 'outbox' | 'conversations' | 'escalations' | 'secrets' | 'webchat' | 'staffSessions' | 'audit' | 'examples' | 'ops' | 'locks'
 >;
 
 /** The stores written once over Kysely, on an open, migrated database. */
@@ -39,6 +40,7 @@ export function sqlStores(database: SqlDatabase): SqlStores {
   return {
     inbox: new SqlInboxStore(database),
     conversations: new SqlConversationStore(database),
+    escalations: new SqlEscalationStore(database),
     secrets: new SqlSecretStore(database),
     webchat: new SqlWebchatStore(database),
     staffSessions: new SqlSessionStore(database),

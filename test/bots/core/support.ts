@@ -7,10 +7,8 @@ import { normalizeForMatching } from '../../../bots/core/classify.ts';
 import type { ChannelName, ChannelSendError, ChannelSender, IncomingMessage, OutgoingMessage, Recipient } from '../../../bots/core/types.ts';
 import type { Answerer, AskOptions, AskResult, Citation } from '../../../retrieval/types.ts';
 import type { BotStorage } from '../../../storage/index.ts';
-import type { SqliteDatabase } from '../../../storage/sqlite/database.ts';
 import type { SqlDatabase } from '../../../storage/sql/connect.ts';
 import { openSqlDatabase, sqlStores } from '../../../storage/sql/index.ts';
-import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
 
 /**
  * A real channel for tests: it records what it was asked to send and fails on request,
@@ -188,15 +186,14 @@ export class TestDatabase {
   async open(): Promise<{ db: SqlDatabase; stores: BotStorage }> {
     const database = await openSqlDatabase({ sqliteFile: this.file });
     this.handles.push(database);
-    const db = database.sqlite as SqliteDatabase;
-    const { inbox, outbox, conversations, examples } = sqlStores(database);
+    const { inbox, outbox, conversations, examples, escalations } = sqlStores(database);
     return {
       db: database,
       stores: {
         inbox,
         outbox,
         conversations,
-        escalations: new SqliteEscalationStore(db),
+        escalations,
         examples,
       },
     };

@@ -1,4 +1,3 @@
-import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
 import { SqliteFaqStore } from '../../../storage/sqlite/faq-store.ts';
 import { SqliteKnowledgeStore } from '../../../storage/sqlite/knowledge-store.ts';
 import { SqliteReviewStore } from '../../../storage/sqlite/review-store.ts';
@@ -26,7 +25,7 @@ export const sqliteBackend: BackendFactory = async () => {
         inbox: async () => stores.inbox,
         outbox: async () => stores.outbox,
         conversations: async () => stores.conversations,
-        escalations: async () => new SqliteEscalationStore(db),
+        escalations: async () => stores.escalations,
         secrets: async () => stores.secrets,
         webchat: async () => stores.webchat,
         users: async () => new SqliteUserStore(db),

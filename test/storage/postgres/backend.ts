@@ -1,5 +1,4 @@
 import { openPostgresPool, type PgPool } from '../../../storage/postgres/database.ts';
-import { PostgresEscalationStore } from '../../../storage/postgres/escalation-store.ts';
 import { PostgresFaqStore } from '../../../storage/postgres/faq-store.ts';
 import { PostgresKnowledgeStore } from '../../../storage/postgres/knowledge-store.ts';
 import { PostgresReviewStore } from '../../../storage/postgres/review-store.ts';
@@ -32,7 +31,7 @@ export async function postgresTestDatabase() {
       inbox: async () => sql.inbox,
       outbox: async () => sql.outbox,
       conversations: async () => sql.conversations,
-      escalations: () => PostgresEscalationStore.open(pool),
+      escalations: async () => sql.escalations,
       secrets: async () => sql.secrets,
       webchat: async () => sql.webchat,
       users: () => PostgresUserStore.open(pool),
