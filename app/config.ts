@@ -54,6 +54,10 @@ export const configSchema = z.object({
   LOA_PARSE_TIMEOUT_S: z.coerce.number().positive().default(60),
   /** Heap a DOCX or PDF parse may use (the worker's limit), in megabytes. */
   LOA_PARSE_MEMORY_MB: z.coerce.number().int().min(32).default(512),
+  /** Heap an index build may use (the index worker's limit), in megabytes; over it the build fails and the old index keeps serving. */
+  LOA_INDEX_MEMORY_MB: z.coerce.number().int().min(64).default(4096),
+  /** How often the knowledge revision is polled, in seconds: a fallback for a lost change notification (PostgreSQL), the only signal with SQLite. */
+  LOA_KNOWLEDGE_POLL_S: z.coerce.number().positive().optional(),
   /** Storage backend: embedded SQLite (default) or PostgreSQL. */
   DATABASE_URL: optionalString,
   /** Redis for cross-instance rate limits, fan-out, live events and locks (optional). */

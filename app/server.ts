@@ -184,9 +184,11 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   for (const handle of Object.values(channels)) await handle.start?.();
 
   // Another instance (or `loa ingest`) may change the knowledge store: follow it without a restart.
+  // With PostgreSQL, LISTEN/NOTIFY tells at once and this poll is only the fallback for a lost notification.
+  const pollS = config.LOA_KNOWLEDGE_POLL_S ?? (runtime.feed.crossInstance ? 300 : 30);
   const refresher = setInterval(() => {
     runtime.refreshKnowledge().catch((err: unknown) => logger.error({ err }, 'knowledge refresh failed'));
-  }, 30_000);
+  }, pollS * 1000);
   refresher.unref();
 
   const drainHooks: Array<() => Promise<void> | void> = [];
