@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- retrieval|sample|zalo|faults|library ...]`: every benchmark, or the ones named. Each prints
+ * `npm run bench [-- retrieval|sample|zalo|faults|library|storage-bytes ...]`: every benchmark, or the ones named. Each prints
  * its own table; numbers go to the README and the issue notes, never into tests.
  */
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   zalo: async () => (await import('./zalo-webhook.ts')).runZaloWebhookBench(),
   faults: async () => (await import('./faults.ts')).runFaultsBench(),
   library: async () => (await import('./knowledge-library.ts')).runKnowledgeLibraryBench(),
+  'storage-bytes': async () => (await import('./storage-bytes.ts')).runStorageBytesBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
