@@ -25,7 +25,6 @@ import { SqliteUserStore } from './sqlite/user-store.ts';
 import { SqliteFaqStore } from './sqlite/faq-store.ts';
 import { SqliteReportStore } from './sqlite/report-store.ts';
 import { SqliteReviewStore } from './sqlite/review-store.ts';
-import { SqliteSynonymStore } from './sqlite/synonym-store.ts';
 
 /** All of Loa's persistent state, behind interfaces. Nothing outside `storage/` knows the backend. */
 export interface Storage {
@@ -96,7 +95,6 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     faqs: new SqliteFaqStore(db),
     reports: new SqliteReportStore(db),
     reviews: new SqliteReviewStore(db),
-    synonyms: new SqliteSynonymStore(db),
     ...sqlStores(database),
     close: () => database.close(),
   };

@@ -5,7 +5,6 @@ import { PostgresFaqStore } from './faq-store.ts';
 import { PostgresKnowledgeStore } from './knowledge-store.ts';
 import { PostgresReportStore } from './report-store.ts';
 import { PostgresReviewStore } from './review-store.ts';
-import { PostgresSynonymStore } from './synonym-store.ts';
 import { PostgresUserStore } from './user-store.ts';
 
 /** The stores not yet moved to `storage/sql/`. */
@@ -51,7 +50,6 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       reports: await PostgresReportStore.open(pool),
       // Indexes the turns table: opened after the conversation store.
       reviews: await PostgresReviewStore.open(pool),
-      synonyms: await PostgresSynonymStore.open(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.

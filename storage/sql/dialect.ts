@@ -23,6 +23,11 @@ export interface SqlDialect {
   lockForClaim<QB extends SelectQueryBuilder<Database, keyof Database, object>>(qb: QB): QB;
   /** Locks the selected rows until the transaction ends (`FOR UPDATE`; SQLite's write transaction already holds the database). */
   lockRows<QB extends SelectQueryBuilder<Database, keyof Database, object>>(qb: QB): QB;
+  /**
+   * Inside a write transaction, waits until no other transaction holds the lock `name`
+   * (PostgreSQL `pg_advisory_xact_lock`, per schema; SQLite's write transaction already excludes the others).
+   */
+  serialize(trx: Kysely<Database>, name: string): Promise<void>;
   /** The larger of two numbers (`max(a, b)` / `greatest(a, b)`). */
   greatest(a: Expression<number>, b: Expression<number>): RawBuilder<number>;
   /** The column that orders a table's rows by insertion where it has no id of its own (SQLite's rowid, PostgreSQL's seq). */
@@ -60,6 +65,7 @@ export const sqliteDialect: SqlDialect = {
   snapshot: (db, fn) => inTransaction(db, 'BEGIN', fn),
   lockForClaim: (qb) => qb,
   lockRows: (qb) => qb,
+  serialize: async () => undefined,
   greatest: (a, b) => sql<number>`max(${a}, ${b})`,
   insertionOrder: 'rowid',
   secondsBetween: (from, to) => sql<number>`(julianday(${to}) - julianday(${from})) * 86400.0`,
@@ -78,6 +84,9 @@ export const postgresDialect: SqlDialect = {
   snapshot: (db, fn) => inTransaction(db, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn),
   lockForClaim: <QB extends SelectQueryBuilder<Database, keyof Database, object>>(qb: QB) => qb.forUpdate().skipLocked() as QB,
   lockRows: <QB extends SelectQueryBuilder<Database, keyof Database, object>>(qb: QB) => qb.forUpdate() as QB,
+  serialize: async (trx, name) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`loa.${name}:`} || coalesce(current_schema(), '')))`.execute(trx);
+  },
   greatest: (a, b) => sql<number>`greatest(${a}, ${b})`,
   insertionOrder: 'seq',
   secondsBetween: (from, to) => sql<number>`extract(epoch FROM (${to}::timestamptz - ${from}::timestamptz))::float8`,

@@ -10,6 +10,7 @@ import { SqlLabelledExampleStore } from './example-store.ts';
 import { SqlOpsStore } from './ops-store.ts';
 import { SqlSecretStore } from './secret-store.ts';
 import { SqlSessionStore } from './session-store.ts';
+import { SqlSynonymStore } from './synonym-store.ts';
 import { SqlWebchatStore } from './webchat-store.ts';
 import { SqlInboxStore } from './inbox-store.ts';
 import { SqlOutboxStore } from './outbox-store.ts';
@@ -32,7 +33,7 @@ export async function openSqlDatabase(target: SqlTarget): Promise<SqlDatabase> {
 /** The stores of `Storage` written once in this folder. */
 export type SqlStores = Pick<
   Storage,
-  'inbox' | 'outbox' | 'conversations' | 'escalations' | 'secrets' | 'webchat' | 'staffSessions' | 'audit' | 'examples' | 'ops' | 'locks'
+  'inbox' | 'outbox' | 'conversations' | 'escalations' | 'secrets' | 'webchat' | 'staffSessions' | 'audit' | 'examples' | 'ops' | 'synonyms' | 'locks'
 >;
 
 /** The stores written once over Kysely, on an open, migrated database. */
@@ -47,6 +48,7 @@ export function sqlStores(database: SqlDatabase): SqlStores {
     audit: new SqlAuditStore(database),
     examples: new SqlLabelledExampleStore(database),
     ops: new SqlOpsStore(database),
+    synonyms: new SqlSynonymStore(database),
     outbox: new SqlOutboxStore(database),
     locks: database.pool ? new PostgresAdvisoryLock(database.pool) : new ProcessLock(),
   };

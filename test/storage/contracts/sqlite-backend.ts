@@ -1,7 +1,6 @@
 import { SqliteFaqStore } from '../../../storage/sqlite/faq-store.ts';
 import { SqliteKnowledgeStore } from '../../../storage/sqlite/knowledge-store.ts';
 import { SqliteReviewStore } from '../../../storage/sqlite/review-store.ts';
-import { SqliteSynonymStore } from '../../../storage/sqlite/synonym-store.ts';
 import { SqliteReportStore } from '../../../storage/sqlite/report-store.ts';
 import { SqliteUserStore } from '../../../storage/sqlite/user-store.ts';
 import { openSqlDatabase, sqlStores } from '../../../storage/sql/index.ts';
@@ -35,7 +34,7 @@ export const sqliteBackend: BackendFactory = async () => {
         reports: async () => new SqliteReportStore(db),
         examples: async () => stores.examples,
         reviews: async () => new SqliteReviewStore(db),
-        synonyms: async () => new SqliteSynonymStore(db),
+        synonyms: async () => stores.synonyms,
       });
     },
     async cleanup() {

@@ -2,7 +2,6 @@ import { openPostgresPool, type PgPool } from '../../../storage/postgres/databas
 import { PostgresFaqStore } from '../../../storage/postgres/faq-store.ts';
 import { PostgresKnowledgeStore } from '../../../storage/postgres/knowledge-store.ts';
 import { PostgresReviewStore } from '../../../storage/postgres/review-store.ts';
-import { PostgresSynonymStore } from '../../../storage/postgres/synonym-store.ts';
 import { PostgresReportStore } from '../../../storage/postgres/report-store.ts';
 import { PostgresUserStore } from '../../../storage/postgres/user-store.ts';
 import type { SqlDatabase } from '../../../storage/sql/connect.ts';
@@ -41,7 +40,7 @@ export async function postgresTestDatabase() {
       reports: () => PostgresReportStore.open(pool),
       examples: async () => sql.examples,
       reviews: () => PostgresReviewStore.open(pool),
-      synonyms: () => PostgresSynonymStore.open(pool),
+      synonyms: async () => sql.synonyms,
     });
     const connection = { pool, database, stores };
     connections.push(connection);
