@@ -100,6 +100,11 @@ export const configSchema = z.object({
   LOA_LLM_API_KEY: optionalString,
   /** Citizen messages the conversation core works on at once (per instance). */
   LOA_PIPELINE_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /**
+   * Event-loop delay (ms) above which answering gives way to webhook acknowledgements (its
+   * concurrency drops towards 1 and grows back when the loop is on time); 0: fixed concurrency.
+   */
+  LOA_PIPELINE_MAX_LOOP_DELAY_MS: z.coerce.number().int().nonnegative().default(20),
   /** Messages sent at once per channel (per instance), apart from the answering slots. */
   LOA_SEND_CONCURRENCY: z.coerce.number().int().positive().default(64),
   /** Longest wait for a channel's answer to one send, in milliseconds; after it the outcome is unknown. */
@@ -112,6 +117,12 @@ export const configSchema = z.object({
   LOA_WORK_LEASE_S: z.coerce.number().int().min(5).default(60),
   /** Handled inbox events and finished deliveries are deleted after this many days (0: kept for ever). */
   LOA_RETENTION_DAYS: z.coerce.number().min(0).default(90),
+  /**
+   * Citizens' personal data (their messages, answers to them, web chat transcripts, feedback,
+   * labelled examples, names) is deleted or anonymised after this many days (Decree
+   * 13/2023/NĐ-CP); counts for reports are kept. 0: kept for ever.
+   */
+  LOA_PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().min(0).default(365),
   /** Per-citizen rate limit: messages per minute. */
   LOA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   /** Escalations to spokespeople one citizen may cause per hour; over it they are told their questions are waiting. */
@@ -183,6 +194,8 @@ export const configSchema = z.object({
   LOA_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   /** How long the first lockout lasts, in minutes (each further one within a day doubles it). */
   LOA_LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
+  /** Who must use a second factor (TOTP) to use the console: `admin` (default), `all` staff, or `none`. Accounts without one enrol at their next sign-in. */
+  LOA_REQUIRE_TOTP: z.enum(['admin', 'all', 'none']).default('admin'),
   /** Console password checks one IP address may make per 15 minutes before it is throttled. */
   LOA_LOGIN_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
   /** Telegram chat (group) id that hears about each new escalation; needs TELEGRAM_BOT_TOKEN. */

@@ -25,6 +25,11 @@ import { documentModule } from '../admin/documents/index.ts';
 import { reportModule } from '../admin/reports/index.ts';
 import { reviewModule } from '../admin/review/index.ts';
 import { synonymModule } from '../admin/synonyms/index.ts';
+import { privacyModule } from '../admin/privacy/index.ts';
+import { consultationModule } from '../admin/consultations/index.ts';
+import { serverKey } from '../admin/auth/server-keys.ts';
+import { ConsultationService } from '../consultations/service.ts';
+import { consultationPageRouter } from '../consultations/page/routes.ts';
 
 /** A running Loa server. */
 export interface LoaServer {
@@ -94,13 +99,15 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       rateLimitPerMinute: config.LOA_RATE_LIMIT_PER_MINUTE,
       agencyName: config.LOA_AGENCY_NAME,
       concurrency: config.LOA_PIPELINE_CONCURRENCY,
+      loopGuard: { targetDelayMs: config.LOA_PIPELINE_MAX_LOOP_DELAY_MS },
       send: { concurrency: config.LOA_SEND_CONCURRENCY, timeoutMs: config.LOA_SEND_TIMEOUT_MS },
       delivery: { maxAgeMs: config.LOA_DELIVERY_MAX_AGE_HOURS * 3_600_000, onUnknown: config.LOA_UNKNOWN_OUTCOME },
-      durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000 },
+      durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000, personalDataRetentionMs: config.LOA_PERSONAL_DATA_RETENTION_DAYS * 86_400_000 },
       escalationCaps: { perCitizen: config.LOA_ESCALATIONS_PER_CITIZEN_PER_HOUR, perOrigin: config.LOA_ESCALATIONS_PER_IP_PER_HOUR },
     },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
     escalationLimiter: (o) => coordination.rateLimiter(o),
+    consultations: storage.consultations,
   });
 
   metrics.observe(core.events);
@@ -123,6 +130,20 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   const security = securityTxt({ contact: config.LOA_SECURITY_CONTACT, publicUrl: config.LOA_PUBLIC_URL });
   if (security) app.get('/.well-known/security.txt', security);
   app.use(askRouter(runtime.answerer, { limiter: coordination.rateLimiter({ keyPrefix: 'ask', points: 120, duration: 60 }) }));
+
+  // The public consultation pages (/gop-y/<slug>) and their API, on limiters of their own.
+  app.use(
+    consultationPageRouter({
+      service: new ConsultationService({ store: storage.consultations, clock: () => new Date(), send: (r, m) => core.sendToUser(r, m), publicUrl: config.LOA_PUBLIC_URL }),
+      limiters: {
+        soft: coordination.rateLimiter({ keyPrefix: 'gopy-soft', points: 5, duration: 600 }),
+        hard: coordination.rateLimiter({ keyPrefix: 'gopy-hard', points: 60, duration: 3600 }),
+        reads: coordination.rateLimiter({ keyPrefix: 'gopy-read', points: 300, duration: 60 }),
+      },
+      challengeKey: await serverKey(storage.secrets, 'consultation.challenge_key'),
+      secureCookie: (req) => req.secure || (config.LOA_PUBLIC_URL?.startsWith('https:') ?? false),
+    }),
+  );
 
   const ctx: ChannelSetupContext = {
     app,
@@ -156,7 +177,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
 
   let firstAdmin: { email: string; password: string } | undefined;
   const adminDeps = createAdminDeps(runtime, core);
-  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps)], {
+  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps), privacyModule(adminDeps), consultationModule(adminDeps)], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
     liveEvents: coordination.liveEvents,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- retrieval|sample|zalo|faults|library|storage-bytes ...]`: every benchmark, or the ones named. Each prints
+ * `npm run bench [-- retrieval|sample|zalo|faults|library|privacy|storage-bytes ...]`: every benchmark, or the ones named. Each prints
  * its own table; numbers go to the README and the issue notes, never into tests.
  */
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -7,7 +7,9 @@ const BENCHES: Record<string, () => Promise<void>> = {
   sample: async () => (await import('./sample-kb.ts')).runSampleKbBench(),
   zalo: async () => (await import('./zalo-webhook.ts')).runZaloWebhookBench(),
   faults: async () => (await import('./faults.ts')).runFaultsBench(),
+  consultations: async () => (await import('./consultations.ts')).runConsultationsBench(),
   library: async () => (await import('./knowledge-library.ts')).runKnowledgeLibraryBench(),
+  privacy: async () => (await import('./privacy.ts')).runPrivacyBench(),
   'storage-bytes': async () => (await import('./storage-bytes.ts')).runStorageBytesBench(),
 };
 

@@ -8,6 +8,10 @@ import type { SecretStore } from './secret-store.ts';
 import type { WebchatStore } from './webchat-store.ts';
 import type { UserStore } from './user-store.ts';
 import type { SessionStore } from './session-store.ts';
+import type { RecoveryCodeStore } from './recovery-code-store.ts';
+import type { PrivacyStore } from './privacy-store.ts';
+import { SqliteRecoveryCodeStore } from './sqlite/recovery-code-store.ts';
+import { SqlitePrivacyStore } from './sqlite/privacy-store.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { FaqStore } from './faq-store.ts';
 import type { ReportStore } from './report-store.ts';
@@ -15,6 +19,8 @@ import type { LabelledExampleStore } from './example-store.ts';
 import type { OpsStore } from './ops-store.ts';
 import type { ReviewStore } from './review-store.ts';
 import type { SynonymStore } from './synonym-store.ts';
+import type { ConsultationStore } from './consultation-store.ts';
+import { openConsultationStore } from './consultation-store-kysely.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import type { SharedLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
@@ -45,6 +51,10 @@ export interface Storage {
   users: UserStore;
   /** Console sessions (hashed ids). */
   staffSessions: SessionStore;
+  /** One-time recovery codes of the second factor (hashed). */
+  recoveryCodes: RecoveryCodeStore;
+  /** Citizens' personal data: retention and deletion on request (Decree 13/2023/NĐ-CP). */
+  privacy: PrivacyStore;
   /** Append-only audit trail of staff actions. */
   audit: AuditStore;
   /** Approved answers and their drafts (the console's FAQs). */
@@ -61,11 +71,13 @@ export interface Storage {
   reviews: ReviewStore;
   /** The agency's everyday → legal vocabulary, added to retrieval's built-in lexicon. */
   synonyms: SynonymStore;
+  /** Consultations on draft documents: versions, citizens' comments, themes and answers (one Kysely implementation). */
+  consultations: ConsultationStore;
   close(): Promise<void>;
 }
 
 /** The stores the conversation core works with. */
-export type BotStorage = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'escalations' | 'examples'>;
+export type BotStorage = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'escalations' | 'examples'> & Partial<Pick<Storage, 'privacy'>>;
 
 /**
  * Opens the configured backend: SQLite under the data directory, or PostgreSQL when
@@ -92,9 +104,13 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
   return {
     knowledge: new SqliteKnowledgeStore(db),
     users: new SqliteUserStore(db),
+    recoveryCodes: new SqliteRecoveryCodeStore(db),
     faqs: new SqliteFaqStore(db),
     reports: new SqliteReportStore(db),
     reviews: new SqliteReviewStore(db),
+    consultations: await openConsultationStore({ sqlite: db }),
+    // Reaches into the citizens' tables: created after all of them.
+    privacy: new SqlitePrivacyStore(db),
     ...sqlStores(database),
     close: () => database.close(),
   };

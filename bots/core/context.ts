@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ConsultationChat } from '../../consultations/chat.ts';
 import type { Answerer } from '../../retrieval/types.ts';
 import type { NewConversationTurn } from '../../storage/conversation-store.ts';
 import type { BotStorage } from '../../storage/index.ts';
@@ -20,6 +21,8 @@ export interface PipelineContext {
   clock: () => Date;
   agencyName: string;
   history: HistoryPolicy;
+  /** Commenting on drafts under consultation ("góp ý dự thảo"); absent: the core has no consultations. */
+  consultations?: ConsultationChat;
 }
 
 /**

@@ -8,6 +8,9 @@ import { holderOf, officerActor, stateOf, type EscalationActor, type EscalationR
 import type { Escalation, EscalationChange } from '../../storage/escalation-store.ts';
 import type { InboxItem } from '../../storage/inbox-store.ts';
 import type { BotStorage } from '../../storage/index.ts';
+import type { ConsultationStore } from '../../storage/consultation-store.ts';
+import { ConsultationChat } from '../../consultations/chat.ts';
+import { ConsultationService } from '../../consultations/service.ts';
 import type { PipelineContext } from './context.ts';
 import { CoreEventEmitter } from './events.ts';
 import { handleMessage } from './handle-message.ts';
@@ -21,9 +24,11 @@ import { RateLimit } from './pipeline/rate-limit.ts';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy.ts';
 import { DEFAULT_SEND_POOL, type SendPoolOptions } from './send-pool.ts';
 import { Sweeper } from './sweeper.ts';
+import { PRUNE_BATCH } from '../../storage/privacy-store.ts';
 import type { ChannelSender, IncomingMessage, MessageReceiver, OutgoingMessage, Recipient } from './types.ts';
 import { WorkTracker } from './work-tracker.ts';
 import { Slots } from './slots.ts';
+import { DEFAULT_LOOP_GUARD, LoopGuard, type LoopGuardOptions } from './loop-guard.ts';
 
 export interface ConversationCoreOptions {
   answerer: Answerer;
@@ -41,6 +46,11 @@ export interface ConversationCoreOptions {
      * burst starts every pipeline together and webhook acknowledgements wait behind all of them.
      */
     concurrency?: number;
+    /**
+     * How the pipeline gives way to webhooks when the event loop runs late (`LOA_PIPELINE_MAX_LOOP_DELAY_MS`):
+     * `targetDelayMs: 0` keeps `concurrency` fixed.
+     */
+    loopGuard?: Partial<Omit<LoopGuardOptions, 'maxSlots'>>;
     /** Channel windows and what to do with unknown outcomes (`LOA_DELIVERY_MAX_AGE_HOURS`, `LOA_UNKNOWN_OUTCOME`). */
     delivery?: Partial<DeliveryPolicyConfig>;
     /** Each channel's send pool (`LOA_SEND_CONCURRENCY`, `LOA_SEND_TIMEOUT_MS`). */
@@ -59,6 +69,8 @@ export interface ConversationCoreOptions {
   rateLimiter?: RateLimiterAbstract;
   /** Makes the escalation caps' limiters; in process memory when absent, shared (Redis) with several instances. */
   escalationLimiter?: EscalationLimiterFactory;
+  /** Consultations on drafts: with it, "góp ý dự thảo" works on every channel. */
+  consultations?: ConsultationStore;
 }
 
 /** How this instance shares durable work with the others. */
@@ -75,6 +87,12 @@ export interface DurabilityOptions {
   inboxMaxAttempts: number;
   /** Handled events and finished deliveries are deleted after this long (`LOA_RETENTION_DAYS`; 0: kept). */
   retentionMs: number;
+  /**
+   * Citizens' personal data is erased after this long (`LOA_PERSONAL_DATA_RETENTION_DAYS`; 0:
+   * kept): texts of turns and finished escalations, web chat transcripts, labelled examples.
+   * Needs `storage.privacy`.
+   */
+  personalDataRetentionMs: number;
 }
 
 const DAY = 86_400_000;
@@ -160,6 +178,7 @@ export class ConversationCore implements MessageReceiver {
   private readonly started = new Set<number>();
   private state: 'idle' | 'running' | 'stopped' = 'idle';
   private readonly slots: Slots;
+  private readonly loopGuard: LoopGuard | undefined;
   private readonly durability: DurabilityOptions;
   private readonly sweeper: Sweeper;
   private lastPrune = 0;
@@ -172,6 +191,8 @@ export class ConversationCore implements MessageReceiver {
     this.agencyName = options.config.agencyName;
     this.events = new CoreEventEmitter(this.logger);
     this.slots = new Slots(options.config.concurrency ?? 4);
+    const guard = { ...DEFAULT_LOOP_GUARD, ...options.config.loopGuard, maxSlots: this.slots.limit };
+    this.loopGuard = guard.targetDelayMs > 0 ? new LoopGuard(this.slots, guard) : undefined;
     this.durability = {
       instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: 60_000,
@@ -179,6 +200,7 @@ export class ConversationCore implements MessageReceiver {
       inboxBacklog: 2_000,
       inboxMaxAttempts: 8,
       retentionMs: 0,
+      personalDataRetentionMs: 0,
       ...options.config.durability,
     };
     this.sweeper = new Sweeper(() => this.sweep(), this.durability.sweepMs, this.logger);
@@ -207,6 +229,9 @@ export class ConversationCore implements MessageReceiver {
       clock: this.clock,
       agencyName: this.agencyName,
       history: { ...DEFAULT_HISTORY_POLICY, ...options.config.history },
+      ...(options.consultations
+        ? { consultations: new ConsultationChat(new ConsultationService({ store: options.consultations, clock: this.clock }), this.clock) }
+        : {}),
     };
   }
 
@@ -248,6 +273,7 @@ export class ConversationCore implements MessageReceiver {
     this.state = 'running';
     this.tracker.resume();
     this.worker.start();
+    this.loopGuard?.start();
     this.sweeper.start();
     await this.sweeper.now();
   }
@@ -261,6 +287,7 @@ export class ConversationCore implements MessageReceiver {
     if (this.state !== 'running') return;
     this.state = 'stopped';
     this.worker.stop();
+    this.loopGuard?.stop();
     await this.sweeper.stop();
     this.tracker.pause();
     // What has not started goes back now, so others need not wait for the work in progress.
@@ -454,16 +481,31 @@ export class ConversationCore implements MessageReceiver {
     await this.prune();
   }
 
-  /** Deletes old handled events and finished deliveries, at most once an hour. */
+  /** Deletes old handled events and finished deliveries, and erases old personal data, at most once an hour. */
   private async prune(): Promise<void> {
-    const { retentionMs } = this.durability;
+    const { retentionMs, personalDataRetentionMs } = this.durability;
     const now = this.clock().getTime();
-    if (retentionMs <= 0 || now - this.lastPrune < 3_600_000) return;
+    if ((retentionMs <= 0 && personalDataRetentionMs <= 0) || now - this.lastPrune < 3_600_000) return;
     this.lastPrune = now;
-    const before = new Date(now - retentionMs);
-    const events = await this.stores.inbox.prune(before);
-    const messages = await this.stores.outbox.prune(before);
-    if (events || messages) this.logger.info({ events, messages, olderThanDays: retentionMs / DAY }, 'retention: old inbox and outbox rows deleted');
+    if (retentionMs > 0) {
+      const before = new Date(now - retentionMs);
+      const events = await this.stores.inbox.prune(before);
+      const messages = await this.stores.outbox.prune(before);
+      if (events || messages) this.logger.info({ events, messages, olderThanDays: retentionMs / DAY }, 'retention: old inbox and outbox rows deleted');
+    }
+    if (personalDataRetentionMs > 0 && this.stores.privacy) {
+      // In batches (short statements); a backlog of years is worked off over a few passes.
+      const before = new Date(now - personalDataRetentionMs);
+      const erased = { turns: 0, inbox: 0, outbox: 0, escalations: 0, webchatMessages: 0, examples: 0 };
+      for (let round = 0; round < 20 && this.state === 'running'; round++) {
+        const batch = await this.stores.privacy.prune(before, PRUNE_BATCH);
+        for (const k of Object.keys(erased) as (keyof typeof erased)[]) erased[k] += batch[k];
+        if (!Object.values(batch).some((n) => n >= PRUNE_BATCH)) break;
+      }
+      if (Object.values(erased).some((n) => n > 0)) {
+        this.logger.info({ ...erased, olderThanDays: personalDataRetentionMs / DAY }, 'retention: citizens\' personal data erased (Decree 13/2023/NĐ-CP)');
+      }
+    }
   }
 
   /** Queues a claimed inbox event behind the same citizen's earlier ones. */

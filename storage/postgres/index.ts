@@ -6,6 +6,9 @@ import { PostgresKnowledgeStore } from './knowledge-store.ts';
 import { PostgresReportStore } from './report-store.ts';
 import { PostgresReviewStore } from './review-store.ts';
 import { PostgresUserStore } from './user-store.ts';
+import { PostgresRecoveryCodeStore } from './recovery-code-store.ts';
+import { PostgresPrivacyStore } from './privacy-store.ts';
+import { openConsultationStore } from '../consultation-store-kysely.ts';
 
 /** The stores not yet moved to `storage/sql/`. */
 export type LegacyStorage = Omit<Storage, keyof SqlStores>;
@@ -45,11 +48,15 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
     const storage: LegacyStorage = {
       knowledge: await PostgresKnowledgeStore.open(pool),
       users: await PostgresUserStore.open(pool),
+      recoveryCodes: await PostgresRecoveryCodeStore.open(pool),
       faqs: await PostgresFaqStore.open(pool),
       // Reads the turns and escalations tables: opened after their stores.
       reports: await PostgresReportStore.open(pool),
       // Indexes the turns table: opened after the conversation store.
       reviews: await PostgresReviewStore.open(pool),
+      consultations: await openConsultationStore({ postgres: pool }),
+      // Reaches into the citizens' tables: opened after all of them.
+      privacy: await PostgresPrivacyStore.open(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.

@@ -4,6 +4,7 @@ import type { PipelineContext, TurnDraft } from '../context.ts';
 import { RECENT_TURNS, recentQuestions } from '../history.ts';
 import { NON_TEXT_TEXT, helpText, welcomeText } from '../messages.ts';
 import { answerQuestion } from './answer-question.ts';
+import { consultationStep, typedConsultation } from './consultation-step.ts';
 import { escalate } from './escalate.ts';
 import { recordFeedback } from './record-feedback.ts';
 import { pressedAction, takeAction, typedAction, typedHuman } from './take-action.ts';
@@ -27,7 +28,10 @@ export async function respond(ctx: PipelineContext, item: InboxItem, intent: Int
     case 'question': {
       // "2", "xem thêm", "sai" right after a reply with a menu mean that menu's action.
       const typed = await typedAction(ctx, item, intent.text);
-      return typed ? takeAction(ctx, item, typed) : answerQuestion(ctx, item, intent.text);
+      if (typed) return takeAction(ctx, item, typed);
+      // "góp ý dự thảo", "góp ý Điều 5 …", or the next step of a comment in progress.
+      const consulting = await typedConsultation(ctx, item, intent.text);
+      return consulting ? consultationStep(consulting) : answerQuestion(ctx, item, intent.text);
     }
     case 'human': {
       // "Gặp cán bộ" typed under a clarifying question (or a decline) is that reply's button.
