@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConsultationChat } from '../../consultations/chat.ts';
 import type { Answerer } from '../../retrieval/types.ts';
-import type { NewConversationTurn } from '../../storage/conversation-store.ts';
-import type { BotStorage } from '../../storage/index.ts';
+import type { BotStorage, NewConversationTurn } from './ports.ts';
 import type { CoreEventEmitter } from './events.ts';
 import type { HistoryPolicy } from './history.ts';
 import type { OutboxWorker } from './outbox-worker.ts';

@@ -1,4 +1,4 @@
-import type { Storage } from '../index.ts';
+import type { Storage } from '../storage.ts';
 import type { SqlStores } from '../sql/index.ts';
 import { openPostgresPool } from './database.ts';
 import { PostgresFaqStore } from './faq-store.ts';

@@ -1,5 +1,5 @@
 import type { ExpressionBuilder, Selectable } from 'kysely';
-import type { AuditEntryInput } from '../../admin/types.ts';
+import type { AuditEntryInput } from '../../domain/audit.ts';
 import type { AuditEntry, AuditFilter, AuditStore } from '../audit-store.ts';
 import { likeLiteral } from '../like-literal.ts';
 import type { SqlDatabase } from './connect.ts';

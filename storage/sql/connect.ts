@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type TableMetadata, type PostgresPool, type PostgresPoolClient, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import pg from 'pg';
-import { fold } from '../../retrieval/vietnamese.ts';
+import { fold } from '../../domain/fold.ts';
 import { cleanText, noteError, openPostgresPool, type PgPool } from '../postgres/database.ts';
 import { openSqlite, type SqliteDatabase } from '../sqlite/database.ts';
 import { postgresDialect, sqliteDialect, type SqlDialect } from './dialect.ts';

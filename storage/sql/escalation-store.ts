@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
-import type { ChannelName, Recipient } from '../../bots/core/types.ts';
+import type { ChannelName, Recipient } from '../../domain/channel.ts';
 import type { DeliveryStatus, EscalationActor, EscalationEvent, EscalationLifecycle, EscalationStatus } from '../../domain/escalation.ts';
-import type { AbstainReason, Citation } from '../../retrieval/types.ts';
+import type { AbstainReason } from '../../domain/answer.ts';
+import type { Citation } from '../../domain/citation.ts';
 import {
   applyLifecycleEvent,
   type ContextTurn,

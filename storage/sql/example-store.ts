@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { ChannelName } from '../../bots/core/types.ts';
+import type { ChannelName } from '../../domain/channel.ts';
 import type { LabelledExample, LabelledExampleStore, NewLabelledExample } from '../example-store.ts';
 import type { SqlDatabase } from './connect.ts';
 import type { LabelledExamplesTable } from './schema.ts';

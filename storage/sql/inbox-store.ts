@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { ChannelName, IncomingMessage } from '../../bots/core/types.ts';
+import type { ChannelName, IncomingMessage } from '../../domain/channel.ts';
 import type { InboxItem, InboxStatus, InboxStore } from '../inbox-store.ts';
 import type { Lease } from '../lease.ts';
 import { toJson } from './json.ts';

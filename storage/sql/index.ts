@@ -1,4 +1,4 @@
-import type { Storage } from '../index.ts';
+import type { Storage } from '../storage.ts';
 import { PostgresAdvisoryLock } from '../postgres/advisory-lock.ts';
 import { ProcessLock } from '../shared-lock.ts';
 import { openPostgresDatabase, openSqliteDatabase, type PostgresOptions, type SqlDatabase } from './connect.ts';

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { OutgoingMessage } from '../../bots/core/types.ts';
-import type { Citation } from '../../retrieval/types.ts';
+import type { OutgoingMessage } from '../../domain/channel.ts';
+import type { Citation } from '../../domain/citation.ts';
 import { toJson } from './json.ts';
 
 /** What an outbox row needs of its turn: the reply's text and citations (JSON). */

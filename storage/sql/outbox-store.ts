@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { ChannelName, Recipient } from '../../bots/core/types.ts';
+import type { ChannelName, Recipient } from '../../domain/channel.ts';
 import type { Lease } from '../lease.ts';
 import type { ClaimedOutboxItem, NewOutboxItem, OutboxItem, OutboxStatus, OutboxStore } from '../outbox-store.ts';
 import { toJson } from './json.ts';

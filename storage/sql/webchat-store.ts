@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { OutgoingAction } from '../../bots/core/types.ts';
+import type { OutgoingAction } from '../../domain/channel.ts';
 import {
   UnknownWebchatSessionError,
   type NewWebchatMessage,
