@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SYSTEM_ACTOR } from '../domain/escalation.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
-import { openPostgresStorage } from '../storage/postgres/index.ts';
 import { createTempSchema, postgresAvailable } from '../test/support/services.ts';
 
 const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 5_000);
@@ -60,7 +59,7 @@ export async function runPrivacyBench(): Promise<void> {
   }
   if (await postgresAvailable()) {
     const temp = await createTempSchema();
-    const pg = await openPostgresStorage(temp.url);
+    const pg = await openStorage({ sqliteFile: ':memory:', DATABASE_URL: temp.url });
     try {
       rows.push(await measure('PostgreSQL', pg));
     } finally {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- retrieval|sample|zalo|faults|layers|library|privacy ...]`: every benchmark, or the ones named. Each prints
+ * `npm run bench [-- retrieval|sample|zalo|faults|layers|library|privacy|storage-bytes ...]`: every benchmark, or the ones named. Each prints
  * its own table; numbers go to the README and the issue notes, never into tests.
  */
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   consultations: async () => (await import('./consultations.ts')).runConsultationsBench(),
   library: async () => (await import('./knowledge-library.ts')).runKnowledgeLibraryBench(),
   privacy: async () => (await import('./privacy.ts')).runPrivacyBench(),
+  'storage-bytes': async () => (await import('./storage-bytes.ts')).runStorageBytesBench(),
   layers: async () => (await import('./layer-crossings.ts')).runLayerCrossingsBench(),
 };
 

@@ -1,26 +1,15 @@
 import { SqliteRecoveryCodeStore } from './sqlite/recovery-code-store.ts';
 import { SqlitePrivacyStore } from './sqlite/privacy-store.ts';
-import { SqliteOpsStore } from './sqlite/ops-store.ts';
 import { openConsultationStore } from './consultation-store-kysely.ts';
 import { isPostgresUrl } from './postgres/database.ts';
-import { ProcessLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
-import { SqliteConversationStore } from './sqlite/conversation-store.ts';
-import { openSqlite } from './sqlite/database.ts';
-import { SqliteEscalationStore } from './sqlite/escalation-store.ts';
-import { SqliteInboxStore } from './sqlite/inbox-store.ts';
+import type { SqliteDatabase } from './sqlite/database.ts';
+import { openSqlDatabase, sqlStores } from './sql/index.ts';
 import { SqliteKnowledgeStore } from './sqlite/knowledge-store.ts';
-import { SqliteOutboxStore } from './sqlite/outbox-store.ts';
-import { SqliteSecretStore } from './sqlite/secret-store.ts';
-import { createSqliteWebchatStore } from './sqlite/webchat-store.ts';
 import { SqliteUserStore } from './sqlite/user-store.ts';
-import { SqliteSessionStore } from './sqlite/session-store.ts';
-import { SqliteAuditStore } from './sqlite/audit-store.ts';
 import { SqliteFaqStore } from './sqlite/faq-store.ts';
 import { SqliteReportStore } from './sqlite/report-store.ts';
-import { SqliteLabelledExampleStore } from './sqlite/example-store.ts';
 import { SqliteReviewStore } from './sqlite/review-store.ts';
-import { SqliteSynonymStore } from './sqlite/synonym-store.ts';
 import type { Storage } from './storage.ts';
 
 // The aggregate interface is declared apart, so that backends can name it without importing this module.
@@ -43,37 +32,31 @@ export async function openStorage(config: StorageOptions): Promise<Storage> {
   if (config.DATABASE_URL !== undefined) {
     // Never fall back to SQLite when a database was asked for: instances would silently stop sharing state.
     if (!isPostgresUrl(config.DATABASE_URL)) throw new Error('DATABASE_URL must start with postgres:// or postgresql:// (unset it to use SQLite)');
-    return openPostgresStorage(config.DATABASE_URL, { statementTimeoutMs: config.LOA_DB_STATEMENT_TIMEOUT_MS });
+    const database = await openSqlDatabase({ postgresUrl: config.DATABASE_URL, statementTimeoutMs: config.LOA_DB_STATEMENT_TIMEOUT_MS });
+    const legacy = await openPostgresStorage(config.DATABASE_URL, { statementTimeoutMs: config.LOA_DB_STATEMENT_TIMEOUT_MS });
+    return {
+      ...legacy,
+      ...sqlStores(database),
+      close: async () => {
+        await legacy.close();
+        await database.close();
+      },
+    };
   }
-  const db = openSqlite(config.sqliteFile);
+  const database = await openSqlDatabase({ sqliteFile: config.sqliteFile });
+  const db = database.sqlite as SqliteDatabase;
   return {
     knowledge: new SqliteKnowledgeStore(db),
-    inbox: new SqliteInboxStore(db),
-    outbox: new SqliteOutboxStore(db),
-    conversations: new SqliteConversationStore(db),
-    escalations: new SqliteEscalationStore(db),
-    secrets: new SqliteSecretStore(db),
-    webchat: createSqliteWebchatStore(db),
-    // Sessions reference users: the users table is created first.
     users: new SqliteUserStore(db),
-    staffSessions: new SqliteSessionStore(db),
     recoveryCodes: new SqliteRecoveryCodeStore(db),
-    audit: new SqliteAuditStore(db),
     faqs: new SqliteFaqStore(db),
-    // Reads the turns and escalations tables: created after their stores.
     reports: new SqliteReportStore(db),
-    examples: new SqliteLabelledExampleStore(db),
-    ops: new SqliteOpsStore(db),
-    locks: new ProcessLock(),
-    // Indexes the turns table: created after the conversation store.
     reviews: new SqliteReviewStore(db),
-    synonyms: new SqliteSynonymStore(db),
     consultations: await openConsultationStore({ sqlite: db }),
     // Reaches into the citizens' tables: created after all of them.
     privacy: new SqlitePrivacyStore(db),
-    close: async () => {
-      db.close();
-    },
+    ...sqlStores(database),
+    close: () => database.close(),
   };
 }
 

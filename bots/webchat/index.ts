@@ -9,7 +9,7 @@ import { demoPageHandler, webchatRouter } from './routes.ts';
 import { createWebchatSender } from './send-message.ts';
 
 export interface WebchatOptions {
-  /** Sessions and transcripts (`createSqliteWebchatStore(db)` by default). */
+  /** Sessions and transcripts (`storage.webchat`). */
   store: WebchatStore;
   /** Fan-out to open event streams; in-process unless given (e.g. Redis for several instances). */
   hub?: WebchatHub;
@@ -35,8 +35,8 @@ export const WEBCHAT_PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta
  * page at `/`. Returns the sender the core uses to answer, possibly hours later.
  *
  * @example
- * const db = openSqlite(config.sqliteFile);
- * const webchat = setupWebchat(ctx, { store: createSqliteWebchatStore(db) });
+ * const storage = await openStorage(config);
+ * const webchat = setupWebchat(ctx, { store: storage.webchat });
  * await webchat.sender.send(recipient, { kind: 'answer', text: '…', answerId: 'a1' });
  */
 export function setupWebchat(ctx: ChannelSetupContext, options: WebchatOptions): ChannelHandle {
@@ -72,4 +72,3 @@ export function setupWebchat(ctx: ChannelSetupContext, options: WebchatOptions):
     },
   };
 }
-

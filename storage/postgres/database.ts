@@ -18,7 +18,8 @@ export function onPostgresError(listener: (err: unknown) => void): () => void {
   return () => errorListeners.delete(listener);
 }
 
-function noteError(err: unknown): void {
+/** Counts a failure for the `onPostgresError` listeners (`/metrics`). */
+export function noteError(err: unknown): void {
   for (const listener of errorListeners) listener(err);
 }
 
@@ -35,7 +36,7 @@ export function isPostgresUrl(url: string | undefined): url is string {
  */
 export function openPostgresPool(
   url: string,
-  opts: { max?: number; onError?: (err: Error) => void; statementTimeoutMs?: number; connectTimeoutMs?: number } = {},
+  opts: { max?: number; onError?: (err: Error) => void; statementTimeoutMs?: number; connectTimeoutMs?: number; types?: pg.CustomTypesConfig } = {},
 ): PgPool {
   const statementTimeoutMs = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   // Timestamps given as text without an offset then mean UTC, as the ISO strings of the store
@@ -52,6 +53,7 @@ export function openPostgresPool(
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
     query_timeout: statementTimeoutMs + 2_000,
     keepAlive: true,
+    ...(opts.types ? { types: opts.types } : {}),
   });
   pool.on('error', (err) => {
     noteError(err);

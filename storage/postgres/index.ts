@@ -1,25 +1,17 @@
 import type { Storage } from '../storage.ts';
-import { PostgresAuditStore } from './audit-store.ts';
-import { PostgresConversationStore } from './conversation-store.ts';
-import { PostgresAdvisoryLock } from './advisory-lock.ts';
+import type { SqlStores } from '../sql/index.ts';
 import { openPostgresPool } from './database.ts';
-import { PostgresOpsStore } from './ops-store.ts';
-import { PostgresEscalationStore } from './escalation-store.ts';
-import { PostgresLabelledExampleStore } from './example-store.ts';
 import { PostgresFaqStore } from './faq-store.ts';
-import { PostgresInboxStore } from './inbox-store.ts';
 import { PostgresKnowledgeStore } from './knowledge-store.ts';
-import { PostgresOutboxStore } from './outbox-store.ts';
 import { PostgresReportStore } from './report-store.ts';
 import { PostgresReviewStore } from './review-store.ts';
-import { PostgresSynonymStore } from './synonym-store.ts';
-import { PostgresSecretStore } from './secret-store.ts';
-import { PostgresSessionStore } from './session-store.ts';
 import { PostgresUserStore } from './user-store.ts';
 import { PostgresRecoveryCodeStore } from './recovery-code-store.ts';
 import { PostgresPrivacyStore } from './privacy-store.ts';
-import { PostgresWebchatStore } from './webchat-store.ts';
 import { openConsultationStore } from '../consultation-store-kysely.ts';
+
+/** The stores not yet moved to `storage/sql/`. */
+export type LegacyStorage = Omit<Storage, keyof SqlStores>;
 
 /** Thrown at start-up when DATABASE_URL selects PostgreSQL but a store has no PostgreSQL version. */
 export class MissingPostgresStoreError extends Error {
@@ -46,34 +38,22 @@ export interface PostgresStorageOptions {
  * same database at once (migrations take an advisory lock); inbox and outbox work is shared
  * between them through leases.
  */
-export async function openPostgresStorage(url: string, opts: PostgresStorageOptions = {}): Promise<Storage> {
+export async function openPostgresStorage(url: string, opts: PostgresStorageOptions = {}): Promise<LegacyStorage> {
   const pool = openPostgresPool(url, { max: opts.poolSize, onError: opts.onError, statementTimeoutMs: opts.statementTimeoutMs });
   const close = async (): Promise<void> => {
     await pool.end();
   };
   try {
     // In this order: sessions reference users.
-    const storage: Storage = {
+    const storage: LegacyStorage = {
       knowledge: await PostgresKnowledgeStore.open(pool),
-      inbox: await PostgresInboxStore.open(pool),
-      outbox: await PostgresOutboxStore.open(pool),
-      conversations: await PostgresConversationStore.open(pool),
-      escalations: await PostgresEscalationStore.open(pool),
-      secrets: await PostgresSecretStore.open(pool),
-      webchat: await PostgresWebchatStore.open(pool),
       users: await PostgresUserStore.open(pool),
-      staffSessions: await PostgresSessionStore.open(pool),
       recoveryCodes: await PostgresRecoveryCodeStore.open(pool),
-      audit: await PostgresAuditStore.open(pool),
       faqs: await PostgresFaqStore.open(pool),
       // Reads the turns and escalations tables: opened after their stores.
       reports: await PostgresReportStore.open(pool),
-      examples: await PostgresLabelledExampleStore.open(pool),
-      ops: await PostgresOpsStore.open(pool),
-      locks: new PostgresAdvisoryLock(pool),
       // Indexes the turns table: opened after the conversation store.
       reviews: await PostgresReviewStore.open(pool),
-      synonyms: await PostgresSynonymStore.open(pool),
       consultations: await openConsultationStore({ postgres: pool }),
       // Reaches into the citizens' tables: opened after all of them.
       privacy: await PostgresPrivacyStore.open(pool),

@@ -1,21 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword, generatePassword, MIN_PASSWORD_LENGTH } from '../../admin/auth/password.ts';
 import { StaffSessions, csrfTokenFor, hashSessionId } from '../../admin/auth/sessions.ts';
-import { SqliteSessionStore } from '../../storage/sqlite/session-store.ts';
-import { SqliteUserStore } from '../../storage/sqlite/user-store.ts';
+import type { SessionStore } from '../../storage/session-store.ts';
+import type { UserStore } from '../../storage/user-store.ts';
 import { tempDatabase } from '../support/temp-sqlite.ts';
 
 let temp: ReturnType<typeof tempDatabase>;
-let users: SqliteUserStore;
-let sessionStore: SqliteSessionStore;
+let users: UserStore;
+let sessionStore: SessionStore;
 const T0 = new Date('2026-03-01T08:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
-beforeEach(() => {
+beforeEach(async () => {
   temp = tempDatabase('loa-auth-');
-  const db = temp.open();
-  users = new SqliteUserStore(db);
-  sessionStore = new SqliteSessionStore(db);
+  ({ users, staffSessions: sessionStore } = await temp.storage());
 });
 afterEach(() => temp.cleanup());
 

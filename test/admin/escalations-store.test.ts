@@ -1,22 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InboxView, ZALO_FREE_WINDOW_MS } from '../../admin/escalations/view.ts';
 import type { ChannelName } from '../../bots/core/types.ts';
-import { SqliteConversationStore } from '../../storage/sqlite/conversation-store.ts';
-import { SqliteEscalationStore } from '../../storage/sqlite/escalation-store.ts';
+import type { ConversationStore } from '../../storage/conversation-store.ts';
+import type { EscalationStore } from '../../storage/escalation-store.ts';
 import { tempDatabase } from '../support/temp-sqlite.ts';
 import { officerActor } from '../../domain/escalation.ts';
 
 let temp: ReturnType<typeof tempDatabase>;
-let store: SqliteEscalationStore;
-let conversations: SqliteConversationStore;
+let store: EscalationStore;
+let conversations: ConversationStore;
 const T0 = new Date('2026-03-01T08:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
-beforeEach(() => {
+beforeEach(async () => {
   temp = tempDatabase('loa-esc-');
-  const db = temp.open();
-  store = new SqliteEscalationStore(db);
-  conversations = new SqliteConversationStore(db);
+  ({ escalations: store, conversations } = await temp.storage());
 });
 afterEach(() => temp.cleanup());
 

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Citation } from '../../retrieval/types.ts';
-import { SqliteConversationStore } from '../../storage/sqlite/conversation-store.ts';
-import { SqliteEscalationStore } from '../../storage/sqlite/escalation-store.ts';
-import { SqliteFaqStore } from '../../storage/sqlite/faq-store.ts';
-import { SqliteReportStore } from '../../storage/sqlite/report-store.ts';
+import type { ConversationStore } from '../../storage/conversation-store.ts';
+import type { FaqStore } from '../../storage/faq-store.ts';
+import type { ReportStore } from '../../storage/report-store.ts';
 import { tempDatabase } from '../support/temp-sqlite.ts';
 import { buildFaqDocument, faqUnit } from '../../admin/faqs/faq-knowledge.ts';
 import { citesDocument } from '../../admin/faqs/review.ts';
@@ -13,17 +12,13 @@ const T0 = new Date('2025-03-01T00:00:00Z');
 const later = (s: number) => new Date(T0.getTime() + s * 1000);
 
 let temp: ReturnType<typeof tempDatabase>;
-let faqs: SqliteFaqStore;
-let reports: SqliteReportStore;
-let conversations: SqliteConversationStore;
+let faqs: FaqStore;
+let reports: ReportStore;
+let conversations: ConversationStore;
 
-beforeEach(() => {
+beforeEach(async () => {
   temp = tempDatabase();
-  const db = temp.open();
-  conversations = new SqliteConversationStore(db);
-  new SqliteEscalationStore(db);
-  faqs = new SqliteFaqStore(db);
-  reports = new SqliteReportStore(db);
+  ({ conversations, faqs, reports } = await temp.storage());
 });
 afterEach(() => temp.cleanup());
 

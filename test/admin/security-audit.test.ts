@@ -1,17 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqliteDatabase } from '../../storage/sqlite/database.ts';
-import { SqliteAuditStore } from '../../storage/sqlite/audit-store.ts';
+import type { AuditStore } from '../../storage/audit-store.ts';
+import { sqlStores } from '../../storage/sql/index.ts';
 import { tempDatabase } from '../support/temp-sqlite.ts';
 
 let temp: ReturnType<typeof tempDatabase>;
 let db: SqliteDatabase;
-let audit: SqliteAuditStore;
+let audit: AuditStore;
 const T0 = new Date('2026-03-01T08:00:00.000Z');
 
-beforeEach(() => {
+beforeEach(async () => {
   temp = tempDatabase('loa-audit-');
-  db = temp.open();
-  audit = new SqliteAuditStore(db);
+  const database = await temp.openSql();
+  db = database.sqlite as SqliteDatabase;
+  audit = sqlStores(database).audit;
 });
 afterEach(() => temp.cleanup());
 

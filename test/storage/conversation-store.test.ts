@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteConversationStore } from '../../storage/sqlite/conversation-store.ts';
+import { sqlStores } from '../../storage/sql/index.ts';
 import type { SqliteDatabase } from '../../storage/sqlite/database.ts';
 import { tempDatabase } from '../support/temp-sqlite.ts';
 
@@ -18,8 +18,9 @@ const citation = { id: 'c1', title: 'Luật Cư trú', section: 'Điều 20', st
 
 describe('SqliteConversationStore', () => {
   it('keeps report fields in plain columns', async () => {
-    const db: SqliteDatabase = temp.open();
-    const store = new SqliteConversationStore(db);
+    const database = await temp.openSql();
+    const db = database.sqlite as SqliteDatabase;
+    const store = sqlStores(database).conversations;
     await store.recordTurn({ inboxId: 1, channel: 'zalo', userId: 'u1', intent: 'question', replyKind: 'answer', replyText: 'x', answerId: 'a1', citations: [citation], createdAt: '2025-03-01T08:00:00.000Z' });
     await store.recordTurn({ inboxId: 2, channel: 'zalo', userId: 'u2', intent: 'question', replyKind: 'escalated', replyText: 'y', abstained: true, abstainReason: 'low_confidence', escalated: true, escalationId: 'e1', createdAt: '2025-03-01T10:00:00.000Z' });
     await store.recordTurn({ inboxId: 3, channel: 'telegram', userId: 'u1', intent: 'welcome', createdAt: '2025-03-02T08:00:00.000Z' });

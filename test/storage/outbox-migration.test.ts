@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openPostgresPool } from '../../storage/postgres/database.ts';
-import { PostgresInboxStore } from '../../storage/postgres/inbox-store.ts';
-import { PostgresOutboxStore } from '../../storage/postgres/outbox-store.ts';
-import { SqliteInboxStore } from '../../storage/sqlite/inbox-store.ts';
-import { SqliteOutboxStore } from '../../storage/sqlite/outbox-store.ts';
+import { openSqlDatabase, sqlStores } from '../../storage/sql/index.ts';
 import { createTempSchema, usePostgres } from '../support/services.ts';
 import { tempDatabase } from '../support/temp-sqlite.ts';
 
@@ -32,10 +29,9 @@ describe('outbox and inbox migrations keep existing rows', () => {
   it('SQLite: rebuilds the outbox, and a send left in flight by the old version is taken over as an unknown outcome', async () => {
     const temp = tempDatabase('loa-migrate-');
     try {
-      const db = temp.open();
-      db.exec(SQLITE_BEFORE);
-      const outbox = new SqliteOutboxStore(db);
-      const inbox = new SqliteInboxStore(db);
+      temp.open().exec(SQLITE_BEFORE);
+      const database = await openSqlDatabase({ sqliteFile: temp.file });
+      const { outbox, inbox } = sqlStores(database);
       expect(await outbox.get(2)).toMatchObject({ status: 'sent', unknownOutcomes: 0, message: { text: 'hai' } });
       const [taken] = await outbox.claimDue(lease, new Date('2025-03-01T09:00:00Z'), 10);
       expect(taken).toMatchObject({ id: 1, interrupted: true, attempts: 2, unknownOutcomes: 1, claimedBy: 'new-instance' });
@@ -43,6 +39,7 @@ describe('outbox and inbox migrations keep existing rows', () => {
       // The new status is accepted by the rebuilt CHECK constraint.
       await outbox.markUnknown(1, 'timeout', new Date());
       expect((await outbox.get(1))?.status).toBe('unknown');
+      await database.close();
     } finally {
       temp.cleanup();
     }
@@ -65,12 +62,13 @@ describe('outbox and inbox migrations keep existing rows', () => {
         INSERT INTO schema_migrations (scope, step) VALUES ('outbox', 0), ('inbox', 0);
         INSERT INTO outbox (key, channel, user_id, recipient, kind, message, status, attempts, next_attempt_at, claimed_by, created_at, updated_at)
           VALUES ('inbox:1', 'zalo', 'u1', '{"channel":"zalo","userId":"u1","address":{}}', 'answer', '{"kind":"answer","text":"một"}', 'sending', 1, now(), 42, now(), now());`);
-      const outbox = await PostgresOutboxStore.open(pool);
-      await PostgresInboxStore.open(pool);
+      const database = await openSqlDatabase({ postgresUrl: schema.url, poolSize: 2 });
+      const { outbox } = sqlStores(database);
       const [taken] = await outbox.claimDue(lease, new Date(Date.now() + 1000), 10);
       expect(taken).toMatchObject({ id: 1, interrupted: true, unknownOutcomes: 1, claimedBy: 'new-instance', message: { text: 'một' } });
       await outbox.markUnknown(1, 'timeout', new Date());
       expect((await outbox.get(1))?.status).toBe('unknown');
+      await database.close();
     } finally {
       await pool.end();
       await schema.drop();

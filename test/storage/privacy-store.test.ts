@@ -6,7 +6,6 @@ import { hashRecoveryCode } from '../../admin/auth/recovery-codes.ts';
 import { officerActor, SYSTEM_ACTOR } from '../../domain/escalation.ts';
 import type { ChannelName, Recipient } from '../../bots/core/types.ts';
 import { openStorage, type Storage } from '../../storage/index.ts';
-import { openPostgresStorage } from '../../storage/postgres/index.ts';
 import { ERASED_REASON, ERASED_TEXT, ERASED_USER_ID, type CitizenRef } from '../../storage/privacy-store.ts';
 import { createTempSchema, usePostgres, type TempSchema } from '../support/services.ts';
 
@@ -30,7 +29,7 @@ const backends: Backend[] = [
     name: 'PostgreSQL',
     async open() {
       const temp: TempSchema = await createTempSchema();
-      const storage = await openPostgresStorage(temp.url);
+      const storage = await openStorage({ sqliteFile: ':memory:', DATABASE_URL: temp.url });
       return { storage, cleanup: async () => (await storage.close(), await temp.drop()) };
     },
   },

@@ -33,16 +33,16 @@ async function say(partial: Partial<IncomingMessage> & { userId?: string }): Pro
   await core.drain();
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   database = new TestDatabase();
-  stores = database.open().stores;
+  stores = (await database.open()).stores;
   answerer = new TestAnswerer();
   channel = new TestChannel('telegram');
 });
 
 afterEach(async () => {
   await core?.stop();
-  database.cleanup();
+  await database.cleanup();
 });
 
 describe('ConversationCore: receiving', () => {

@@ -18,7 +18,7 @@ let core: ConversationCore;
 
 beforeEach(async () => {
   database = new TestDatabase();
-  stores = database.open().stores;
+  stores = (await database.open()).stores;
   answerer = new TestAnswerer();
   channel = new TestChannel('zalo');
   core = makeCore(stores, answerer);
@@ -28,7 +28,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await core.stop();
-  database.cleanup();
+  await database.cleanup();
 });
 
 async function say(text: string, userId = 'u1'): Promise<void> {

@@ -22,7 +22,7 @@ beforeEach(() => {
 
 afterEach(async () => {
   for (const core of cores.splice(0)) await core.stop();
-  database.cleanup();
+  await database.cleanup();
 });
 
 describe('retry policy', () => {
@@ -45,7 +45,7 @@ describe('retry policy', () => {
 
 describe('outbox delivery', () => {
   it('retries a retryable failure with backoff and delivers once', async () => {
-    const { stores } = database.open();
+    const { stores } = await database.open();
     const channel = new TestChannel('zalo');
     channel.failNext(new ChannelSendError('timeout', true), new ChannelSendError('timeout', true), new ChannelSendError('slow down', true, -32, 40));
     const core = newCore(stores, new TestAnswerer(), { retry: { baseMs: 5, maxMs: 1_000, maxAttempts: 6, jitter: 0 } });
@@ -69,7 +69,7 @@ describe('outbox delivery', () => {
   });
 
   it('records a non-retryable failure and does not retry it', async () => {
-    const { stores } = database.open();
+    const { stores } = await database.open();
     const channel = new TestChannel('zalo');
     channel.failNext(new ChannelSendError('user does not follow the OA', false, -213));
     const core = newCore(stores, new TestAnswerer());
@@ -94,7 +94,7 @@ describe('outbox delivery', () => {
   });
 
   it('gives up after the last attempt', async () => {
-    const { stores } = database.open();
+    const { stores } = await database.open();
     const channel = new TestChannel('telegram');
     channel.failAlways(new ChannelSendError('bad gateway', true, 502));
     const core = newCore(stores, new TestAnswerer(), { retry: { baseMs: 1, maxMs: 5, maxAttempts: 3 } });
@@ -110,7 +110,7 @@ describe('outbox delivery', () => {
   });
 
   it('waits for a channel whose sender registers late', async () => {
-    const { stores } = database.open();
+    const { stores } = await database.open();
     const channel = new TestChannel('webchat');
     const core = newCore(stores, new TestAnswerer(), { retry: { baseMs: 20, maxMs: 1_000, maxAttempts: 6 } });
     let registered = false;
@@ -129,7 +129,7 @@ describe('restart', () => {
   it('resumes an unhandled inbox event and pending outbox items after a restart', async () => {
     // First process: stores a message, but stops before handling it; one reply was queued
     // but never sent, another was being sent when the process died.
-    const first = database.open();
+    const first = await database.open();
     const before = newCore(first.stores, new TestAnswerer());
     await before.receive(incoming({ channel: 'zalo', text: RESIDENCE_Q }));
     const recipient = { channel: 'zalo' as const, userId: 'u7', address: { chatId: 'u7' } };
@@ -137,10 +137,10 @@ describe('restart', () => {
     const interrupted = await first.stores.outbox.enqueue({ key: 'test:interrupted', recipient, message: { kind: 'notice', text: 'Tin đang gửi dở' } }, new Date());
     // Claimed by an instance that died: its lease has run out.
     expect(await first.stores.outbox.claim(interrupted.id, { owner: 'dead-instance', until: new Date() }, new Date())).toBeDefined();
-    first.db.close();
+    await first.db.close();
 
     // Second process over the same file.
-    const second = database.open();
+    const second = await database.open();
     const answerer = new TestAnswerer();
     const channel = new TestChannel('zalo');
     const after = newCore(second.stores, answerer);
@@ -164,7 +164,7 @@ describe('restart', () => {
   });
 
   it('resumes a retry that was waiting when the process stopped', async () => {
-    const first = database.open();
+    const first = await database.open();
     const failing = new TestChannel('telegram');
     failing.failAlways(new ChannelSendError('down', true));
     const before = newCore(first.stores, new TestAnswerer(), { retry: { baseMs: 60_000, maxMs: 60_000, maxAttempts: 6 } });
@@ -177,7 +177,7 @@ describe('restart', () => {
     expect(await first.stores.outbox.pending()).toHaveLength(1);
 
     // The next process starts after the retry time.
-    const second = database.open();
+    const second = await database.open();
     const channel = new TestChannel('telegram');
     const after = newCore(second.stores, new TestAnswerer(), { clock: () => new Date(Date.now() + 120_000) });
     after.registerSender(channel);
@@ -188,7 +188,7 @@ describe('restart', () => {
   });
 
   it('resends the recorded reply, without answering again, when a crash came after the turn was recorded', async () => {
-    const first = database.open();
+    const first = await database.open();
     const before = newCore(first.stores, new TestAnswerer());
     await before.receive(incoming({ text: RESIDENCE_Q }));
     const [item] = await first.stores.inbox.pending();

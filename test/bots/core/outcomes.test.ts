@@ -64,7 +64,7 @@ const last = () => channel.sent.at(-1)?.message;
 
 beforeEach(async () => {
   database = new TestDatabase();
-  stores = database.open().stores;
+  stores = (await database.open()).stores;
   answerer = new TestAnswerer();
   channel = new TestChannel('telegram');
   now = new Date('2026-03-02T08:00:00.000Z');
@@ -73,7 +73,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await core?.stop();
-  database.cleanup();
+  await database.cleanup();
 });
 
 describe('decline', () => {
@@ -212,7 +212,7 @@ describe('clarify', () => {
     const id = actionNamed('Tuổi nghỉ hưu hiện nay — Bộ luật Lao động').id;
     await core.stop();
     const restarted = new TestChannel('telegram');
-    core = makeCore(database.open().stores, answerer, { clock });
+    core = makeCore((await database.open()).stores, answerer, { clock });
     core.registerSender(restarted);
     await core.start();
     await say({ kind: 'choice', choice: { id } });
@@ -280,7 +280,7 @@ describe('two presses of the same choice at once', () => {
     await say({ text: RETIREMENT_Q });
     const id = actionNamed('Tuổi nghỉ hưu hiện nay — Bộ luật Lao động').id;
     const otherChannel = new TestChannel('telegram');
-    const other = makeCore(database.open().stores, answerer, { clock });
+    const other = makeCore((await database.open()).stores, answerer, { clock });
     other.registerSender(otherChannel);
     await other.start();
     // Each answerFrom waits a little, so the second press arrives while the first is being answered.

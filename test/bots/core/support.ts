@@ -7,12 +7,8 @@ import { normalizeForMatching } from '../../../bots/core/classify.ts';
 import type { ChannelName, ChannelSendError, ChannelSender, IncomingMessage, OutgoingMessage, Recipient } from '../../../bots/core/types.ts';
 import type { Answerer, AskOptions, AskResult, Citation } from '../../../retrieval/types.ts';
 import type { BotStorage } from '../../../storage/index.ts';
-import { SqliteConversationStore } from '../../../storage/sqlite/conversation-store.ts';
-import { openSqlite, type SqliteDatabase } from '../../../storage/sqlite/database.ts';
-import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
-import { SqliteLabelledExampleStore } from '../../../storage/sqlite/example-store.ts';
-import { SqliteInboxStore } from '../../../storage/sqlite/inbox-store.ts';
-import { SqliteOutboxStore } from '../../../storage/sqlite/outbox-store.ts';
+import type { SqlDatabase } from '../../../storage/sql/connect.ts';
+import { openSqlDatabase, sqlStores } from '../../../storage/sql/index.ts';
 
 /**
  * A real channel for tests: it records what it was asked to send and fails on request,
@@ -184,26 +180,27 @@ export class TestAnswerer implements Answerer {
 export class TestDatabase {
   readonly dir = mkdtempSync(join(tmpdir(), 'loa-core-'));
   readonly file = join(this.dir, 'loa.sqlite');
-  private readonly handles: SqliteDatabase[] = [];
+  private readonly handles: SqlDatabase[] = [];
 
-  /** Opens a new connection (a restarted process opens its own). */
-  open(): { db: SqliteDatabase; stores: BotStorage } {
-    const db = openSqlite(this.file);
-    this.handles.push(db);
+  /** Opens a new handle on the database (a restarted process opens its own). */
+  async open(): Promise<{ db: SqlDatabase; stores: BotStorage }> {
+    const database = await openSqlDatabase({ sqliteFile: this.file });
+    this.handles.push(database);
+    const { inbox, outbox, conversations, examples, escalations } = sqlStores(database);
     return {
-      db,
+      db: database,
       stores: {
-        inbox: new SqliteInboxStore(db),
-        outbox: new SqliteOutboxStore(db),
-        conversations: new SqliteConversationStore(db),
-        escalations: new SqliteEscalationStore(db),
-        examples: new SqliteLabelledExampleStore(db),
+        inbox,
+        outbox,
+        conversations,
+        escalations,
+        examples,
       },
     };
   }
 
-  cleanup(): void {
-    for (const db of this.handles) if (db.open) db.close();
+  async cleanup(): Promise<void> {
+    for (const database of this.handles) await database.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

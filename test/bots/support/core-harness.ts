@@ -27,7 +27,7 @@ export async function startCoreHarness(
   env: Record<string, string>,
 ): Promise<CoreHarness> {
   const database = new TestDatabase();
-  const { stores } = database.open();
+  const { stores } = await database.open();
   const answerer = new TestAnswerer();
   const core = makeCore(stores, answerer);
   const app = express();
@@ -55,7 +55,7 @@ export async function startCoreHarness(
       await server.close();
       await handle.stop?.();
       await core.stop();
-      database.cleanup();
+      await database.cleanup();
     },
   };
 }

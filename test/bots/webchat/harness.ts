@@ -6,8 +6,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../../app/config.ts';
 import type { ChannelHandle } from '../../../bots/core/types.ts';
 import { setupWebchat, type WebchatOptions } from '../../../bots/webchat/index.ts';
-import { openSqlite } from '../../../storage/sqlite/database.ts';
-import { createSqliteWebchatStore } from '../../../storage/sqlite/webchat-store.ts';
+import { openSqlDatabase, sqlStores } from '../../../storage/sql/index.ts';
 import type { WebchatMessage, WebchatStore } from '../../../storage/webchat-store.ts';
 import { listenLocal } from '../../support/listen.ts';
 import { MemorySecrets } from '../../support/memory-secrets.ts';
@@ -30,8 +29,8 @@ export async function startHarness(
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'loa-webchat-'));
   const config = loadConfig({ LOA_DATA_DIR: dir, LOA_LOG_LEVEL: 'silent', ...env });
-  const db = openSqlite(config.sqliteFile);
-  const store = createSqliteWebchatStore(db);
+  const db = await openSqlDatabase({ sqliteFile: config.sqliteFile });
+  const store = sqlStores(db).webchat;
   const app = express();
   const receiver = new RecordingReceiver();
   const handle = setupWebchat(
@@ -48,7 +47,7 @@ export async function startHarness(
     async close() {
       await handle.stop?.();
       await server.close();
-      db.close();
+      await db.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

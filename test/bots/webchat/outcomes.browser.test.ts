@@ -2,8 +2,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useChromium } from '../../support/binaries.ts';
 import { setupWebchat } from '../../../bots/webchat/index.ts';
-import { openSqlite } from '../../../storage/sqlite/database.ts';
-import { createSqliteWebchatStore } from '../../../storage/sqlite/webchat-store.ts';
+import { sqlStores } from '../../../storage/sql/index.ts';
 import { tempDatabase } from '../../support/temp-sqlite.ts';
 import { PASSPORT_MORE, PASSPORT_SHORT, RETIREMENT_AGE } from '../core/support.ts';
 import { startCoreHarness, type CoreHarness } from '../support/core-harness.ts';
@@ -21,7 +20,7 @@ describe.runIf(chromiumPath !== undefined)('web chat widget: clarify and "Xem th
   const problems: string[] = [];
 
   beforeAll(async () => {
-    const store = createSqliteWebchatStore(openSqlite(temp.file));
+    const store = sqlStores(await temp.openSql()).webchat;
     h = await startCoreHarness((ctx) => setupWebchat(ctx, { store }), { LOA_LOG_LEVEL: 'silent' });
     browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSqliteWebchatStore } from '../../../storage/sqlite/webchat-store.ts';
+import { sqlStores } from '../../../storage/sql/index.ts';
 import { tempDatabase } from '../../support/temp-sqlite.ts';
 
 /** SQLite-only behaviour of the web chat store; what every backend must do is in `test/storage/contracts/webchat.contract.ts`. */
@@ -11,12 +11,12 @@ describe('SQLite web chat store', () => {
   afterEach(() => temp.cleanup());
 
   it('survives reopening the file (migrations apply once)', async () => {
-    const db = temp.open();
-    const store = createSqliteWebchatStore(db);
+    const db = await temp.openSql();
+    const store = sqlStores(db).webchat;
     await store.createSession({ id: 'ws_a', tokenHash: 'ab'.repeat(32), createdAt: '2025-01-01T00:00:00.000Z' });
     await store.appendMessage('ws_a', { kind: 'notice', text: 'x' });
-    db.close();
-    const reopened = createSqliteWebchatStore(temp.open());
+    await db.close();
+    const reopened = sqlStores(await temp.openSql()).webchat;
     expect((await reopened.appendMessage('ws_a', { kind: 'notice', text: 'y' })).message.seq).toBe(2);
   });
 });

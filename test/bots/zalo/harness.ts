@@ -2,8 +2,8 @@ import express from 'express';
 import { loadConfig, type Config } from '../../../app/config.ts';
 import type { ChannelHandle, SecretStore } from '../../../bots/core/types.ts';
 import { setupZalo } from '../../../bots/zalo/index.ts';
-import { openSqlite } from '../../../storage/sqlite/database.ts';
-import { SqliteSecretStore } from '../../../storage/sqlite/secret-store.ts';
+import { openSqlDatabase } from '../../../storage/sql/index.ts';
+import { SqlSecretStore } from '../../../storage/sql/secret-store.ts';
 import { captureLogger, type CapturedLogger } from '../../support/capture-logger.ts';
 import { listenLocal } from '../../support/listen.ts';
 import { RecordingReceiver } from '../../support/recording-receiver.ts';
@@ -14,7 +14,12 @@ export const OA_SECRET_KEY = 'oa-secret-key-SHOULD-NOT-BE-LOGGED';
 
 /** A real SQLite SecretStore in memory. */
 export function sqliteSecrets(): SecretStore {
-  return new SqliteSecretStore(openSqlite(':memory:'));
+  // Opened (and migrated) on first use, so the harness stays synchronous.
+  const store = openSqlDatabase({ sqliteFile: ':memory:' }).then((db) => new SqlSecretStore(db));
+  return {
+    get: async (key) => (await store).get(key),
+    setMany: async (values) => (await store).setMany(values),
+  };
 }
 
 export function zaloConfig(env: Record<string, string> = {}): Config {

@@ -3,10 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ZaloOaClient } from '../../../bots/zalo/oa-client.ts';
 import { PostgresAdvisoryLock } from '../../../storage/postgres/advisory-lock.ts';
 import { openPostgresPool, type PgPool } from '../../../storage/postgres/database.ts';
-import { PostgresSecretStore } from '../../../storage/postgres/secret-store.ts';
 import { RedisLock } from '../../../storage/redis/redis-lock.ts';
 import { ProcessLock, type SharedLock } from '../../../storage/shared-lock.ts';
-import { SqliteSecretStore } from '../../../storage/sqlite/secret-store.ts';
+import { openSqlDatabase, sqlStores } from '../../../storage/sql/index.ts';
 import { FakeZaloApi, TOKEN_PATH } from '../../fakes/zalo-api.ts';
 import { createTempSchema, TEST_REDIS_URL, usePostgres, useRedis } from '../../support/services.ts';
 import { tempDatabase } from '../../support/temp-sqlite.ts';
@@ -57,10 +56,12 @@ describe('Zalo token refresh across instances', () => {
     const schema = await createTempSchema();
     cleanups.push(() => schema.drop());
     const pools: PgPool[] = [openPostgresPool(schema.url, { max: 3 }), openPostgresPool(schema.url, { max: 3 })];
+    const databases = [await openSqlDatabase({ postgresUrl: schema.url, poolSize: 3 }), await openSqlDatabase({ postgresUrl: schema.url, poolSize: 3 })];
     cleanups.push(async () => {
       for (const p of pools) await p.end();
+      for (const d of databases) await d.close();
     });
-    const [sa, sb] = [await PostgresSecretStore.open(pools[0]), await PostgresSecretStore.open(pools[1])];
+    const [sa, sb] = databases.map((d) => sqlStores(d).secrets);
     const a = instance(fake, sa, new PostgresAdvisoryLock(pools[0]));
     const b = instance(fake, sb, new PostgresAdvisoryLock(pools[1]));
 
@@ -84,8 +85,8 @@ describe('Zalo token refresh across instances', () => {
     const lockB = new RedisLock(redis[1]);
     const suffix = Math.random().toString(36).slice(2);
     const scoped = (l: RedisLock): SharedLock => ({ scope: 'redis', withLock: (name, fn) => l.withLock(`${name}:${suffix}`, fn) });
-    const a = instance(fake, new SqliteSecretStore(temp.open()), scoped(lockA));
-    const b = instance(fake, new SqliteSecretStore(temp.open()), scoped(lockB));
+    const a = instance(fake, sqlStores(await temp.openSql()).secrets, scoped(lockA));
+    const b = instance(fake, sqlStores(await temp.openSql()).secrets, scoped(lockB));
 
     expect(await refreshTogether(fake, a, b)).toEqual(['access-1', 'access-1']);
     expect(fake.requestsTo(TOKEN_PATH)).toHaveLength(1);
@@ -97,8 +98,8 @@ describe('Zalo token refresh across instances', () => {
     cleanups.push(() => fake.close());
     const temp = tempDatabase('loa-zalo-lock-');
     cleanups.push(() => temp.cleanup());
-    const a = instance(fake, new SqliteSecretStore(temp.open()), new ProcessLock());
-    const b = instance(fake, new SqliteSecretStore(temp.open()), new ProcessLock());
+    const a = instance(fake, sqlStores(await temp.openSql()).secrets, new ProcessLock());
+    const b = instance(fake, sqlStores(await temp.openSql()).secrets, new ProcessLock());
 
     expect(await refreshTogether(fake, a, b)).toEqual(['access-1', 'access-1']);
     // Both spent the same refresh token; Zalo refused the second.

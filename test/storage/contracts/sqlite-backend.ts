@@ -1,46 +1,44 @@
-import { SqliteAuditStore } from '../../../storage/sqlite/audit-store.ts';
-import { SqliteConversationStore } from '../../../storage/sqlite/conversation-store.ts';
-import { SqliteEscalationStore } from '../../../storage/sqlite/escalation-store.ts';
-import { SqliteLabelledExampleStore } from '../../../storage/sqlite/example-store.ts';
 import { SqliteFaqStore } from '../../../storage/sqlite/faq-store.ts';
-import { SqliteInboxStore } from '../../../storage/sqlite/inbox-store.ts';
 import { SqliteKnowledgeStore } from '../../../storage/sqlite/knowledge-store.ts';
-import { SqliteOutboxStore } from '../../../storage/sqlite/outbox-store.ts';
 import { SqliteReviewStore } from '../../../storage/sqlite/review-store.ts';
-import { SqliteSynonymStore } from '../../../storage/sqlite/synonym-store.ts';
 import { SqliteReportStore } from '../../../storage/sqlite/report-store.ts';
-import { SqliteSecretStore } from '../../../storage/sqlite/secret-store.ts';
-import { SqliteSessionStore } from '../../../storage/sqlite/session-store.ts';
 import { SqliteUserStore } from '../../../storage/sqlite/user-store.ts';
-import { createSqliteWebchatStore } from '../../../storage/sqlite/webchat-store.ts';
+import { openSqlDatabase, sqlStores } from '../../../storage/sql/index.ts';
+import type { SqlDatabase } from '../../../storage/sql/connect.ts';
+import type { SqliteDatabase } from '../../../storage/sqlite/database.ts';
 import { tempDatabase } from '../../support/temp-sqlite.ts';
 import { lazyStores, type BackendFactory } from './backend.ts';
 
 /** A SQLite file in a fresh temporary folder; each `connect()` opens its own handle on it. */
 export const sqliteBackend: BackendFactory = async () => {
   const temp = tempDatabase('loa-contract-');
+  const opened: SqlDatabase[] = [];
   return {
     async connect() {
-      const db = temp.open();
+      const database = await openSqlDatabase({ sqliteFile: temp.file });
+      opened.push(database);
+      const db = database.sqlite as SqliteDatabase;
+      const stores = sqlStores(database);
       return lazyStores({
         knowledge: async () => new SqliteKnowledgeStore(db),
-        inbox: async () => new SqliteInboxStore(db),
-        outbox: async () => new SqliteOutboxStore(db),
-        conversations: async () => new SqliteConversationStore(db),
-        escalations: async () => new SqliteEscalationStore(db),
-        secrets: async () => new SqliteSecretStore(db),
-        webchat: async () => createSqliteWebchatStore(db),
+        inbox: async () => stores.inbox,
+        outbox: async () => stores.outbox,
+        conversations: async () => stores.conversations,
+        escalations: async () => stores.escalations,
+        secrets: async () => stores.secrets,
+        webchat: async () => stores.webchat,
         users: async () => new SqliteUserStore(db),
-        staffSessions: async () => new SqliteSessionStore(db),
-        audit: async () => new SqliteAuditStore(db),
+        staffSessions: async () => stores.staffSessions,
+        audit: async () => stores.audit,
         faqs: async () => new SqliteFaqStore(db),
         reports: async () => new SqliteReportStore(db),
-        examples: async () => new SqliteLabelledExampleStore(db),
+        examples: async () => stores.examples,
         reviews: async () => new SqliteReviewStore(db),
-        synonyms: async () => new SqliteSynonymStore(db),
+        synonyms: async () => stores.synonyms,
       });
     },
     async cleanup() {
+      for (const database of opened) await database.close();
       temp.cleanup();
     },
   };

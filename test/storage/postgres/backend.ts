@@ -1,25 +1,19 @@
-import { PostgresAuditStore } from '../../../storage/postgres/audit-store.ts';
-import { PostgresConversationStore } from '../../../storage/postgres/conversation-store.ts';
 import { openPostgresPool, type PgPool } from '../../../storage/postgres/database.ts';
-import { PostgresEscalationStore } from '../../../storage/postgres/escalation-store.ts';
-import { PostgresLabelledExampleStore } from '../../../storage/postgres/example-store.ts';
 import { PostgresFaqStore } from '../../../storage/postgres/faq-store.ts';
-import { PostgresInboxStore } from '../../../storage/postgres/inbox-store.ts';
 import { PostgresKnowledgeStore } from '../../../storage/postgres/knowledge-store.ts';
-import { PostgresOutboxStore } from '../../../storage/postgres/outbox-store.ts';
 import { PostgresReviewStore } from '../../../storage/postgres/review-store.ts';
-import { PostgresSynonymStore } from '../../../storage/postgres/synonym-store.ts';
 import { PostgresReportStore } from '../../../storage/postgres/report-store.ts';
-import { PostgresSecretStore } from '../../../storage/postgres/secret-store.ts';
-import { PostgresSessionStore } from '../../../storage/postgres/session-store.ts';
 import { PostgresUserStore } from '../../../storage/postgres/user-store.ts';
-import { PostgresWebchatStore } from '../../../storage/postgres/webchat-store.ts';
+import type { SqlDatabase } from '../../../storage/sql/connect.ts';
+import { openSqlDatabase, sqlStores } from '../../../storage/sql/index.ts';
 import { createTempSchema } from '../../support/services.ts';
 import { lazyStores, type BackendFactory, type StoreSet } from '../contracts/backend.ts';
 
 /** One connection of a PostgreSQL test backend: its pool and its stores. */
 export interface PostgresConnection {
   pool: PgPool;
+  /** The same database through Kysely (the stores of `storage/sql/`). */
+  database: SqlDatabase;
   stores: StoreSet;
 }
 
@@ -29,24 +23,26 @@ export async function postgresTestDatabase() {
   const connections: PostgresConnection[] = [];
   const connect = async (): Promise<PostgresConnection> => {
     const pool = openPostgresPool(temp.url, { max: 4 });
+    const database = await openSqlDatabase({ postgresUrl: temp.url, poolSize: 4 });
+    const sql = sqlStores(database);
     const stores = lazyStores({
       knowledge: () => PostgresKnowledgeStore.open(pool),
-      inbox: () => PostgresInboxStore.open(pool),
-      outbox: () => PostgresOutboxStore.open(pool),
-      conversations: () => PostgresConversationStore.open(pool),
-      escalations: () => PostgresEscalationStore.open(pool),
-      secrets: () => PostgresSecretStore.open(pool),
-      webchat: () => PostgresWebchatStore.open(pool),
+      inbox: async () => sql.inbox,
+      outbox: async () => sql.outbox,
+      conversations: async () => sql.conversations,
+      escalations: async () => sql.escalations,
+      secrets: async () => sql.secrets,
+      webchat: async () => sql.webchat,
       users: () => PostgresUserStore.open(pool),
-      staffSessions: () => PostgresSessionStore.open(pool),
-      audit: () => PostgresAuditStore.open(pool),
+      staffSessions: async () => sql.staffSessions,
+      audit: async () => sql.audit,
       faqs: () => PostgresFaqStore.open(pool),
       reports: () => PostgresReportStore.open(pool),
-      examples: () => PostgresLabelledExampleStore.open(pool),
+      examples: async () => sql.examples,
       reviews: () => PostgresReviewStore.open(pool),
-      synonyms: () => PostgresSynonymStore.open(pool),
+      synonyms: async () => sql.synonyms,
     });
-    const connection = { pool, stores };
+    const connection = { pool, database, stores };
     connections.push(connection);
     return connection;
   };
@@ -57,6 +53,7 @@ export async function postgresTestDatabase() {
     async cleanup() {
       for (const c of connections) {
         await c.pool.end();
+        await c.database.close();
       }
       await temp.drop();
     },
