@@ -18,6 +18,8 @@ export const TURN_INTENTS = [
   'proactive',
   /** A button press or a typed "1" / "xem thêm" on an earlier reply's menu (see `TurnMenu`). */
   'choice',
+  /** "Đăng ký nhận tin …" / "hủy đăng ký" (proactive/respond-subscription.ts). */
+  'subscription',
 ] as const;
 export type TurnIntent = (typeof TURN_INTENTS)[number];
 

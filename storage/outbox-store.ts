@@ -51,6 +51,8 @@ export interface NewOutboxItem {
   message: OutgoingMessage;
   turnId?: string;
   escalationId?: string;
+  /** Not sent before this time (announcements are spread out at each channel's pace); default: now. */
+  notBefore?: Date;
 }
 
 /**

@@ -52,6 +52,8 @@ export interface ConversationCoreOptions {
   };
   /** Time source for timestamps and history windows (tests pass a fixed one). */
   clock?: () => Date;
+  /** Subscriptions and announcements (proactive/); absent: none. */
+  proactive?: import('../../proactive/store.ts').ProactiveStore;
   /**
    * The per-citizen limiter (its `points` per minute is the limit). In process memory with
    * `rateLimitPerMinute` when absent; several instances pass a shared one (`openCoordination`).
@@ -207,6 +209,7 @@ export class ConversationCore implements MessageReceiver {
       clock: this.clock,
       agencyName: this.agencyName,
       history: { ...DEFAULT_HISTORY_POLICY, ...options.config.history },
+      proactive: options.proactive,
     };
   }
 

@@ -110,12 +110,12 @@ export class PostgresOutboxStore implements OutboxStore {
     const inserted = await query<OutboxRow>(
       this.pool,
       `INSERT INTO outbox (key, channel, user_id, recipient, kind, message, next_attempt_at, turn_id, escalation_id, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7, $7)
+       VALUES ($1, $2, $3, $4, $5, $6, $10, $8, $9, $7, $7)
        ON CONFLICT (key) DO NOTHING
        RETURNING *`,
       [
         item.key, item.recipient.channel, item.recipient.userId, toJson(item.recipient), item.message.kind,
-        toJson(item.message), now, item.turnId ?? null, item.escalationId ?? null,
+        toJson(item.message), now, item.turnId ?? null, item.escalationId ?? null, item.notBefore ?? now,
       ],
     );
     if (inserted.rows[0]) return toItem(inserted.rows[0]);

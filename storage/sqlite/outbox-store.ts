@@ -140,7 +140,7 @@ export class SqliteOutboxStore implements OutboxStore {
     migrate(db, 'outbox', MIGRATIONS);
     this.insert = db.prepare(
       `INSERT INTO outbox (key, channel, user_id, recipient, kind, message, next_attempt_at, turn_id, escalation_id, created_at, updated_at)
-       VALUES (@key, @channel, @userId, @recipient, @kind, @message, @now, @turnId, @escalationId, @now, @now)
+       VALUES (@key, @channel, @userId, @recipient, @kind, @message, @nextAt, @turnId, @escalationId, @now, @now)
        ON CONFLICT (key) DO NOTHING`,
     );
     this.byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
@@ -215,6 +215,7 @@ export class SqliteOutboxStore implements OutboxStore {
       kind: item.message.kind,
       message: JSON.stringify(item.message),
       now: now.toISOString(),
+      nextAt: (item.notBefore ?? now).toISOString(),
       turnId: item.turnId ?? null,
       escalationId: item.escalationId ?? null,
     });

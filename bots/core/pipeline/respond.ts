@@ -3,6 +3,8 @@ import type { Intent } from '../classify.ts';
 import type { PipelineContext, TurnDraft } from '../context.ts';
 import { RECENT_TURNS, recentQuestions } from '../history.ts';
 import { NON_TEXT_TEXT, helpText, welcomeText } from '../messages.ts';
+import { respondToSubscription } from '../../../proactive/respond-subscription.ts';
+import { subscriptionIntent } from '../../../proactive/subscription-intent.ts';
 import { answerQuestion } from './answer-question.ts';
 import { escalate } from './escalate.ts';
 import { recordFeedback } from './record-feedback.ts';
@@ -25,6 +27,9 @@ export async function respond(ctx: PipelineContext, item: InboxItem, intent: Int
     case 'choice':
       return takeAction(ctx, item, await pressedAction(ctx, item, intent.id));
     case 'question': {
+      // "Đăng ký nhận tin …" / "hủy đăng ký" before retrieval, like "gặp cán bộ".
+      const subscription = ctx.proactive ? subscriptionIntent(intent.text) : undefined;
+      if (ctx.proactive && subscription) return respondToSubscription(ctx, ctx.proactive, item, subscription);
       // "2", "xem thêm", "sai" right after a reply with a menu mean that menu's action.
       const typed = await typedAction(ctx, item, intent.text);
       return typed ? takeAction(ctx, item, typed) : answerQuestion(ctx, item, intent.text);
