@@ -1,3 +1,5 @@
+import { announcementModule } from '../admin/announcements/routes.ts';
+import { AnnouncementService, trackDeliveries } from '../proactive/announcements.ts';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Server } from 'node:http';
@@ -101,6 +103,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
     escalationLimiter: (o) => coordination.rateLimiter(o),
+    proactive: storage.proactive,
   });
 
   metrics.observe(core.events);
@@ -156,7 +159,13 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
 
   let firstAdmin: { email: string; password: string } | undefined;
   const adminDeps = createAdminDeps(runtime, core);
-  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps)], {
+  // Announcements: composed and approved in the console, queued to the outbox when due.
+  const announcements = storage.proactive
+    ? new AnnouncementService({ store: storage.proactive, outbox: storage.outbox, audit: storage.audit, clock: () => new Date(), agencyName: config.LOA_AGENCY_NAME, allowPaidZalo: config.LOA_ZALO_PAID_ANNOUNCEMENTS })
+    : undefined;
+  if (storage.proactive) trackDeliveries(core.events, storage.proactive);
+  const proactiveModules = storage.proactive && announcements ? [announcementModule({ store: storage.proactive, service: announcements })] : [];
+  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps), ...proactiveModules], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
     liveEvents: coordination.liveEvents,
@@ -188,12 +197,17 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     runtime.refreshKnowledge().catch((err: unknown) => logger.error({ err }, 'knowledge refresh failed'));
   }, 30_000);
   refresher.unref();
+  const announcer = setInterval(() => {
+    announcements?.queueDue().then((ids) => { if (ids.length) void core.sweepNow(); }).catch((err: unknown) => logger.error({ err }, 'queueing announcements failed'));
+  }, 5_000);
+  announcer.unref();
 
   const drainHooks: Array<() => Promise<void> | void> = [];
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       clearInterval(refresher);
+      clearInterval(announcer);
       await admin.close();
       for (const handle of Object.values(channels)) await handle.stop?.();
       server.closeAllConnections();

@@ -16,6 +16,8 @@ import type { OpsStore } from './ops-store.ts';
 import { SqliteOpsStore } from './sqlite/ops-store.ts';
 import type { ReviewStore } from './review-store.ts';
 import type { SynonymStore } from './synonym-store.ts';
+import type { ProactiveStore } from '../proactive/store.ts';
+import { sqliteProactiveStore } from '../proactive/kysely-store.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import { ProcessLock, type SharedLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
@@ -71,6 +73,8 @@ export interface Storage {
   reviews: ReviewStore;
   /** The agency's everyday → legal vocabulary, added to retrieval's built-in lexicon. */
   synonyms: SynonymStore;
+  /** Subscriptions, announcements and their deliveries (proactive/, on Kysely); absent in stores built by hand for tests. */
+  proactive?: ProactiveStore;
   close(): Promise<void>;
 }
 
@@ -89,7 +93,10 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     return openPostgresStorage(config.DATABASE_URL, { statementTimeoutMs: config.LOA_DB_STATEMENT_TIMEOUT_MS });
   }
   const db = openSqlite(config.sqliteFile);
+  const proactive = sqliteProactiveStore(db);
+  await proactive.migrate();
   return {
+    proactive,
     knowledge: new SqliteKnowledgeStore(db),
     inbox: new SqliteInboxStore(db),
     outbox: new SqliteOutboxStore(db),

@@ -1,3 +1,6 @@
+import type { PgPool } from './database.ts';
+import { postgresProactiveStore } from '../../proactive/kysely-store.ts';
+import type { ProactiveStore } from '../../proactive/store.ts';
 import type { Storage } from '../index.ts';
 import { PostgresAuditStore } from './audit-store.ts';
 import { PostgresConversationStore } from './conversation-store.ts';
@@ -43,6 +46,12 @@ export interface PostgresStorageOptions {
  * same database at once (migrations take an advisory lock); inbox and outbox work is shared
  * between them through leases.
  */
+async function openPostgresProactive(pool: PgPool): Promise<ProactiveStore> {
+  const store = postgresProactiveStore(pool);
+  await store.migrate();
+  return store;
+}
+
 export async function openPostgresStorage(url: string, opts: PostgresStorageOptions = {}): Promise<Storage> {
   const pool = openPostgresPool(url, { max: opts.poolSize, onError: opts.onError, statementTimeoutMs: opts.statementTimeoutMs });
   const close = async (): Promise<void> => {
@@ -70,6 +79,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       // Indexes the turns table: opened after the conversation store.
       reviews: await PostgresReviewStore.open(pool),
       synonyms: await PostgresSynonymStore.open(pool),
+      proactive: await openPostgresProactive(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.
