@@ -54,6 +54,10 @@ export const configSchema = z.object({
   LOA_PARSE_TIMEOUT_S: z.coerce.number().positive().default(60),
   /** Heap a DOCX or PDF parse may use (the worker's limit), in megabytes. */
   LOA_PARSE_MEMORY_MB: z.coerce.number().int().min(32).default(512),
+  /** Heap an index build may use (the index worker's limit), in megabytes; over it the build fails and the old index keeps serving. */
+  LOA_INDEX_MEMORY_MB: z.coerce.number().int().min(64).default(4096),
+  /** How often the knowledge revision is polled, in seconds: a fallback for a lost change notification (PostgreSQL), the only signal with SQLite. */
+  LOA_KNOWLEDGE_POLL_S: z.coerce.number().positive().optional(),
   /** Storage backend: embedded SQLite (default) or PostgreSQL. */
   DATABASE_URL: optionalString,
   /** Redis for cross-instance rate limits, fan-out, live events and locks (optional). */
@@ -96,6 +100,11 @@ export const configSchema = z.object({
   LOA_LLM_API_KEY: optionalString,
   /** Citizen messages the conversation core works on at once (per instance). */
   LOA_PIPELINE_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /**
+   * Event-loop delay (ms) above which answering gives way to webhook acknowledgements (its
+   * concurrency drops towards 1 and grows back when the loop is on time); 0: fixed concurrency.
+   */
+  LOA_PIPELINE_MAX_LOOP_DELAY_MS: z.coerce.number().int().nonnegative().default(20),
   /** Messages sent at once per channel (per instance), apart from the answering slots. */
   LOA_SEND_CONCURRENCY: z.coerce.number().int().positive().default(64),
   /** Longest wait for a channel's answer to one send, in milliseconds; after it the outcome is unknown. */

@@ -85,6 +85,12 @@ export function createMetrics(deps: { ops: OpsStore; clock?: () => Date }): LoaM
     registers: [registry],
   });
   const answers = new Counter({ name: 'loa_answers_total', help: 'Conversation turns by outcome (answered, abstained, escalated, welcome, …).', labelNames: ['outcome'], registers: [registry] });
+  const unknownOutcomes = new Counter({
+    name: 'loa_send_unknown_outcomes_total',
+    help: 'Sends whose outcome is unknown (timed out after going out, or their instance died mid-send), by channel and cause: each may reach the citizen twice.',
+    labelNames: ['channel', 'cause'],
+    registers: [registry],
+  });
   const pgErrors = new Counter({ name: 'loa_postgres_errors_total', help: 'Failed PostgreSQL statements and dropped connections.', registers: [registry] });
   const redisErrors = new Counter({ name: 'loa_redis_errors_total', help: 'Redis connection and command errors.', registers: [registry] });
 
@@ -100,6 +106,7 @@ export function createMetrics(deps: { ops: OpsStore; clock?: () => Date }): LoaM
           const outcome = turn.intent === 'question' ? (turn.escalated ? 'escalated' : turn.abstained ? 'abstained' : 'answered') : turn.intent;
           answers.inc({ outcome });
         }),
+        events.on('message.unknown', (e) => unknownOutcomes.inc({ channel: e.channel, cause: e.cause })),
       );
     },
     instrumentSender(sender) {

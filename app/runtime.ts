@@ -1,49 +1,45 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseLimitsOf, type Config } from './config.ts';
-import { embeddingsOptions } from './embeddings-options.ts';
+import { retrieverOptions, type ProgressFn } from './retriever-options.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
+import { openKnowledgeFeed } from '../storage/knowledge-feed.ts';
+import type { KnowledgeChangeFeed } from '../knowledge/ports.ts';
+import { KnowledgeLibrary } from '../knowledge/library/library.ts';
+import { workerIndexBuilder } from '../knowledge/library/index-builder.ts';
+import type { IndexBuildJob } from './index-build.ts';
 import { CALIBRATION_FILE, readConfidenceModel } from '../retrieval/calibrate.ts';
 import { ensurePrivateDir } from '../storage/private-files.ts';
 import { ingestPaths, type IngestTarget } from '../knowledge/ingest.ts';
 import type { KnowledgeDocument } from '../knowledge/types.ts';
 import { startupError } from './startup-errors.ts';
-import { buildRetriever, LEXICON, loadRetriever, type LexiconEntry, type Retriever, type RetrieverOptions } from '../retrieval/index.ts';
+import { buildRetriever, LEXICON, loadRetriever, type LexiconEntry, type Retriever } from '../retrieval/index.ts';
 import type { Answerer, AskOptions, AskResult } from '../retrieval/types.ts';
 
 /** The bundled sample knowledge base (plain-language summaries), loaded into an empty store. */
 export const SAMPLE_KNOWLEDGE_DIR = fileURLToPath(new URL('../knowledge/sample/', import.meta.url));
 
-export type ProgressFn = (done: number, total: number, stage: string) => void;
+export type { ProgressFn };
 
-/** Storage, the current retrieval index and an answerer that always uses the newest index. */
+/** Storage, the knowledge library (which owns the serving index) and an answerer that always uses the newest index. */
 export interface Runtime {
   config: Config;
   logger: Logger;
   storage: Storage;
+  /** Uploads, metadata, deletion, the FAQ document and the index refresh (built in a worker). */
+  library: KnowledgeLibrary;
+  /** Announces knowledge changes to the other instances (PostgreSQL LISTEN/NOTIFY) or in-process. */
+  feed: KnowledgeChangeFeed;
   /** The index in use now (swapped atomically when knowledge changes). */
   retriever(): Retriever;
   answerer: Answerer;
   /**
-   * Rebuilds the index if the knowledge store changed since it was built, or swaps in the
-   * agency's synonyms if only they changed. Returns true when it did either.
+   * Rebuilds the index (in a worker) if the knowledge store changed since it was built, or
+   * swaps in the agency's synonyms if only they changed. Returns true when it did either.
    */
-  refreshKnowledge(opts?: { onProgress?: ProgressFn }): Promise<boolean>;
+  refreshKnowledge(): Promise<boolean>;
   close(): Promise<void>;
-}
-
-function retrieverOptions(config: Config, logger: Logger, revision: number, onProgress?: ProgressFn): RetrieverOptions {
-  return {
-    abstainThreshold: config.LOA_ABSTAIN_THRESHOLD,
-    clarifyFloor: config.LOA_CLARIFY_FLOOR,
-    revision,
-    agencyName: config.LOA_AGENCY_NAME,
-    logger,
-    onProgress,
-    llm: config.LOA_LLM_URL && config.LOA_LLM_MODEL ? { url: config.LOA_LLM_URL, model: config.LOA_LLM_MODEL, apiKey: config.LOA_LLM_API_KEY } : undefined,
-    embeddings: embeddingsOptions(config),
-  };
 }
 
 const indexDir = (config: Config) => join(config.dataDir, 'index');
@@ -117,49 +113,68 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; onPro
     throw startupError('Cannot create the data directory (LOA_DATA_DIR)', config.dataDir, err);
   }
   const storage = await openStorage(config);
+  let feed: KnowledgeChangeFeed | undefined;
   try {
     await seedSampleKnowledge(config, storage, logger);
-    let vocabulary = await agencyLexicon(storage);
-    let current = await currentRetriever(config, storage, logger, opts.onProgress, vocabulary.lexicon);
-    // Rebuilds are serialised so two changes in quick succession never race.
-    let refreshing: Promise<boolean> = Promise.resolve(false);
-    const refreshKnowledge = (o: { onProgress?: ProgressFn } = {}) => {
-      // A failed rebuild must not poison the chain: the next call tries again.
-      refreshing = refreshing.catch(() => false).then(async () => {
-        const revision = await storage.knowledge.revision();
-        const synonyms = await storage.synonyms.revision();
-        if (revision === current.revision && synonyms === vocabulary.revision) return false;
-        vocabulary = await agencyLexicon(storage);
-        // Synonyms only change how questions are read: the index itself stays.
-        current = revision === current.revision ? current.withLexicon(vocabulary.lexicon) : await currentRetriever(config, storage, logger, o.onProgress, vocabulary.lexicon);
-        return true;
-      });
-      return refreshing;
-    };
+    const vocabulary = await agencyLexicon(storage);
+    // Before the server listens nothing is served yet: building here blocks no one.
+    const initial = await currentRetriever(config, storage, logger, opts.onProgress, vocabulary.lexicon);
+    const confidence = initial.confidenceModel;
+    feed = await openKnowledgeFeed(config, { onError: (err) => logger.warn({ err }, 'knowledge change feed') });
+    const job: IndexBuildJob = { config, indexDir: indexDir(config) };
+    const library = new KnowledgeLibrary({
+      store: storage.knowledge,
+      faqs: storage.faqs,
+      feed,
+      agencyName: config.LOA_AGENCY_NAME,
+      logger: logger.child({ module: 'library' }),
+      ingest: { maxFileBytes: config.LOA_MAX_FILE_MB * 1024 * 1024, parseLimits: parseLimitsOf(config) },
+      initial,
+      vocabulary,
+      builder: workerIndexBuilder({ script: new URL('./index-worker.js', import.meta.url), job, memoryMb: config.LOA_INDEX_MEMORY_MB }),
+      load: (revision, lexicon) => loadRetriever(indexDir(config), { ...retrieverOptions(config, logger, revision), confidence, lexicon, yieldWhileLoading: true }),
+      save: (retriever) => retriever.save(indexDir(config)),
+      synonyms: { revision: () => storage.synonyms.revision(), vocabulary: () => agencyLexicon(storage) },
+    });
+    const openFeed = feed;
     return {
       config,
       logger,
       storage,
-      retriever: () => current,
+      library,
+      feed,
+      retriever: () => library.retriever(),
       answerer: {
-        ask: (q: string, o?: AskOptions): Promise<AskResult> => current.ask(q, o),
-        answerFrom: (q: string, id: string): Promise<AskResult> => current.answerFrom(q, id),
+        ask: (q: string, o?: AskOptions): Promise<AskResult> => library.retriever().ask(q, o),
+        answerFrom: (q: string, id: string): Promise<AskResult> => library.retriever().answerFrom(q, id),
       },
-      refreshKnowledge,
-      close: () => storage.close(),
+      refreshKnowledge: () => library.refresh(),
+      close: async () => {
+        await library.close();
+        await openFeed.close();
+        await storage.close();
+      },
     };
   } catch (e) {
+    await feed?.close();
     await storage.close();
     throw e;
   }
 }
 
-/** Rebuilds the saved index after `loa ingest` changed the store. */
+/** Rebuilds the saved index after `loa ingest` changed the store, and tells running instances (PostgreSQL). */
 export async function rebuildIndex(config: Config, opts: { onProgress?: ProgressFn; logger?: Logger } = {}): Promise<void> {
   const logger = opts.logger ?? createLogger(config.LOA_LOG_LEVEL);
   const storage = await openStorage(config);
   try {
-    await currentRetriever(config, storage, logger, opts.onProgress);
+    const retriever = await currentRetriever(config, storage, logger, opts.onProgress);
+    // Running servers sharing a PostgreSQL store rebuild now rather than at their next poll.
+    const feed = await openKnowledgeFeed(config);
+    try {
+      await feed.announce(retriever.revision);
+    } finally {
+      await feed.close();
+    }
   } finally {
     await storage.close();
   }

@@ -27,6 +27,10 @@ import { documentModule } from '../admin/documents/index.ts';
 import { reportModule } from '../admin/reports/index.ts';
 import { reviewModule } from '../admin/review/index.ts';
 import { synonymModule } from '../admin/synonyms/index.ts';
+import { consultationModule } from '../admin/consultations/index.ts';
+import { serverKey } from '../admin/auth/server-keys.ts';
+import { ConsultationService } from '../consultations/service.ts';
+import { consultationPageRouter } from '../consultations/page/routes.ts';
 
 /** A running Loa server. */
 export interface LoaServer {
@@ -96,6 +100,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       rateLimitPerMinute: config.LOA_RATE_LIMIT_PER_MINUTE,
       agencyName: config.LOA_AGENCY_NAME,
       concurrency: config.LOA_PIPELINE_CONCURRENCY,
+      loopGuard: { targetDelayMs: config.LOA_PIPELINE_MAX_LOOP_DELAY_MS },
       send: { concurrency: config.LOA_SEND_CONCURRENCY, timeoutMs: config.LOA_SEND_TIMEOUT_MS },
       delivery: { maxAgeMs: config.LOA_DELIVERY_MAX_AGE_HOURS * 3_600_000, onUnknown: config.LOA_UNKNOWN_OUTCOME },
       durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000 },
@@ -104,6 +109,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
     escalationLimiter: (o) => coordination.rateLimiter(o),
     proactive: storage.proactive,
+    consultations: storage.consultations,
   });
 
   metrics.observe(core.events);
@@ -126,6 +132,20 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   const security = securityTxt({ contact: config.LOA_SECURITY_CONTACT, publicUrl: config.LOA_PUBLIC_URL });
   if (security) app.get('/.well-known/security.txt', security);
   app.use(askRouter(runtime.answerer, { limiter: coordination.rateLimiter({ keyPrefix: 'ask', points: 120, duration: 60 }) }));
+
+  // The public consultation pages (/gop-y/<slug>) and their API, on limiters of their own.
+  app.use(
+    consultationPageRouter({
+      service: new ConsultationService({ store: storage.consultations, clock: () => new Date(), send: (r, m) => core.sendToUser(r, m), publicUrl: config.LOA_PUBLIC_URL }),
+      limiters: {
+        soft: coordination.rateLimiter({ keyPrefix: 'gopy-soft', points: 5, duration: 600 }),
+        hard: coordination.rateLimiter({ keyPrefix: 'gopy-hard', points: 60, duration: 3600 }),
+        reads: coordination.rateLimiter({ keyPrefix: 'gopy-read', points: 300, duration: 60 }),
+      },
+      challengeKey: await serverKey(storage.secrets, 'consultation.challenge_key'),
+      secureCookie: (req) => req.secure || (config.LOA_PUBLIC_URL?.startsWith('https:') ?? false),
+    }),
+  );
 
   const ctx: ChannelSetupContext = {
     app,
@@ -165,7 +185,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     : undefined;
   if (storage.proactive) trackDeliveries(core.events, storage.proactive);
   const proactiveModules = storage.proactive && announcements ? [announcementModule({ store: storage.proactive, service: announcements })] : [];
-  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps), ...proactiveModules], {
+  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps), consultationModule(adminDeps), ...proactiveModules], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
     liveEvents: coordination.liveEvents,
@@ -193,9 +213,11 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   for (const handle of Object.values(channels)) await handle.start?.();
 
   // Another instance (or `loa ingest`) may change the knowledge store: follow it without a restart.
+  // With PostgreSQL, LISTEN/NOTIFY tells at once and this poll is only the fallback for a lost notification.
+  const pollS = config.LOA_KNOWLEDGE_POLL_S ?? (runtime.feed.crossInstance ? 300 : 30);
   const refresher = setInterval(() => {
     runtime.refreshKnowledge().catch((err: unknown) => logger.error({ err }, 'knowledge refresh failed'));
-  }, 30_000);
+  }, pollS * 1000);
   refresher.unref();
   const announcer = setInterval(() => {
     announcements?.queueDue().then((ids) => { if (ids.length) void core.sweepNow(); }).catch((err: unknown) => logger.error({ err }, 'queueing announcements failed'));

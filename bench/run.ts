@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- retrieval|sample|zalo|faults ...]`: every benchmark, or the ones named. Each prints
+ * `npm run bench [-- retrieval|sample|zalo|faults|library ...]`: every benchmark, or the ones named. Each prints
  * its own table; numbers go to the README and the issue notes, never into tests.
  */
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -7,6 +7,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
   sample: async () => (await import('./sample-kb.ts')).runSampleKbBench(),
   zalo: async () => (await import('./zalo-webhook.ts')).runZaloWebhookBench(),
   faults: async () => (await import('./faults.ts')).runFaultsBench(),
+  consultations: async () => (await import('./consultations.ts')).runConsultationsBench(),
+  library: async () => (await import('./knowledge-library.ts')).runKnowledgeLibraryBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -34,6 +34,8 @@ interface AutocannonOptions {
   connections: number;
   duration: number;
   connectionRate?: number;
+  /** Requests in all, then stop (duration is ignored). */
+  amount?: number;
   timeout?: number;
   requests: Array<{
     method: string;
@@ -106,15 +108,23 @@ export async function runLoad(params: LoadParams): Promise<DoneMessage> {
     },
   };
 
-  const instance = (connections: number, connectionRate?: number): Promise<Result> =>
-    autocannon({ url: params.url, connections, duration: params.durationS, timeout: 10, ...(connectionRate ? { connectionRate } : {}), requests: [request] }).then(
+  const instance = (connections: number, connectionRate?: number, amount?: number): Promise<Result> =>
+    autocannon({
+      url: params.url,
+      connections,
+      duration: params.durationS,
+      timeout: 10,
+      ...(connectionRate ? { connectionRate } : {}),
+      ...(amount ? { amount } : {}),
+      requests: [request],
+    }).then(
       (raw) => resultSchema.parse(raw),
     );
 
   let results: Result[];
   let autocannonLatency: LoadSummary['autocannonLatencyMs'];
   if (!params.overallRate) {
-    const r = await instance(params.connections);
+    const r = await instance(params.connections, undefined, params.amount);
     results = [r];
     autocannonLatency = { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.average };
   } else {

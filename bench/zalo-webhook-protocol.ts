@@ -22,12 +22,19 @@ export const loadParamsSchema = z.object({
   durationS: z.number().positive(),
   /** Requests per second over all connections; unset = as fast as the server acknowledges. */
   overallRate: z.number().int().positive().optional(),
+  /** Closed loop only: stop after this many events (a burst); `durationS` then only bounds it. */
+  amount: z.number().int().positive().optional(),
 });
 export type LoadParams = z.infer<typeof loadParamsSchema>;
 
 export const runMessageSchema = z.object({ type: z.literal('run'), params: loadParamsSchema });
 
-const latency = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number(), mean: z.number() });
+/** NaN (no acknowledgement at all) crosses IPC as null. */
+const ms = z
+  .number()
+  .nullable()
+  .transform((v) => v ?? Number.NaN);
+const latency = z.object({ p50: ms, p90: ms, p99: ms, max: ms, mean: ms });
 
 /** The part of autocannon's result the benchmark reports. */
 export const loadSummarySchema = z.object({

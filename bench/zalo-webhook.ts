@@ -225,7 +225,7 @@ async function waitForReplies(fake: BenchZaloFake, sent: Set<string>, timeoutS: 
 }
 
 /** CPU time (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function processCpuMs(pid: number | undefined): number {
+export function processCpuMs(pid: number | undefined): number {
   if (pid === undefined) return NaN;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -266,7 +266,7 @@ async function withVersionWarnings(summary: IngestSummary, store: IngestTarget |
  * Ingests one uploaded file (the admin console). `name` decides the format and the default
  * id; `metadata` is the same snake_case object a sidecar file would hold.
  */
-export async function ingestBuffer(name: string, bytes: Buffer, store: KnowledgeStore, opts: IngestBufferOptions): Promise<IngestSummary> {
+export async function ingestBuffer(name: string, bytes: Buffer, store: IngestTarget & Pick<KnowledgeStore, 'listDocuments'>, opts: IngestBufferOptions): Promise<IngestSummary> {
   const acc = new SummaryBuilder();
   const r = await processFile(
     async () => ({

@@ -83,6 +83,14 @@ const CLARIFY_SHARE = 0.6;
 /** Longest option label (Telegram buttons and Zalo lines stay on one line of a phone). */
 const LABEL_MAX = 60;
 
+/** Compiled lexicons by entry list: a rebuilt index swapped in with the same lexicon reuses it (compiling costs ~100 ms). */
+const matchers = new WeakMap<readonly LexiconEntry[], LexiconMatcher>();
+function matcherFor(lexicon: readonly LexiconEntry[]): LexiconMatcher {
+  let m = matchers.get(lexicon);
+  if (!m) matchers.set(lexicon, (m = new LexiconMatcher(lexicon)));
+  return m;
+}
+
 export class RetrievalEngine {
   readonly analyzer: QueryAnalyzer;
   readonly rankParams: RankParams;
@@ -98,7 +106,7 @@ export class RetrievalEngine {
       {
         vocab: ranker.vocab,
         typo: new TypoRepairer(typoModelFor(ranker.vocab, ranker.data.articles)),
-        lexicon: new LexiconMatcher(settings.lexicon ?? LEXICON),
+        lexicon: matcherFor(settings.lexicon ?? LEXICON),
         lawNames: this.lawNames,
       },
       settings.query ?? DEFAULT_QUERY,

@@ -4,7 +4,8 @@
  * when the evidence is weak.
  */
 import type { Logger } from 'pino';
-import type { KnowledgeDocument } from '../knowledge/types.ts';
+import type { DocumentStatus, KnowledgeDocument } from '../knowledge/types.ts';
+import { httpUrlOrUndefined } from '../knowledge/http-url.ts';
 import { prepareCorpus } from './corpus.ts';
 import { CorpusEmbeddings, fitCorpusVectors } from './corpus-embeddings.ts';
 import { RetrievalEngine, type DetailedAnswer, type EngineParts, type EngineSettings } from './engine.ts';
@@ -44,6 +45,8 @@ export interface RetrieverOptions {
    * Pass `[...LEXICON, ...agencyEntries]` to add an agency's own.
    */
   lexicon?: readonly LexiconEntry[];
+  /** Loading only: give the event loop a turn now and then (a serving process swapping in a rebuilt index). */
+  yieldWhileLoading?: boolean;
   /** For progress bars while building. */
   onProgress?: (done: number, total: number, stage: string) => void;
   /** Tuning knobs for benchmarks and ablations (defaults are the tuned values). */
@@ -52,6 +55,8 @@ export interface RetrieverOptions {
 
 export interface Retriever extends Answerer {
   readonly revision: number;
+  /** Units in the index: top-level entries (articles, passages, FAQs) and clauses. */
+  readonly units: number;
   /** Article-level ids, best first. */
   search(query: string, k?: number, options?: AskOptions): SearchHit[];
   save(dir: string): Promise<void>;
@@ -66,6 +71,19 @@ export interface Retriever extends Answerer {
    * agency's synonym edits take effect without a restart.
    */
   withLexicon(lexicon: readonly LexiconEntry[]): Retriever;
+  /**
+   * The same index with one document's legal status and link changed, as of `revision`
+   * (nothing indexed depends on them: the result equals a rebuild). Undefined when the index
+   * does not hold the document.
+   */
+  withDocumentStatus(docId: string, change: DocumentStatusChange, revision: number): Retriever | undefined;
+}
+
+/** What `withDocumentStatus` changes: the fields of a document that nothing indexed depends on. */
+export interface DocumentStatusChange {
+  status: DocumentStatus;
+  supersededBy?: string;
+  url?: string;
 }
 
 /** Dimensions of the corpus (LSA) vectors. */
@@ -100,6 +118,9 @@ class LoaRetriever implements Retriever {
   get revision(): number {
     return this.parts.revision;
   }
+  get units(): number {
+    return this.parts.corpus.entries.length + this.parts.corpus.clauses.length;
+  }
   search(query: string, k = 10, options?: AskOptions): SearchHit[] {
     return this.engine.search(query, k, options);
   }
@@ -120,6 +141,19 @@ class LoaRetriever implements Retriever {
   }
   withLexicon(lexicon: readonly LexiconEntry[]): Retriever {
     return new LoaRetriever(this.parts, { ...this.options, lexicon });
+  }
+  withDocumentStatus(docId: string, change: DocumentStatusChange, revision: number): Retriever | undefined {
+    const { corpus, ranker } = this.parts;
+    const at = corpus.docs.findIndex((d) => d.id === docId);
+    if (at < 0) return undefined;
+    const docs = corpus.docs.slice();
+    const { supersededBy: _old, url: _oldUrl, ...rest } = docs[at];
+    const url = httpUrlOrUndefined(change.url);
+    docs[at] = { ...rest, status: change.status, ...(change.supersededBy ? { supersededBy: change.supersededBy } : {}), ...(url ? { url } : {}) };
+    const inactiveDocs = ranker.data.inactiveDocs.slice();
+    inactiveDocs[at] = change.status === 'superseded' || change.status === 'expired' ? 1 : 0;
+    const parts: EngineParts = { ...this.parts, corpus: { ...corpus, docs }, ranker: new LexicalRanker({ ...ranker.data, inactiveDocs }), revision };
+    return new LoaRetriever(parts, this.options);
   }
 }
 
@@ -202,7 +236,7 @@ export async function loadRetriever(dir: string, options: RetrieverOptions): Pro
   if (options.revision !== undefined && manifest.revision !== options.revision) return undefined;
   const started = performance.now();
   try {
-    const parts = await loadIndexParts(dir, manifest, externalEmbeddings(options));
+    const parts = await loadIndexParts(dir, manifest, externalEmbeddings(options), options.yieldWhileLoading);
     options.logger?.info({ event: 'index_loaded', entries: parts.corpus.entries.length, ms: Math.round(performance.now() - started) }, 'retrieval index loaded');
     return new LoaRetriever(parts, options);
   } catch (e) {

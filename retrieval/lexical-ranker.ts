@@ -733,10 +733,28 @@ export interface QuestionTerms {
 }
 
 /** Per-entry facts derived from the corpus (recomputed on load: cheap). */
-export function corpusFacts(
-  vocab: Vocabulary,
-  corpus: Corpus,
-): Pick<
+export function corpusFacts(vocab: Vocabulary, corpus: Corpus): CorpusFacts {
+  const steps = corpusFactSteps(vocab, corpus);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** The same as `corpusFacts`, giving the event loop a turn every few entries (each costs up to a millisecond) (loading an index into a serving process). */
+export async function corpusFactsYielding(vocab: Vocabulary, corpus: Corpus): Promise<CorpusFacts> {
+  const steps = corpusFactSteps(vocab, corpus);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Entries between two pauses of `corpusFactsYielding`. */
+const FACTS_SLICE = 25;
+
+type CorpusFacts = Pick<
   LexicalRankerData,
   | 'entryDoc'
   | 'inactiveDocs'
@@ -751,7 +769,9 @@ export function corpusFacts(
   | 'faqAnswers'
   | 'contextSyllables'
   | 'definitions'
-> {
+>;
+
+function* corpusFactSteps(vocab: Vocabulary, corpus: Corpus): Generator<void, CorpusFacts> {
   const headingBigrams: Int32Array[] = [];
   const headingSyllables: Int32Array[] = [];
   const headingKindBits = new Uint8Array(corpus.entries.length);
@@ -769,7 +789,9 @@ export function corpusFacts(
     }
     return set;
   };
-  corpus.entries.forEach((e, i) => {
+  for (let i = 0; i < corpus.entries.length; i++) {
+    if (i > 0 && i % FACTS_SLICE === 0) yield;
+    const e = corpus.entries[i];
     // Heading features use the unit's own heading: a long document title would dilute them.
     // A passage heading's words that name its document's topic ("Lệ phí đăng ký thường trú" in
     // the summary on đăng ký thường trú) say nothing about which section answers.
@@ -796,16 +818,19 @@ export function corpusFacts(
     faqVariants.push(e.kind === 'faq' ? faqParts(e.text).questions.map((v) => variantSyllables(vocab, v)) : undefined);
     faqAnswers.push(e.kind === 'faq' ? new Set(variantSyllables(vocab, faqParts(e.text).answer)) : undefined);
     contextSyllables.push(topic);
-  });
+  }
   const definitions: LexicalRankerData['definitions'] = [];
-  corpus.clauses.forEach((c, ci) => {
-    if (!isDefinitionsHeading(corpus.entries[c.parent].heading)) return;
+  for (let ci = 0; ci < corpus.clauses.length; ci++) {
+    if (ci > 0 && ci % (FACTS_SLICE * 8) === 0) yield;
+    const c = corpus.clauses[ci];
+    if (!isDefinitionsHeading(corpus.entries[c.parent].heading)) continue;
     const term = definedTerm(c.text);
-    if (!term) return;
+    if (!term) continue;
     const ids = term.map((t) => vocab.foldId(fold(t)));
-    if (ids.some((id) => id < 0)) return;
+    if (ids.some((id) => id < 0)) continue;
     definitions.push({ entry: c.parent, clause: ci, term: Int32Array.from(new Set(ids)) });
-  });
+  }
+  yield;
   const perDoc = new Map<number, number>();
   const ordinal = corpus.entries.map((e) => {
     const n = perDoc.get(e.doc) ?? 0;

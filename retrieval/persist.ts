@@ -17,7 +17,7 @@ import type { Corpus } from './corpus.ts';
 import { CorpusEmbeddings } from './corpus-embeddings.ts';
 import type { EmbeddingsKind, EngineParts } from './engine.ts';
 import { LexicalIndex, type LexicalParams } from './lexical-index.ts';
-import { corpusFacts, LexicalRanker } from './lexical-ranker.ts';
+import { corpusFacts, corpusFactsYielding, LexicalRanker } from './lexical-ranker.ts';
 import { NumericMap } from './numeric-map.ts';
 import { VectorIndex } from './vector-index.ts';
 import { Vocabulary } from './vocabulary.ts';
@@ -80,15 +80,34 @@ async function writeCorpus(file: string, corpus: Corpus): Promise<void> {
   await finished(out);
 }
 
+/**
+ * Reads corpus.ndjson back. A clause's text is usually a verbatim part of its article's: it
+ * is then kept as a slice of the article's string (V8 shares the characters), which saves
+ * about a third of the corpus text a serving process holds; passage contexts are shared too.
+ */
 async function readCorpus(file: string): Promise<Corpus> {
   const corpus: Corpus = { docs: [], entries: [], clauses: [] };
+  const contexts = new Map<string, string>();
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line) continue;
     const parsed = corpusLineSchema.parse(JSON.parse(line));
     if ('docs' in parsed) corpus.docs = parsed.docs;
-    else if ('e' in parsed) corpus.entries.push(parsed.e);
-    else corpus.clauses.push(parsed.c);
+    else if ('e' in parsed) {
+      const e = parsed.e;
+      if (e.context !== undefined) {
+        const shared = contexts.get(e.context);
+        if (shared === undefined) contexts.set(e.context, e.context);
+        else e.context = shared;
+      }
+      corpus.entries.push(e);
+    } else {
+      const c = parsed.c;
+      const parent = corpus.entries[c.parent]?.text;
+      const at = parent === undefined ? -1 : parent.indexOf(c.text);
+      if (at >= 0) c.text = parent!.slice(at, at + c.text.length);
+      corpus.clauses.push(c);
+    }
   }
   return corpus;
 }
@@ -188,11 +207,16 @@ export async function readManifest(dir: string): Promise<IndexManifest | undefin
   return parsed.success ? parsed.data : undefined;
 }
 
-/** Loads the parts of a saved index; `external` supplies embeddings for the 'openai' kind. */
+/**
+ * Loads the parts of a saved index; `external` supplies embeddings for the 'openai' kind.
+ * `yielding` gives the event loop a turn while deriving per-entry facts (a serving process
+ * swapping in a rebuilt index keeps answering meanwhile).
+ */
 export async function loadIndexParts(
   dir: string,
   manifest: IndexManifest,
   external?: Embeddings,
+  yielding = false,
 ): Promise<EngineParts> {
   const [corpus, vocabRaw, pack] = await Promise.all([
     readCorpus(join(dir, 'corpus.ndjson')),
@@ -209,12 +233,13 @@ export async function loadIndexParts(
     c.foldedBigrams,
   );
   const vocab = Vocabulary.restore(syllables, need(pack, 'sylFreq', Uint32Array), c.termCount, bigrams, folded);
+  const facts = yielding ? await corpusFactsYielding(vocab, corpus) : corpusFacts(vocab, corpus);
   const ranker = new LexicalRanker({
     vocab,
     articles: loadIndex(pack, 'articles', corpus.entries.length, manifest.lexical),
     clauses: loadIndex(pack, 'clauses', corpus.clauses.length, manifest.lexical),
     clauseParent: need(pack, 'clauseParent', Int32Array),
-    ...corpusFacts(vocab, corpus),
+    ...facts,
     entryTokens: need(pack, 'entryTokens', Int32Array),
     entryTokenOffsets: need(pack, 'entryTokenOffsets', Uint32Array),
   });

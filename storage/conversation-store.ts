@@ -20,6 +20,8 @@ export const TURN_INTENTS = [
   'choice',
   /** "Đăng ký nhận tin …" / "hủy đăng ký" (proactive/respond-subscription.ts). */
   'subscription',
+  /** A step of commenting on a draft under consultation ("góp ý dự thảo"; `consultations/chat.ts`). */
+  'consultation',
 ] as const;
 export type TurnIntent = (typeof TURN_INTENTS)[number];
 
@@ -42,7 +44,25 @@ export type TurnMenu =
   | { type: 'clarify'; question: string; options: ClarifyOption[]; candidates: Citation[] }
   | { type: 'more'; text: string }
   | { type: 'human'; question: string }
-  | { type: 'reason'; answerId: string };
+  | { type: 'reason'; answerId: string }
+  | { type: 'consult'; options: ConsultOption[] };
+
+/**
+ * One button of a consultation step (at most 9 per menu): open a consultation, read an
+ * article, comment on it, pick a stance, page the outline, change or withdraw a comment.
+ */
+export interface ConsultOption {
+  label: string;
+  action:
+    | { do: 'open'; consultationId: string }
+    | { do: 'outline'; consultationId: string; page: number }
+    | { do: 'read'; consultationId: string; unitKey: string }
+    | { do: 'comment'; consultationId: string; unitKey: string }
+    | { do: 'stance'; consultationId: string; unitKey: string; stance: 'agree' | 'disagree' | 'other'; commentId?: string }
+    | { do: 'edit'; commentId: string }
+    | { do: 'withdraw'; commentId: string }
+    | { do: 'mine'; consultationId: string };
+}
 
 /** One exchange: what the citizen sent (if anything) and what Loa replied (if anything). */
 export interface ConversationTurn {

@@ -18,6 +18,8 @@ import type { ReviewStore } from './review-store.ts';
 import type { SynonymStore } from './synonym-store.ts';
 import type { ProactiveStore } from '../proactive/store.ts';
 import { sqliteProactiveStore } from '../proactive/kysely-store.ts';
+import type { ConsultationStore } from './consultation-store.ts';
+import { openConsultationStore } from './consultation-store-kysely.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import { ProcessLock, type SharedLock } from './shared-lock.ts';
 import { openPostgresStorage } from './postgres/index.ts';
@@ -75,6 +77,8 @@ export interface Storage {
   synonyms: SynonymStore;
   /** Subscriptions, announcements and their deliveries (proactive/, on Kysely); absent in stores built by hand for tests. */
   proactive?: ProactiveStore;
+  /** Consultations on draft documents: versions, citizens' comments, themes and answers (one Kysely implementation). */
+  consultations: ConsultationStore;
   close(): Promise<void>;
 }
 
@@ -117,6 +121,7 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     // Indexes the turns table: created after the conversation store.
     reviews: new SqliteReviewStore(db),
     synonyms: new SqliteSynonymStore(db),
+    consultations: await openConsultationStore({ sqlite: db }),
     close: async () => {
       db.close();
     },

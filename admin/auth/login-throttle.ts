@@ -59,6 +59,9 @@ const MAX_BLOCK_S = 24 * 3600;
  * Unknown emails are counted exactly like real ones, so nothing here reveals which accounts
  * exist. In process memory unless a shared limiter factory is given.
  */
+/** The shortest period over which failures from one source are counted (15 minutes). */
+const SOURCE_WINDOW_S = 15 * 60;
+
 export class LoginThrottle {
   private readonly byIp: RateLimiterAbstract;
   private readonly bySource: RateLimiterAbstract;
@@ -72,7 +75,10 @@ export class LoginThrottle {
   ) {
     this.byIp = limiter({ keyPrefix: 'login-ip', points: options.failuresPerIp, duration: IP_WINDOW_S, blockDuration: IP_WINDOW_S });
     // Blocked explicitly (with backoff) by `attempt`, not by the limiter.
-    this.bySource = limiter({ keyPrefix: 'login-source', points: options.failuresPerSource, duration: options.blockSeconds });
+    // Failures count over at least SOURCE_WINDOW_S, however short the lock: slow attempts
+    // (scrypt under load) must not slip under the limit. `block` below replaces the count, so
+    // the window restarts when a lock ends.
+    this.bySource = limiter({ keyPrefix: 'login-source', points: options.failuresPerSource, duration: Math.max(options.blockSeconds, SOURCE_WINDOW_S) });
     this.lockouts = limiter({ keyPrefix: 'login-lockouts', points: 1_000_000, duration: LOCKOUT_MEMORY_S });
     this.byAccount = limiter({
       keyPrefix: 'login-account',

@@ -1,12 +1,10 @@
 import express, { type Request, type Response } from 'express';
-import { parseLimitsOf } from '../../app/config.ts';
 import { z } from 'zod';
 import { documentIdFromPath } from '../../knowledge/document-id.ts';
-import { ingestBuffer } from '../../knowledge/ingest.ts';
 import type { DocumentMeta, DocumentStatus, KnowledgeDocument } from '../../knowledge/types.ts';
 import type { DocumentSummary } from '../../storage/knowledge-store.ts';
 import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
-import { FAQ_DOCUMENT_ID, FAQ_DOCUMENT_SOURCE, faqKnowledge } from '../faqs/faq-knowledge.ts';
+import { FAQ_DOCUMENT_ID, FAQ_DOCUMENT_SOURCE } from '../faqs/faq-knowledge.ts';
 import { reviewFaqsCitingDocument } from '../faqs/review.ts';
 import { parseOr400, sendError } from '../http.ts';
 import { errorSchema, operation } from '../openapi.ts';
@@ -14,6 +12,7 @@ import { currentUser, type AdminDeps, type AdminModule } from '../types.ts';
 import {
   changeResultSchema,
   documentDetailSchema,
+  indexStatusSchema,
   documentIdParams,
   documentSummarySchema,
   metaPatchSchema,
@@ -76,8 +75,9 @@ function uploadName(req: Request): string | undefined {
  * the approved FAQs citing it to review.
  */
 export function documentModule(deps: AdminDeps): AdminModule {
-  const { runtime, audit, logger, config } = deps;
+  const { runtime, audit, config } = deps;
   const { knowledge } = runtime.storage;
+  const { library } = runtime;
   const router = express.Router();
   const json = express.json({ limit: '64kb' });
   const admin = requireRole('admin');
@@ -85,19 +85,11 @@ export function documentModule(deps: AdminDeps): AdminModule {
   // Any content type: the file's name, not its MIME type, decides the format.
   const raw = express.raw({ type: () => true, limit: maxFileBytes });
 
-  const refresh = async (): Promise<void> => {
-    try {
-      await runtime.refreshKnowledge();
-    } catch (err) {
-      logger.error({ err }, 'refreshing the index after a document change failed');
-    }
-  };
-
   /** The document, or a 404 / 409 answer (the FAQ document changes only through /faqs). */
   const changeable = async (id: string, res: Response): Promise<KnowledgeDocument | undefined> => {
-    const doc = await knowledge.getDocument(id);
-    if (!doc) return void sendError(res, 404, 'not_found', 'Không tìm thấy văn bản này.');
-    if (doc.id === FAQ_DOCUMENT_ID && doc.source === FAQ_DOCUMENT_SOURCE) {
+    const doc = await library.changeable(id);
+    if (doc === 'not_found') return void sendError(res, 404, 'not_found', 'Không tìm thấy văn bản này.');
+    if (doc === 'managed_by_faqs') {
       return void sendError(res, 409, 'managed_by_faqs', 'Văn bản này chứa các câu trả lời đã duyệt; hãy thay đổi chúng ở mục Câu hỏi thường gặp.');
     }
     return doc;
@@ -106,19 +98,21 @@ export function documentModule(deps: AdminDeps): AdminModule {
   /** Applies new metadata; a change to a non-current status sends citing FAQs to review. */
   const applyMeta = async (doc: KnowledgeDocument, meta: DocumentMeta, actor: string): Promise<string[]> => {
     // Nothing changed: no write, so no index rebuild.
-    if (JSON.stringify(meta) === JSON.stringify(doc.meta)) return [];
-    await knowledge.updateMeta(doc.id, meta);
+    if (!(await library.setMeta(doc, meta))) return [];
     let marked: string[] = [];
     if (meta.status !== doc.meta.status && NOT_CURRENT.has(meta.status)) {
       const unitIds = new Set(doc.units.map((u) => u.id));
       marked = await reviewFaqsCitingDocument(deps, { docId: doc.id, unitIds }, statusReason({ ...doc, meta }, meta.status), actor);
     }
-    await refresh();
     return marked;
   };
 
   router.get('/documents', requireRole(...ANY_ROLE), async (_req, res) => {
     res.json({ items: (await knowledge.listDocuments()).map(summaryView) });
+  });
+
+  router.get('/documents/index-status', requireRole(...ANY_ROLE), (_req, res) => {
+    res.json({ index: library.status() });
   });
 
   router.get('/documents/:id', requireRole(...ANY_ROLE), async (req, res) => {
@@ -137,16 +131,8 @@ export function documentModule(deps: AdminDeps): AdminModule {
       return sendError(res, 422, 'reserved_id', `Tên "${name}" trùng với mã dành riêng cho câu hỏi thường gặp; hãy đổi tên tệp.`);
     }
     const me = currentUser(res);
-    const before = new Map((await knowledge.listDocuments()).map((d) => [d.id, d]));
-    const summary = await ingestBuffer(name, req.body, knowledge, { maxFileBytes, logger, parseLimits: parseLimitsOf(config) });
-    const after = await knowledge.listDocuments();
-    const written = after.filter((d) => before.get(d.id)?.contentHash !== d.contentHash || before.get(d.id)?.ingestedAt !== d.ingestedAt);
-
-    // Front matter may claim the FAQ document's id: put the FAQs back and refuse the file.
-    const clobbered = written.find((d) => d.id === FAQ_DOCUMENT_ID && d.source !== FAQ_DOCUMENT_SOURCE);
-    if (clobbered) {
-      await knowledge.removeDocument(FAQ_DOCUMENT_ID);
-      await faqKnowledge(runtime).sync();
+    const { summary, written, before, reservedId } = await library.upload(name, req.body);
+    if (reservedId) {
       return sendError(res, 422, 'reserved_id', `Mã văn bản "${FAQ_DOCUMENT_ID}" dành riêng cho câu hỏi thường gặp; hãy đặt mã khác (id) cho tệp.`);
     }
     const stored = summary.documents.added + summary.documents.replaced + summary.documents.unchanged;
@@ -180,7 +166,6 @@ export function documentModule(deps: AdminDeps): AdminModule {
       target: shown.length === 1 ? `document:${shown[0].id}` : `upload:${name}`,
       details: { file: name, bytes: req.body.length, documents: summary.documents, ids: written.map((d) => d.id), skipped: summary.skipped },
     });
-    await refresh();
     res.status(summary.documents.added > 0 ? 201 : 200).json({ summary, documents: shown.map(summaryView), faqsMarkedForReview: marked });
   });
 
@@ -231,7 +216,7 @@ export function documentModule(deps: AdminDeps): AdminModule {
     const doc = await changeable(params.id, res);
     if (!doc) return;
     const me = currentUser(res);
-    await knowledge.removeDocument(doc.id);
+    await library.remove(doc.id);
     const unitIds = new Set(doc.units.map((u) => u.id));
     const marked = await reviewFaqsCitingDocument(deps, { docId: doc.id, unitIds }, `Văn bản ${docLabel(doc)} đã bị xoá khỏi kho văn bản.`, me.email);
     await audit.record({
@@ -240,7 +225,6 @@ export function documentModule(deps: AdminDeps): AdminModule {
       target: `document:${doc.id}`,
       details: { title: doc.title, source: doc.source, units: doc.units.length, faqsMarkedForReview: marked },
     });
-    await refresh();
     res.json({ deleted: doc.id, faqsMarkedForReview: marked });
   });
 
@@ -280,6 +264,17 @@ export function documentModule(deps: AdminDeps): AdminModule {
           parameters: [{ name: FILENAME_HEADER, in: 'header', required: true, description: 'URL-encoded file name, e.g. lu%E1%BA%ADt-c%C6%B0-tr%C3%BA.md', schema: { type: 'string' } }],
           requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
         },
+      },
+      '/documents/index-status': {
+        get: operation('get', {
+          summary: 'The retrieval index build status',
+          description:
+            'idle (the serving index is the newest build), building (with the stage and progress) or failed (with the reason; the previous index keeps answering). ' +
+            'Builds run in a worker thread, so questions are answered throughout.',
+          tags,
+          roles: ANY_ROLE,
+          responses: { 200: { description: 'Build status of this instance', schema: z.object({ index: indexStatusSchema }) } },
+        }),
       },
       '/documents/{id}': {
         get: operation('get', {

@@ -78,3 +78,15 @@ export const changeResultSchema = z.object({
   document: documentSummarySchema,
   faqsMarkedForReview: z.array(z.string()).describe('Approved FAQs citing the document that now need review'),
 });
+
+const buildProgressSchema = z.object({ stage: z.string(), done: z.number().int(), total: z.number().int() });
+
+/** The retrieval index's build status (knowledge/library/index-status.ts). */
+export const indexStatusSchema = z.object({
+  state: z.enum(['idle', 'building', 'failed']),
+  servingRevision: z.number().describe('Knowledge revision of the index answering questions now'),
+  units: z.number().int().describe('Units (articles, clauses, passages, FAQs) in the serving index'),
+  building: z.object({ revision: z.number(), startedAt: z.string(), progress: buildProgressSchema.optional() }).optional(),
+  lastBuild: z.object({ at: z.string(), ms: z.number() }).optional().describe('The last successful build in this instance'),
+  failure: z.object({ at: z.string(), reason: z.string() }).optional().describe('The last build failed: why (the previous index keeps serving)'),
+});

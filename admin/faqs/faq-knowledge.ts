@@ -1,74 +1,19 @@
-import { createHash } from 'node:crypto';
 import type { Runtime } from '../../app/runtime.ts';
-import type { KnowledgeDocument, KnowledgeUnit } from '../../knowledge/types.ts';
-import type { Citation } from '../../retrieval/types.ts';
-import type { Faq, FaqStore } from '../../storage/faq-store.ts';
 
 /**
- * Approved FAQs reach the bot as one synthetic knowledge document: the retrieval index is
- * built from the knowledge store only, so an FAQ is searchable exactly like an article.
+ * Approved FAQs reach the bot as one synthetic knowledge document, which the knowledge
+ * library (knowledge/library/) owns; the FAQ and document modules ask it to resync.
  */
-
-/** Id of the synthetic document; uploads may not use it. */
-export const FAQ_DOCUMENT_ID = 'faq';
-/** Provenance of the synthetic document, to tell it from a file that happens to have its id. */
-export const FAQ_DOCUMENT_SOURCE = 'loa:faqs';
-/** Section of every FAQ unit. */
-export const FAQ_SECTION = 'Hỏi đáp';
-/** Opens the legal-basis line at the end of an FAQ unit's text. */
-export const FAQ_BASIS_LABEL = 'Căn cứ';
-
-/** Citation id of an FAQ in answers. */
-export const faqUnitId = (faqId: string): string => `faq::${faqId}`;
-
-/** Title of the synthetic document: what citizens see next to an FAQ answer. */
-export const faqDocumentTitle = (agencyName: string): string => `Câu trả lời của ${agencyName}`;
-
-/** "Luật Cư trú (68/2020/QH14), Điều 20, Khoản 2". */
-function basisLine(c: Citation): string {
-  return [`${c.title}${c.number && !c.title.includes(c.number) ? ` (${c.number})` : ''}`, c.section].filter(Boolean).join(', ');
-}
-
-/**
- * One FAQ as a knowledge unit. Text layout (the retriever may rely on it):
- * every question variant on its own line, a blank line, the answer, and, when the FAQ has
- * citations, a blank line and `Căn cứ: <citation>; <citation>`. Every variant is in the text
- * so a citizen asking in any of those words (or without diacritics) finds it.
- */
-export function faqUnit(faq: Faq): KnowledgeUnit {
-  const parts = [faq.questions.join('\n'), faq.answer];
-  if (faq.citations.length) parts.push(`${FAQ_BASIS_LABEL}: ${faq.citations.map(basisLine).join('; ')}.`);
-  return {
-    id: faqUnitId(faq.id),
-    docId: FAQ_DOCUMENT_ID,
-    kind: 'faq',
-    section: FAQ_SECTION,
-    heading: faq.questions[0],
-    text: parts.join('\n\n').normalize('NFC'),
-  };
-}
-
-/** The synthetic document for these approved FAQs (oldest first, so unit order is stable), or undefined for none. */
-export function buildFaqDocument(approved: readonly Faq[], agencyName: string, now: Date): KnowledgeDocument | undefined {
-  if (approved.length === 0) return undefined;
-  const units = [...approved].sort((a, b) => Number(a.id) - Number(b.id)).map(faqUnit);
-  const title = faqDocumentTitle(agencyName);
-  const meta = { status: 'in_force' as const, docType: 'FAQ', isSummary: false };
-  // Same FAQs, same hash: the store then reports "unchanged" and the index is not rebuilt.
-  const contentHash = createHash('sha256').update(JSON.stringify({ title, meta, units })).digest('hex');
-  return { id: FAQ_DOCUMENT_ID, title, source: FAQ_DOCUMENT_SOURCE, contentHash, meta, units, ingestedAt: now.toISOString() };
-}
-
-/** Every approved FAQ, however many. */
-async function allApproved(store: FaqStore): Promise<Faq[]> {
-  const out: Faq[] = [];
-  const page = 1000;
-  for (let offset = 0; ; offset += page) {
-    const batch = await store.list({ status: 'approved', limit: page, offset });
-    out.push(...batch);
-    if (batch.length < page) return out;
-  }
-}
+export {
+  FAQ_DOCUMENT_ID,
+  FAQ_DOCUMENT_SOURCE,
+  FAQ_SECTION,
+  FAQ_BASIS_LABEL,
+  faqUnitId,
+  faqDocumentTitle,
+  faqUnit,
+  buildFaqDocument,
+} from '../../knowledge/library/faq-document.ts';
 
 /** Keeps the synthetic FAQ document in step with the approved FAQs. */
 export interface FaqKnowledge {
@@ -80,41 +25,7 @@ export interface FaqKnowledge {
   sync(): Promise<boolean>;
 }
 
-const syncers = new WeakMap<Runtime, FaqKnowledge>();
-
-/**
- * The FAQ knowledge syncer of a runtime (one per runtime, shared by the FAQ and document
- * modules). Syncs run one after another: each reads the approved set when it starts, so two
- * overlapping syncs can never store an older set over a newer one.
- */
-export function faqKnowledge(runtime: Runtime): FaqKnowledge {
-  let syncer = syncers.get(runtime);
-  if (syncer) return syncer;
-  let queue: Promise<unknown> = Promise.resolve();
-  const { storage, config, logger } = runtime;
-  const run = async (): Promise<boolean> => {
-    const doc = buildFaqDocument(await allApproved(storage.faqs), config.LOA_AGENCY_NAME, new Date());
-    if (doc) await storage.knowledge.putDocument(doc);
-    else {
-      const existing = await storage.knowledge.getDocument(FAQ_DOCUMENT_ID);
-      // Only our own document: a file someone ingested under this id is not ours to delete.
-      if (existing?.source === FAQ_DOCUMENT_SOURCE) await storage.knowledge.removeDocument(FAQ_DOCUMENT_ID);
-    }
-    try {
-      await runtime.refreshKnowledge();
-      return true;
-    } catch (err) {
-      logger.error({ err }, 'refreshing the index after an FAQ change failed');
-      return false;
-    }
-  };
-  syncer = {
-    sync() {
-      const next = queue.then(run, run);
-      queue = next.catch(() => undefined);
-      return next;
-    },
-  };
-  syncers.set(runtime, syncer);
-  return syncer;
+/** The FAQ knowledge syncer of a runtime: its library's (one per runtime, syncs run one after another). */
+export function faqKnowledge(runtime: Pick<Runtime, 'library'>): FaqKnowledge {
+  return { sync: () => runtime.library.syncFaqs() };
 }

@@ -64,7 +64,40 @@ export async function renderDocuments(ctx) {
       ))),
     ));
 
-  replace(root, pageHeader(t('docs.title'), t('docs.intro')), upload, h('p', { class: 'muted count', text: t('common.total', { n: docs.length }) }), table);
+  const indexStatus = h('p', { class: 'panel index-status', role: 'status', 'aria-live': 'polite' });
+  replace(root, pageHeader(t('docs.title'), t('docs.intro')), indexStatus, upload, h('p', { class: 'muted count', text: t('common.total', { n: docs.length }) }), table);
+  void followIndexStatus(ctx, indexStatus);
+}
+
+/** The index's build status in words: ready, building (stage and progress) or failed (why). */
+function indexStatusText(s) {
+  if (s.state === 'building') {
+    const p = s.building && s.building.progress;
+    const stage = p ? t(`docs.index.stage.${p.stage}`) : t('docs.index.stage.starting');
+    const share = p && p.total > 1 ? ` ${formatNumber(p.done)}/${formatNumber(p.total)}` : '';
+    return t('docs.index.building', { stage: `${stage}${share}`, units: formatNumber(s.units) });
+  }
+  const ready = t('docs.index.ready', { units: formatNumber(s.units) })
+    + (s.lastBuild ? ` ${t('docs.index.lastBuild', { at: formatDateTime(s.lastBuild.at), seconds: formatNumber(Math.round(s.lastBuild.ms / 100) / 10) })}` : '');
+  if (s.state === 'failed' && s.failure) return `${t('docs.index.failed', { at: formatDateTime(s.failure.at), reason: s.failure.reason })} ${ready}`;
+  return ready;
+}
+
+/** Shows the build status and follows it (every 2 s while a build runs) as long as the page is open. */
+async function followIndexStatus(ctx, el) {
+  for (;;) {
+    let status;
+    try {
+      status = (await api.get('/documents/index-status')).index;
+    } catch {
+      return;
+    }
+    if (!ctx.current()) return;
+    el.textContent = indexStatusText(status);
+    el.dataset.state = status.state;
+    await new Promise((resolve) => setTimeout(resolve, status.state === 'building' ? 2000 : 15000));
+    if (!ctx.current()) return;
+  }
 }
 
 /** The metadata form's fields, in order: [key, input type]. */

@@ -17,6 +17,7 @@ import { renderUsers } from './console-users.js';
 import { renderAudit } from './console-audit.js';
 import { renderDeliveries } from './console-deliveries.js';
 import { renderAccount } from './console-account.js';
+import { renderConsultation, renderConsultations } from './console-consultations.js';
 
 const ALL = ['admin', 'spokesperson', 'viewer'];
 const WORKERS = ['admin', 'spokesperson'];
@@ -29,6 +30,7 @@ const NAV = [
   { id: 'reports', path: '/admin/reports', label: 'nav.reports', roles: ALL, icon: 'M4 20V10M10 20V4M16 20v-7M22 20H2', primary: true },
   { id: 'review', path: '/admin/review', label: 'nav.review', short: 'nav.reviewShort', roles: ALL, icon: 'M9 11l3 3 8-8M20 12v7a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h11' },
   { id: 'synonyms', path: '/admin/synonyms', label: 'nav.synonyms', roles: ALL, icon: 'M4 7h11M11 3l4 4-4 4M20 17H9M13 13l-4 4 4 4' },
+  { id: 'consultations', path: '/admin/consultations', label: 'nav.consultations', roles: ALL, icon: 'M4 4h16v12H7l-3 3zM8 8h8M8 12h5' },
   { id: 'documents', path: '/admin/documents', label: 'nav.documents', roles: ADMIN, icon: 'M6 2h8l5 5v14a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM14 2v5h5M8 13h8M8 17h8' },
   { id: 'users', path: '/admin/users', label: 'nav.users', roles: ADMIN, icon: 'M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8M22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8' },
   { id: 'deliveries', path: '/admin/deliveries', label: 'nav.deliveries', roles: ADMIN, icon: 'M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z' },
@@ -42,6 +44,8 @@ const ROUTES = [
   { re: /^\/admin\/inbox\/([^/]+)\/?$/, render: renderEscalation, roles: WORKERS, nav: 'inbox' },
   { re: /^\/admin\/faqs\/?$/, render: renderFaqs, roles: WORKERS, nav: 'faqs' },
   { re: /^\/admin\/faqs\/([^/]+)\/?$/, render: renderFaq, roles: WORKERS, nav: 'faqs' },
+  { re: /^\/admin\/consultations\/?$/, render: renderConsultations, roles: ALL, nav: 'consultations' },
+  { re: /^\/admin\/consultations\/([^/]+)\/?$/, render: renderConsultation, roles: ALL, nav: 'consultations' },
   { re: /^\/admin\/documents\/?$/, render: renderDocuments, roles: ADMIN, nav: 'documents' },
   { re: /^\/admin\/reports\/?$/, render: renderReports, roles: ALL, nav: 'reports' },
   { re: /^\/admin\/review\/?$/, render: renderReview, roles: ALL, nav: 'review' },

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ConsultationChat } from '../../consultations/chat.ts';
 import type { Answerer } from '../../retrieval/types.ts';
 import type { NewConversationTurn } from '../../storage/conversation-store.ts';
 import type { BotStorage } from '../../storage/index.ts';
@@ -23,6 +24,8 @@ export interface PipelineContext {
   history: HistoryPolicy;
   /** Subscriptions (absent: "đăng ký nhận tin" is an ordinary question). */
   proactive?: ProactiveStore;
+  /** Commenting on drafts under consultation ("góp ý dự thảo"); absent: the core has no consultations. */
+  consultations?: ConsultationChat;
 }
 
 /**

@@ -8,6 +8,9 @@ import { holderOf, officerActor, stateOf, type EscalationActor, type EscalationR
 import type { Escalation, EscalationChange } from '../../storage/escalation-store.ts';
 import type { InboxItem } from '../../storage/inbox-store.ts';
 import type { BotStorage } from '../../storage/index.ts';
+import type { ConsultationStore } from '../../storage/consultation-store.ts';
+import { ConsultationChat } from '../../consultations/chat.ts';
+import { ConsultationService } from '../../consultations/service.ts';
 import type { PipelineContext } from './context.ts';
 import { CoreEventEmitter } from './events.ts';
 import { handleMessage } from './handle-message.ts';
@@ -24,6 +27,7 @@ import { Sweeper } from './sweeper.ts';
 import type { ChannelSender, IncomingMessage, MessageReceiver, OutgoingMessage, Recipient } from './types.ts';
 import { WorkTracker } from './work-tracker.ts';
 import { Slots } from './slots.ts';
+import { DEFAULT_LOOP_GUARD, LoopGuard, type LoopGuardOptions } from './loop-guard.ts';
 
 export interface ConversationCoreOptions {
   answerer: Answerer;
@@ -41,6 +45,11 @@ export interface ConversationCoreOptions {
      * burst starts every pipeline together and webhook acknowledgements wait behind all of them.
      */
     concurrency?: number;
+    /**
+     * How the pipeline gives way to webhooks when the event loop runs late (`LOA_PIPELINE_MAX_LOOP_DELAY_MS`):
+     * `targetDelayMs: 0` keeps `concurrency` fixed.
+     */
+    loopGuard?: Partial<Omit<LoopGuardOptions, 'maxSlots'>>;
     /** Channel windows and what to do with unknown outcomes (`LOA_DELIVERY_MAX_AGE_HOURS`, `LOA_UNKNOWN_OUTCOME`). */
     delivery?: Partial<DeliveryPolicyConfig>;
     /** Each channel's send pool (`LOA_SEND_CONCURRENCY`, `LOA_SEND_TIMEOUT_MS`). */
@@ -61,6 +70,8 @@ export interface ConversationCoreOptions {
   rateLimiter?: RateLimiterAbstract;
   /** Makes the escalation caps' limiters; in process memory when absent, shared (Redis) with several instances. */
   escalationLimiter?: EscalationLimiterFactory;
+  /** Consultations on drafts: with it, "góp ý dự thảo" works on every channel. */
+  consultations?: ConsultationStore;
 }
 
 /** How this instance shares durable work with the others. */
@@ -162,6 +173,7 @@ export class ConversationCore implements MessageReceiver {
   private readonly started = new Set<number>();
   private state: 'idle' | 'running' | 'stopped' = 'idle';
   private readonly slots: Slots;
+  private readonly loopGuard: LoopGuard | undefined;
   private readonly durability: DurabilityOptions;
   private readonly sweeper: Sweeper;
   private lastPrune = 0;
@@ -174,6 +186,8 @@ export class ConversationCore implements MessageReceiver {
     this.agencyName = options.config.agencyName;
     this.events = new CoreEventEmitter(this.logger);
     this.slots = new Slots(options.config.concurrency ?? 4);
+    const guard = { ...DEFAULT_LOOP_GUARD, ...options.config.loopGuard, maxSlots: this.slots.limit };
+    this.loopGuard = guard.targetDelayMs > 0 ? new LoopGuard(this.slots, guard) : undefined;
     this.durability = {
       instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: 60_000,
@@ -210,6 +224,9 @@ export class ConversationCore implements MessageReceiver {
       agencyName: this.agencyName,
       history: { ...DEFAULT_HISTORY_POLICY, ...options.config.history },
       proactive: options.proactive,
+      ...(options.consultations
+        ? { consultations: new ConsultationChat(new ConsultationService({ store: options.consultations, clock: this.clock }), this.clock) }
+        : {}),
     };
   }
 
@@ -251,6 +268,7 @@ export class ConversationCore implements MessageReceiver {
     this.state = 'running';
     this.tracker.resume();
     this.worker.start();
+    this.loopGuard?.start();
     this.sweeper.start();
     await this.sweeper.now();
   }
@@ -264,6 +282,7 @@ export class ConversationCore implements MessageReceiver {
     if (this.state !== 'running') return;
     this.state = 'stopped';
     this.worker.stop();
+    this.loopGuard?.stop();
     await this.sweeper.stop();
     this.tracker.pause();
     // What has not started goes back now, so others need not wait for the work in progress.

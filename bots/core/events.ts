@@ -22,8 +22,11 @@ export interface CoreEvents {
   'message.sent': MessageEvent & { channelMessageIds: string[] };
   /** A send failed; `willRetry` says whether the outbox tries again. */
   'message.failed': MessageEvent & { error: string; willRetry: boolean; retryInMs?: number };
-  /** A send's outcome is unknown (it timed out after going out, or its instance died mid-send). */
-  'message.unknown': MessageEvent & { error: string; unknownOutcomes: number };
+  /**
+   * A send's outcome is unknown: `timeout` (it went out and no answer came in time) or
+   * `interrupted` (the instance sending it died mid-send; seen when another one takes it over).
+   */
+  'message.unknown': MessageEvent & { error: string; unknownOutcomes: number; cause: 'timeout' | 'interrupted' };
 }
 
 type Listener<T> = (payload: T) => void;

@@ -1,6 +1,7 @@
 import type { ConversationTurn } from '../../storage/conversation-store.ts';
 import type { InboxItem } from '../../storage/inbox-store.ts';
 import { classify } from './classify.ts';
+import { yieldToLoop } from './loop-guard.ts';
 import type { PipelineContext, TurnDraft } from './context.ts';
 import { RATE_LIMITED_TEXT } from './messages.ts';
 import { enqueueReply } from './pipeline/enqueue-reply.ts';
@@ -24,6 +25,9 @@ import { respond } from './pipeline/respond.ts';
  */
 export async function handleMessage(ctx: PipelineContext, item: InboxItem): Promise<void> {
   const turn = (await ctx.stores.conversations.turnForInbox(item.id)) ?? (await decideAndRecord(ctx, item));
+  // With SQLite every await above resolves at once, so a message would run start to end in
+  // one turn of the event loop; yielding lets waiting webhooks be acknowledged in between.
+  await yieldToLoop();
   const queued = await enqueueReply(ctx, turn, item.message.from, `inbox:${item.id}`, item.message.channelMessageId);
   await ctx.stores.inbox.markDone(item.id, turn.intent, ctx.clock());
   if (queued) ctx.outbox.dispatch(queued.id);
@@ -34,6 +38,7 @@ async function decideAndRecord(ctx: PipelineContext, item: InboxItem): Promise<C
   // Zalo's reply window for announcements counts from the citizen's latest message.
   if (ctx.proactive && msg.kind !== 'unfollow' && msg.kind !== 'follow') await ctx.proactive.touch(item.channel, item.userId, msg.channelMessageId, new Date(msg.sentAt));
   const draft = await decide(ctx, item);
+  await yieldToLoop();
   const turn = await ctx.stores.conversations.recordTurn({
     ...draft,
     inboxId: item.id,

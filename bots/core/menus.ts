@@ -47,13 +47,15 @@ function choices(menu: TurnMenu): MenuChoice[] {
       return [{ kind: 'human' }];
     case 'reason':
       return REASONS.map((reason): MenuChoice => ({ kind: 'reason', reason }));
+    case 'consult':
+      return menu.options.map((_, i): MenuChoice => ({ kind: 'choose', optionIndex: i }));
   }
 }
 
 function label(menu: TurnMenu, choice: MenuChoice): string {
   switch (choice.kind) {
     case 'choose':
-      return menu.type === 'clarify' ? shortLabel(menu.options[choice.optionIndex].label) : '';
+      return menu.type === 'clarify' || menu.type === 'consult' ? shortLabel(menu.options[choice.optionIndex].label) : '';
     case 'human':
       return menu.type === 'clarify' ? ACTION_LABELS.notThis : ACTION_LABELS.human;
     case 'more':
@@ -100,7 +102,7 @@ export function typedChoice(text: string, turn: ConversationTurn): number | unde
   const number = /^(?:so )?([1-9])$/.exec(words);
   if (number) {
     // Numbers only mean something where the channel showed a numbered list.
-    if (menu.type !== 'clarify' && menu.type !== 'reason') return undefined;
+    if (menu.type !== 'clarify' && menu.type !== 'reason' && menu.type !== 'consult') return undefined;
     const n = Number(number[1]);
     return n <= list.length ? n : undefined;
   }

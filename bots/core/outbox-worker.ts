@@ -180,7 +180,7 @@ export class OutboxWorker {
       if (item.interrupted) {
         // Its sender died mid-send: the citizen may have it already.
         logger.warn({ outboxId: item.id, channel: item.channel, unknownOutcomes: item.unknownOutcomes }, 'outbox: taking over a send whose outcome is unknown');
-        this.deps.events.emit('message.unknown', { ...this.event(item), error: 'the instance sending it stopped', unknownOutcomes: item.unknownOutcomes });
+        this.deps.events.emit('message.unknown', { ...this.event(item), error: 'the instance sending it stopped', unknownOutcomes: item.unknownOutcomes, cause: 'interrupted' });
         if (delivery.onUnknown === 'hold') return await this.hold(item, 'the instance sending it stopped before the channel answered');
       }
       const pool = this.pools.get(item.channel);
@@ -290,7 +290,7 @@ export class OutboxWorker {
 
     if (unknown) {
       logger.warn({ outboxId: item.id, channel: item.channel, error }, 'outbox: send outcome unknown');
-      events.emit('message.unknown', { ...this.event(item), error, unknownOutcomes: item.unknownOutcomes + 1 });
+      events.emit('message.unknown', { ...this.event(item), error, unknownOutcomes: item.unknownOutcomes + 1, cause: 'timeout' });
       if (delivery.onUnknown === 'hold') return this.hold(item, error);
     }
 

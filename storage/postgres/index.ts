@@ -20,6 +20,7 @@ import { PostgresSecretStore } from './secret-store.ts';
 import { PostgresSessionStore } from './session-store.ts';
 import { PostgresUserStore } from './user-store.ts';
 import { PostgresWebchatStore } from './webchat-store.ts';
+import { openConsultationStore } from '../consultation-store-kysely.ts';
 
 /** Thrown at start-up when DATABASE_URL selects PostgreSQL but a store has no PostgreSQL version. */
 export class MissingPostgresStoreError extends Error {
@@ -80,6 +81,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       reviews: await PostgresReviewStore.open(pool),
       synonyms: await PostgresSynonymStore.open(pool),
       proactive: await openPostgresProactive(pool),
+      consultations: await openConsultationStore({ postgres: pool }),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.

@@ -363,6 +363,8 @@ describe.runIf(chromiumPath !== undefined)('spokesperson console in Chromium', (
   it('uploads a document, marks it superseded and deletes it after confirming', { timeout: 60_000 }, async () => {
     await page.goto(`${loa.url}/admin/documents`);
     await page.getByRole('heading', { name: 'Văn bản', level: 1 }).waitFor();
+    // The search index's build status, announced politely to screen readers.
+    await page.locator('.index-status[role="status"]', { hasText: /Chỉ mục tìm kiếm sẵn sàng: [\d.]+ đơn vị/ }).waitFor();
     const markdown = ['---', 'title: Quy chế tiếp công dân của phường', 'number: 12/QC-UBND', 'doc_type: Quy chế', 'status: in_force', '---', '', '## Điều 1. Lịch tiếp công dân', '', 'Chủ tịch Ủy ban nhân dân phường tiếp công dân vào sáng thứ Năm hằng tuần.', ''].join('\n');
     await page.getByLabel('Tệp văn bản').setInputFiles({ name: 'quy-che-tiep-cong-dan.md', mimeType: 'text/markdown', buffer: Buffer.from(markdown) });
     await page.getByRole('button', { name: 'Tải lên' }).click();
@@ -386,6 +388,8 @@ describe.runIf(chromiumPath !== undefined)('spokesperson console in Chromium', (
     await page.getByRole('heading', { name: 'Văn bản', level: 1 }).waitFor();
     await page.getByText('Đã xoá văn bản.').waitFor();
     expect(await page.getByRole('link', { name: 'Quy chế tiếp công dân của phường' }).count()).toBe(0);
+    // The upload, status change and deletion were each built in the worker: the page says when the last one finished.
+    await page.locator('.index-status', { hasText: 'Lần xây dựng gần nhất' }).waitFor();
     expect(problems).toEqual([]);
   });
 

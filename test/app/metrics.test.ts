@@ -82,4 +82,37 @@ describe('/metrics', () => {
     expect(text).toContain('loa_postgres_errors_total 0');
     expect(text).toContain('loa_redis_errors_total 0');
   });
+
+  it('counts sends whose outcome is unknown, by channel and cause', async () => {
+    const fake = await FakeZaloApi.start({ appId: 'u-app', appSecret: 'u-secret', accessToken: 'access-u', refreshToken: 'refresh-u' });
+    cleanup.push(() => fake.close());
+    const t = await start({
+      LOA_METRICS_TOKEN: TOKEN,
+      LOA_SEND_TIMEOUT_MS: '300',
+      // Held rather than resent, so the count is exactly the one timeout.
+      LOA_UNKNOWN_OUTCOME: 'hold',
+      ZALO_API_BASE: fake.url,
+      ZALO_OAUTH_BASE: fake.url,
+      ZALO_APP_ID: fake.appId,
+      ZALO_APP_SECRET: fake.appSecret,
+      ZALO_OA_SECRET_KEY: OA_SECRET_KEY,
+      ZALO_ACCESS_TOKEN: 'access-u',
+      ZALO_REFRESH_TOKEN: 'refresh-u',
+    });
+    const scrape = async () => (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    const deliver = async (msgId: string) => {
+      fake.addUserMessage(msgId, 'uu-1');
+      const signed = signZaloEvent(zaloMessageEvent('user_send_text', { appId: fake.appId, userId: 'uu-1', msgId, text: 'xin chào' }), fake.appId, OA_SECRET_KEY);
+      expect((await fetch(`${t.url}/webhooks/zalo`, { method: 'POST', headers: signed.headers, body: signed.body })).status).toBe(200);
+      await t.loa.core.drain();
+    };
+
+    await deliver('u-1');
+    expect(value(await scrape(), 'loa_send_unknown_outcomes_total{channel="zalo",cause="timeout"}')).toBeUndefined();
+    fake.failNext('hang'); // the request goes out and no answer comes
+    await deliver('u-2');
+    const text = await scrape();
+    expect(value(text, 'loa_send_unknown_outcomes_total{channel="zalo",cause="timeout"}')).toBe(1);
+    expect(value(text, 'loa_outbox_items{status="unknown"}')).toBe(1);
+  });
 });

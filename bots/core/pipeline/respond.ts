@@ -6,6 +6,7 @@ import { NON_TEXT_TEXT, helpText, welcomeText } from '../messages.ts';
 import { respondToSubscription } from '../../../proactive/respond-subscription.ts';
 import { subscriptionIntent } from '../../../proactive/subscription-intent.ts';
 import { answerQuestion } from './answer-question.ts';
+import { consultationStep, typedConsultation } from './consultation-step.ts';
 import { escalate } from './escalate.ts';
 import { recordFeedback } from './record-feedback.ts';
 import { pressedAction, takeAction, typedAction, typedHuman } from './take-action.ts';
@@ -32,7 +33,10 @@ export async function respond(ctx: PipelineContext, item: InboxItem, intent: Int
       if (ctx.proactive && subscription) return respondToSubscription(ctx, ctx.proactive, item, subscription);
       // "2", "xem thêm", "sai" right after a reply with a menu mean that menu's action.
       const typed = await typedAction(ctx, item, intent.text);
-      return typed ? takeAction(ctx, item, typed) : answerQuestion(ctx, item, intent.text);
+      if (typed) return takeAction(ctx, item, typed);
+      // "góp ý dự thảo", "góp ý Điều 5 …", or the next step of a comment in progress.
+      const consulting = await typedConsultation(ctx, item, intent.text);
+      return consulting ? consultationStep(consulting) : answerQuestion(ctx, item, intent.text);
     }
     case 'human': {
       // "Gặp cán bộ" typed under a clarifying question (or a decline) is that reply's button.

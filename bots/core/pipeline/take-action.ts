@@ -6,6 +6,7 @@ import { RECENT_TURNS } from '../history.ts';
 import { clarifyStillOpen, humanChoice, menuChoice, parseActionId, typedChoice } from '../menus.ts';
 import { ALREADY_CHOSEN_TEXT, CHOICE_EXPIRED_TEXT, FEEDBACK_REASON_THANKS_TEXT } from '../messages.ts';
 import { answerDraft } from './answer-question.ts';
+import { consultationStep, pressedConsultation } from './consultation-step.ts';
 import { escalate } from './escalate.ts';
 
 const notice = (replyText: string): TurnDraft => ({ intent: 'choice', replyKind: 'notice', replyText });
@@ -68,6 +69,11 @@ export async function takeAction(ctx: PipelineContext, item: InboxItem, target: 
 
   switch (choice.kind) {
     case 'choose': {
+      if (menu.type === 'consult') {
+        const step = await pressedConsultation(ctx, item, menu.options[choice.optionIndex]);
+        if (step) return consultationStep(step);
+        break;
+      }
       if (menu.type !== 'clarify') break;
       const option = menu.options[choice.optionIndex];
       // Recorded before answering: the citizen's choice is the label, whatever the answer comes to.

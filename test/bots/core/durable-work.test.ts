@@ -15,6 +15,8 @@ import { TestAnswerer, TestChannel, incoming, silentLogger } from './support.ts'
 
 const pgAvailable = await usePostgres();
 const QUESTION = 'Điều kiện đăng ký thường trú là gì?';
+/** The outage's length in the outage test (the benchmark's default is 10 minutes). */
+const OUTAGE_MS = 3_000;
 
 /** A deterministic random source (mulberry32), so a failing run can be replayed. */
 function seeded(seed: number): () => number {
@@ -328,6 +330,59 @@ function durableWork(name: string, factory: BackendFactory, available: boolean):
       const unknown = [...unknownByMessage.values()].reduce((a, b) => a + b, 0);
       expect(hangs).toBeGreaterThan(5);
       expect(unknown).toBeGreaterThanOrEqual(hangs);
+    }, 90_000);
+
+    it('through a Zalo outage (5xx, then requests hanging) loses nothing and sends twice only what it counted as unknown', async () => {
+      backend = await factory();
+      const fake = await FakeZaloApi.start({ latencyMs: [20, 60], random: seeded(4) });
+      fakes.push(fake);
+      const storage = await botStorage(backend);
+      const client = new ZaloOaClient({
+        apiBase: fake.url,
+        oauthBase: fake.url,
+        appId: fake.appId,
+        appSecret: fake.appSecret,
+        secrets: new MemorySecrets(),
+        seed: { accessToken: fake.accessToken, refreshToken: fake.refreshToken },
+        logger: silentLogger,
+        timeoutMs: 5_000,
+      });
+      const c = core(storage, { send: { concurrency: 16, timeoutMs: 1_000, breakerOpenMs: 200 }, delivery: { unknownResendAfterMs: 100 } });
+      cores.push(c);
+      c.registerSender(new ZaloSender(client, silentLogger));
+      await c.start();
+      const messages = [...Array(60)].map((_, i) => incoming({ channel: 'zalo', text: QUESTION, userId: `o-${i}` }));
+      for (const m of messages) fake.addUserMessage(m.channelMessageId, m.from.userId);
+
+      // The outage (the benchmark's lasts 10 minutes: `npm run bench -- faults --only=outage`):
+      // every request answered 503 for its first half, left hanging with nothing delivered for the second.
+      fake.faults = { error5xx: 1 };
+      await Promise.all(messages.slice(0, 30).map((m) => c.receive(m)));
+      await new Promise((r) => setTimeout(r, OUTAGE_MS / 2));
+      fake.faults = { hangBefore: 1 };
+      await Promise.all(messages.slice(30).map((m) => c.receive(m)));
+      await new Promise((r) => setTimeout(r, OUTAGE_MS / 2));
+      expect(fake.sent).toHaveLength(0);
+      fake.faults = {};
+      await until(async () => (await storage.outbox.countByStatus()).sent === 60, 60_000);
+
+      const deliveries = new Map<string, number>();
+      for (const s of fake.sent) deliveries.set(s.recipient.message_id ?? '', (deliveries.get(s.recipient.message_id ?? '') ?? 0) + 1);
+      const unknownByMessage = new Map<string, number>();
+      for (let id = 1; id <= 200; id++) {
+        const item = await storage.outbox.get(id);
+        if (item?.message.replyToChannelMessageId) unknownByMessage.set(item.message.replyToChannelMessageId, item.unknownOutcomes);
+      }
+      expect(messages.filter((m) => !deliveries.has(m.channelMessageId))).toEqual([]);
+      // Nothing hung after delivering, so a second copy can only come from a send that timed
+      // out after recovery on a slow machine: it must then be a counted unknown outcome.
+      const extra = messages.filter((m) => (deliveries.get(m.channelMessageId) ?? 0) - 1 > (unknownByMessage.get(m.channelMessageId) ?? 0));
+      expect(extra).toEqual([]);
+      const counts = await storage.outbox.countByStatus();
+      expect([counts.failed ?? 0, counts.unknown ?? 0, counts.pending ?? 0]).toEqual([0, 0, 0]);
+      // Both halves of the outage were met: refused requests, and requests that hung until the send timeout.
+      expect(fake.faultLog.some((f) => f.fault === 'error5xx')).toBe(true);
+      expect(fake.faultLog.some((f) => f.fault === 'hangBefore')).toBe(true);
     }, 90_000);
   });
 }

@@ -37,4 +37,30 @@ describe('Slots', () => {
   it('refuses a size that is not a positive integer', () => {
     expect(() => new Slots(0)).toThrow(/positive integer/);
   });
+
+  it('lowers and raises its limit while running: holders above a lowered limit finish, then waiting callers get the freed room', async () => {
+    const slots = new Slots(3);
+    const releases: (() => void)[] = [];
+    let started = 0;
+    const task = () =>
+      slots.use(async () => {
+        started++;
+        await new Promise<void>((resolve) => releases.push(resolve));
+      });
+    const tasks = [task(), task(), task(), task(), task()];
+    await new Promise((r) => setImmediate(r));
+    expect(started).toBe(3);
+    slots.setLimit(1);
+    releases.shift()?.();
+    releases.shift()?.();
+    for (let i = 0; i < 4; i++) await new Promise((r) => setImmediate(r));
+    // Two of three finished, one still holds: at the lowered limit, nothing new starts.
+    expect([started, slots.active, slots.queued]).toEqual([3, 1, 2]);
+    slots.setLimit(3);
+    for (let i = 0; i < 4; i++) await new Promise((r) => setImmediate(r));
+    expect([started, slots.active, slots.queued]).toEqual([5, 3, 0]);
+    for (const r of releases.splice(0)) r();
+    await Promise.all(tasks);
+    expect(slots.active).toBe(0);
+  });
 });

@@ -1,0 +1,1 @@
+export { consultationModule } from './routes.ts';
