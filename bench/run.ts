@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   faults: async () => (await import('./faults.ts')).runFaultsBench(),
   consultations: async () => (await import('./consultations.ts')).runConsultationsBench(),
   library: async () => (await import('./knowledge-library.ts')).runKnowledgeLibraryBench(),
+  announcements: async () => (await import('./announcements.ts')).runAnnouncementsBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
