@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Selectable } from 'kysely';
 import type { ChannelName, Recipient } from '../bots/core/types.ts';
+import type { Verdict } from './claims.ts';
 import type { SqliteDatabase } from '../storage/sqlite/database.ts';
 import type { PgPool } from '../storage/postgres/database.ts';
 import type {
   Announcement,
   AnnouncementStatus,
+  Claim,
+  ClaimStore,
+  VerdictInput,
   Delivery,
   DeliveryStats,
   DeliveryStatus,
@@ -63,7 +67,32 @@ interface DeliveryTable {
   read_at: string | null;
   created_at: string;
 }
+interface ClaimTable {
+  id: string;
+  text: string;
+  words: string;
+  status: string;
+  verdict: string | null;
+  source_title: string | null;
+  source_url: string | null;
+  note: string | null;
+  proposed_by: string | null;
+  verified_by: string | null;
+  reports: number;
+  first_seen_at: string;
+  last_seen_at: string;
+  verified_at: string | null;
+}
+interface ClaimReportTable {
+  claim_id: string;
+  channel: string;
+  user_id: string;
+  text: string;
+  at: string;
+}
 interface ProactiveDb {
+  proactive_claims: ClaimTable;
+  proactive_claim_reports: ClaimReportTable;
   proactive_topics: TopicTable;
   proactive_subscriptions: SubscriptionTable;
   proactive_announcements: AnnouncementTable;
@@ -122,8 +151,16 @@ function toDelivery(r: Selectable<DeliveryTable>): Delivery {
   };
 }
 
+function toClaim(r: Selectable<ClaimTable>): Claim {
+  return {
+    id: r.id, text: r.text, words: JSON.parse(r.words) as string[], status: r.status as Claim['status'], verdict: opt(r.verdict) as Verdict | undefined,
+    sourceTitle: opt(r.source_title), sourceUrl: opt(r.source_url), note: opt(r.note), proposedBy: opt(r.proposed_by), verifiedBy: opt(r.verified_by),
+    reports: Number(r.reports), firstSeenAt: r.first_seen_at, lastSeenAt: r.last_seen_at, verifiedAt: opt(r.verified_at),
+  };
+}
+
 /** The proactive store on Kysely: the same queries for SQLite and PostgreSQL. */
-export class KyselyProactiveStore implements ProactiveStore {
+export class KyselyProactiveStore implements ProactiveStore, ClaimStore {
   constructor(private readonly db: Kysely<ProactiveDb>) {}
 
   /** Creates the tables (version 1; later versions add steps here, each idempotent). */
@@ -183,7 +220,77 @@ export class KyselyProactiveStore implements ProactiveStore {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('proactive_deliveries_pk', ['announcement_id', 'channel', 'user_id'])
       .execute();
+    await s
+      .createTable('proactive_claims').ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('words', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('verdict', 'text')
+      .addColumn('source_title', 'text')
+      .addColumn('source_url', 'text')
+      .addColumn('note', 'text')
+      .addColumn('proposed_by', 'text')
+      .addColumn('verified_by', 'text')
+      .addColumn('reports', 'integer', (c) => c.notNull())
+      .addColumn('first_seen_at', 'text', (c) => c.notNull())
+      .addColumn('last_seen_at', 'text', (c) => c.notNull())
+      .addColumn('verified_at', 'text')
+      .execute();
+    await s
+      .createTable('proactive_claim_reports').ifNotExists()
+      .addColumn('claim_id', 'text', (c) => c.notNull())
+      .addColumn('channel', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .execute();
     await s.createIndex('proactive_deliveries_outbox').ifNotExists().on('proactive_deliveries').column('outbox_id').execute();
+  }
+
+  async claims(): Promise<Claim[]> {
+    return (await this.db.selectFrom('proactive_claims').selectAll().orderBy('last_seen_at', 'desc').execute()).map(toClaim);
+  }
+
+  async getClaim(id: string): Promise<Claim | undefined> {
+    const r = await this.db.selectFrom('proactive_claims').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toClaim(r);
+  }
+
+  async createClaim(text: string, words: string[], now: Date): Promise<Claim> {
+    const id = randomUUID();
+    const at = now.toISOString();
+    await this.db
+      .insertInto('proactive_claims')
+      .values({ id, text, words: JSON.stringify(words), status: 'open', verdict: null, source_title: null, source_url: null, note: null, proposed_by: null, verified_by: null, reports: 0, first_seen_at: at, last_seen_at: at, verified_at: null })
+      .execute();
+    return (await this.getClaim(id)) as Claim;
+  }
+
+  async reportClaim(claimId: string, report: { channel: ChannelName; userId: string; text: string }, now: Date): Promise<void> {
+    const at = now.toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('proactive_claim_reports').values({ claim_id: claimId, channel: report.channel, user_id: report.userId, text: report.text, at }).execute();
+      await trx.updateTable('proactive_claims').set((eb) => ({ reports: eb('reports', '+', 1), last_seen_at: at })).where('id', '=', claimId).execute();
+    });
+  }
+
+  async proposeVerdict(id: string, input: VerdictInput, actor: string, _now: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable('proactive_claims')
+      .set({ status: 'proposed', verdict: input.verdict, source_title: input.sourceTitle, source_url: input.sourceUrl ?? null, note: input.note, proposed_by: actor })
+      .where('id', '=', id).where('status', 'in', ['open', 'proposed'])
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async approveVerdict(id: string, actor: string, now: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable('proactive_claims')
+      .set({ status: 'verified', verified_by: actor, verified_at: now.toISOString() })
+      .where('id', '=', id).where('status', '=', 'proposed').where('proposed_by', '<>', actor)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   async close(): Promise<void> {

@@ -90,7 +90,7 @@ export interface DeliveryStats {
  * Subscriptions, announcements and their deliveries. Every state change that two officers or
  * two instances could race on is a compare-and-set (`approve`, `startQueueing`).
  */
-export interface ProactiveStore {
+export interface ProactiveStore extends ClaimStore {
   migrate(): Promise<void>;
   close(): Promise<void>;
 
@@ -134,4 +134,47 @@ export interface ProactiveStore {
   markRead(channel: ChannelName, channelMessageId: string, at: Date): Promise<boolean>;
   deliveries(announcementId: string): Promise<Delivery[]>;
   stats(announcementId: string): Promise<DeliveryStats>;
+}
+
+/** A claim citizens sent to check, grouped with the similar messages (`reports`). */
+export interface Claim {
+  id: string;
+  /** The first wording received (or the spokesperson's). */
+  text: string;
+  /** Content words in matching form (`claimWords`). */
+  words: string[];
+  /** open: nobody has judged it; proposed: a verdict waits for a second person; verified: reused for every similar message. */
+  status: 'open' | 'proposed' | 'verified';
+  verdict?: import('./claims.ts').Verdict;
+  /** The official source that decides it. */
+  sourceTitle?: string;
+  sourceUrl?: string;
+  /** One or two sentences for citizens. */
+  note?: string;
+  proposedBy?: string;
+  verifiedBy?: string;
+  reports: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  verifiedAt?: string;
+}
+
+export interface VerdictInput {
+  verdict: import('./claims.ts').Verdict;
+  sourceTitle: string;
+  sourceUrl?: string;
+  note: string;
+}
+
+/** Claims and their reports (Cofacts-like). */
+export interface ClaimStore {
+  claims(): Promise<Claim[]>;
+  getClaim(id: string): Promise<Claim | undefined>;
+  createClaim(text: string, words: string[], now: Date): Promise<Claim>;
+  /** One more citizen sent it: counted, with when and where. */
+  reportClaim(claimId: string, report: { channel: ChannelName; userId: string; text: string }, now: Date): Promise<void>;
+  /** open/proposed → proposed with this verdict. */
+  proposeVerdict(id: string, input: VerdictInput, actor: string, now: Date): Promise<boolean>;
+  /** proposed → verified by someone other than the proposer (compare-and-set). */
+  approveVerdict(id: string, actor: string, now: Date): Promise<boolean>;
 }

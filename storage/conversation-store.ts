@@ -20,6 +20,8 @@ export const TURN_INTENTS = [
   'choice',
   /** "Đăng ký nhận tin …" / "hủy đăng ký" (proactive/respond-subscription.ts). */
   'subscription',
+  /** A claim to check: a verdict given, or passed to the agency (proactive/respond-claim.ts). */
+  'claim_check',
   /** A step of commenting on a draft under consultation ("góp ý dự thảo"; `consultations/chat.ts`). */
   'consultation',
 ] as const;

@@ -8,6 +8,7 @@ import { createWebchatSender } from '../../bots/webchat/send-message.ts';
 import { ZaloOaClient } from '../../bots/zalo/oa-client.ts';
 import { ZaloSender } from '../../bots/zalo/send-message.ts';
 import { AnnouncementService, trackDeliveries } from '../../proactive/announcements.ts';
+import { claimWords } from '../../proactive/claims.ts';
 import { sqliteProactiveStore, type KyselyProactiveStore } from '../../proactive/kysely-store.ts';
 import { SqliteAuditStore } from '../../storage/sqlite/audit-store.ts';
 import { createSqliteWebchatStore } from '../../storage/sqlite/webchat-store.ts';
@@ -163,5 +164,34 @@ describe('announcements through the outbox, on the fakes', () => {
     await core.sweepNow();
     await core.drain();
     expect(telegram.callsTo('sendMessage').filter((c) => String(c.text).includes('Một lần thôi'))).toHaveLength(1);
+  });
+
+  it('a claim forwarded on Zalo gets the verdict with its citation; an unknown rumour is grouped and passed on; an ordinary question is not a claim', async () => {
+    const claim = await proactive.createClaim('Có phải từ 1/1/2026 bỏ sổ hộ khẩu không?', claimWords('Có phải từ 1/1/2026 bỏ sổ hộ khẩu không?'), new Date());
+    const verdict = { verdict: 'gay_hieu_lam' as const, sourceTitle: 'Luật Cư trú 2020, Điều 38 khoản 3', sourceUrl: 'https://vbpl.vn/luat-cu-tru-2020', note: 'Sổ hộ khẩu giấy đã hết giá trị từ 1/1/2023, không phải từ 2026.' };
+    expect(await proactive.proposeVerdict(claim.id, verdict, 'a@so.gov.vn', new Date())).toBe(true);
+    expect(await proactive.approveVerdict(claim.id, 'a@so.gov.vn', new Date())).toBe(false);
+    expect(await proactive.approveVerdict(claim.id, 'b@so.gov.vn', new Date())).toBe(true);
+
+    await core.receive(msg('zalo', 'u-fwd', '[Chuyển tiếp] Nghe nói từ 1/1/2026 bỏ sổ hộ khẩu giấy, mọi người chú ý!!!', { userId: 'u-fwd' }));
+    await core.drain();
+    const reply = zalo.sent.at(-1);
+    expect(reply?.text).toContain('Kết luận: Gây hiểu lầm');
+    expect(reply?.text).toContain('Luật Cư trú 2020, Điều 38 khoản 3');
+    expect(reply?.recipient.message_id).toMatch(/^zalo-in-/);
+    expect((await proactive.getClaim(claim.id))?.reports).toBe(1);
+
+    await core.receive(msg('zalo', 'u-r1', 'Nghe nói tháng sau tăng phí gửi xe máy lên 50 nghìn đồng', { userId: 'u-r1' }));
+    await core.receive(msg('telegram', '901', 'tin đồn tăng phí gửi xe máy lên 50 nghìn đồng có thật không', { chatId: 901 }));
+    await core.drain();
+    expect(zalo.sent.at(-1)?.text).toContain('đã chuyển tới cơ quan');
+    const open = (await proactive.claims()).filter((c) => c.status === 'open');
+    expect(open.map((c) => c.reports)).toEqual([2]);
+
+    await core.receive(msg('zalo', 'u-q', 'Có phải nộp hồ sơ đăng ký thường trú ở xã không?', { userId: 'u-q' }));
+    await core.drain();
+    expect(zalo.sent.at(-1)?.text).not.toContain('Kết luận');
+    expect(zalo.sent.at(-1)?.text).not.toContain('đã chuyển tới cơ quan');
+    expect((await proactive.claims()).length).toBe(2);
   });
 });

@@ -4,6 +4,7 @@ import type { PipelineContext, TurnDraft } from '../context.ts';
 import { RECENT_TURNS, recentQuestions } from '../history.ts';
 import { NON_TEXT_TEXT, helpText, welcomeText } from '../messages.ts';
 import { respondToSubscription } from '../../../proactive/respond-subscription.ts';
+import { respondToClaim } from '../../../proactive/respond-claim.ts';
 import { subscriptionIntent } from '../../../proactive/subscription-intent.ts';
 import { answerQuestion } from './answer-question.ts';
 import { consultationStep, typedConsultation } from './consultation-step.ts';
@@ -36,7 +37,10 @@ export async function respond(ctx: PipelineContext, item: InboxItem, intent: Int
       if (typed) return takeAction(ctx, item, typed);
       // "góp ý dự thảo", "góp ý Điều 5 …", or the next step of a comment in progress.
       const consulting = await typedConsultation(ctx, item, intent.text);
-      return consulting ? consultationStep(consulting) : answerQuestion(ctx, item, intent.text);
+      if (consulting) return consultationStep(consulting);
+      // A rumour to check, or a message like a verified claim: its verdict, before retrieval.
+      const claim = ctx.proactive ? await respondToClaim(ctx, ctx.proactive, item, intent.text) : undefined;
+      return claim ?? answerQuestion(ctx, item, intent.text);
     }
     case 'human': {
       // "Gặp cán bộ" typed under a clarifying question (or a decline) is that reply's button.
