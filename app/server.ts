@@ -1,5 +1,6 @@
 import { announcementModule } from '../admin/announcements/routes.ts';
 import { AnnouncementService, trackDeliveries } from '../proactive/announcements.ts';
+import { DEFAULT_PACE_PER_SECOND } from '../proactive/channel-rules.ts';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Server } from 'node:http';
@@ -102,6 +103,8 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       concurrency: config.LOA_PIPELINE_CONCURRENCY,
       loopGuard: { targetDelayMs: config.LOA_PIPELINE_MAX_LOOP_DELAY_MS },
       send: { concurrency: config.LOA_SEND_CONCURRENCY, timeoutMs: config.LOA_SEND_TIMEOUT_MS },
+      // Swept sends (announcements, retries) at each channel's pace: Telegram about 30/s.
+      sweepRatePerSecond: DEFAULT_PACE_PER_SECOND,
       delivery: { maxAgeMs: config.LOA_DELIVERY_MAX_AGE_HOURS * 3_600_000, onUnknown: config.LOA_UNKNOWN_OUTCOME },
       durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000 },
       escalationCaps: { perCitizen: config.LOA_ESCALATIONS_PER_CITIZEN_PER_HOUR, perOrigin: config.LOA_ESCALATIONS_PER_IP_PER_HOUR },

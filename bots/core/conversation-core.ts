@@ -52,6 +52,8 @@ export interface ConversationCoreOptions {
     loopGuard?: Partial<Omit<LoopGuardOptions, 'maxSlots'>>;
     /** Channel windows and what to do with unknown outcomes (`LOA_DELIVERY_MAX_AGE_HOURS`, `LOA_UNKNOWN_OUTCOME`). */
     delivery?: Partial<DeliveryPolicyConfig>;
+    /** Items a second the sweeper claims per channel, so announcements keep each channel's pace (absent: no cap). */
+    sweepRatePerSecond?: Partial<Record<import('./types.ts').ChannelName, number>>;
     /** Each channel's send pool (`LOA_SEND_CONCURRENCY`, `LOA_SEND_TIMEOUT_MS`). */
     send?: Partial<SendPoolOptions>;
     /** Durable work: claims, the sweeper, retention. */
@@ -211,6 +213,8 @@ export class ConversationCore implements MessageReceiver {
       tracker: this.tracker,
       owner: this.durability.instanceId,
       leaseMs: this.durability.leaseMs,
+      sweepRatePerSecond: options.config.sweepRatePerSecond,
+      sweepMs: this.durability.sweepMs,
     });
     this.pipeline = {
       stores: this.stores,
