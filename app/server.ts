@@ -187,7 +187,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     ? new AnnouncementService({ store: storage.proactive, outbox: storage.outbox, audit: storage.audit, clock: () => new Date(), agencyName: config.LOA_AGENCY_NAME, allowPaidZalo: config.LOA_ZALO_PAID_ANNOUNCEMENTS })
     : undefined;
   if (storage.proactive) trackDeliveries(core.events, storage.proactive);
-  const proactiveModules = storage.proactive && announcements ? [announcementModule({ store: storage.proactive, service: announcements })] : [];
+  const proactiveModules = storage.proactive && announcements ? [announcementModule({ store: storage.proactive, service: announcements, audit: storage.audit })] : [];
   const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps), consultationModule(adminDeps), ...proactiveModules], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),

@@ -1,7 +1,9 @@
 import express from 'express';
 import { z } from 'zod';
 import { AnnouncementService, NewAnnouncementInput } from '../../proactive/announcements.ts';
+import { VERDICTS } from '../../proactive/claims.ts';
 import type { ProactiveStore } from '../../proactive/store.ts';
+import type { AuditStore } from '../../storage/audit-store.ts';
 import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
 import { parseOr400, sendError } from '../http.ts';
 import { errorSchema, operation } from '../openapi.ts';
@@ -34,8 +36,8 @@ function csvField(v: unknown): string {
  * the deliveries as CSV. Sending is the outbox's: an approved announcement is queued when
  * its time comes (`AnnouncementService.queueDue`, run by the server).
  */
-export function announcementModule(deps: { store: ProactiveStore; service: AnnouncementService }): AdminModule {
-  const { store, service } = deps;
+export function announcementModule(deps: { store: ProactiveStore; service: AnnouncementService; audit: AuditStore }): AdminModule {
+  const { store, service, audit } = deps;
   const router = express.Router();
   const json = express.json({ limit: '32kb' });
   const editors = requireRole('admin', 'spokesperson');
@@ -96,6 +98,34 @@ export function announcementModule(deps: { store: ProactiveStore; service: Annou
     res.type('text/csv; charset=utf-8').attachment(`announcement-${params.id}.csv`).send(`\uFEFF${lines.join('\n')}\n`);
   });
 
+  // Claims to check: grouped reports, a verdict with its official source, a second person's approval.
+  const verdictInput = z.object({
+    verdict: z.enum(VERDICTS),
+    sourceTitle: z.string().trim().min(1).max(300),
+    sourceUrl: z.url().max(500).optional(),
+    note: z.string().trim().min(1).max(1000),
+  });
+  router.get('/claims', requireRole(...ANY_ROLE), async (_req, res) => {
+    res.json({ items: await store.claims() });
+  });
+  router.post('/claims/:id/verdict', editors, json, async (req, res) => {
+    const params = parseOr400(idParams, req.params, res);
+    const body = params && parseOr400(verdictInput, req.body, res);
+    if (!params || !body) return;
+    const me = currentUser(res).email;
+    if (!(await store.proposeVerdict(params.id, body, me, new Date()))) return sendError(res, 409, 'not_open', 'Thông tin này đã có kết luận được duyệt.');
+    await audit.append({ actor: me, action: 'claim.verdict', target: `claim:${params.id}`, details: { verdict: body.verdict, source: body.sourceTitle } }, new Date());
+    res.json({ claim: await store.getClaim(params.id) });
+  });
+  router.post('/claims/:id/approve', editors, async (req, res) => {
+    const params = parseOr400(idParams, req.params, res);
+    if (!params) return;
+    const me = currentUser(res).email;
+    if (!(await store.approveVerdict(params.id, me, new Date()))) return sendError(res, 409, 'not_approvable', 'Chỉ người thứ hai mới duyệt được một kết luận đang chờ duyệt.');
+    await audit.append({ actor: me, action: 'claim.approve', target: `claim:${params.id}` }, new Date());
+    res.json({ claim: await store.getClaim(params.id) });
+  });
+
   const tags = ['announcements'];
   const roles = ['admin', 'spokesperson'] as const;
   const notFound = { description: 'No such announcement', schema: errorSchema };
@@ -130,6 +160,15 @@ export function announcementModule(deps: { store: ProactiveStore; service: Annou
       },
       '/announcements/{id}/cancel': {
         post: operation('post', { summary: 'Cancel before it is queued', tags, roles: [...roles], params: idParams, responses: { 200: { description: 'Cancelled' }, 409: { description: 'Already queued', schema: errorSchema } } }),
+      },
+      '/claims': {
+        get: operation('get', { summary: 'Claims citizens sent to check, grouped, newest first (reports, first and last seen, verdict)', tags: ['claims'], roles: ANY_ROLE, responses: { 200: { description: 'Claims' } } }),
+      },
+      '/claims/{id}/verdict': {
+        post: operation('post', { summary: 'Propose a verdict with its official source', description: 'Audited as claim.verdict; a second person approves.', tags: ['claims'], roles: [...roles], params: idParams, body: verdictInput, responses: { 200: { description: 'The claim' }, 409: { description: 'Already verified', schema: errorSchema } } }),
+      },
+      '/claims/{id}/approve': {
+        post: operation('post', { summary: 'Approve a proposed verdict (not its author)', description: 'From then on every similar message gets it. Audited as claim.approve.', tags: ['claims'], roles: [...roles], params: idParams, responses: { 200: { description: 'Verified' }, 409: { description: 'Not proposed, or the proposer', schema: errorSchema } } }),
       },
       '/announcements/{id}/deliveries.csv': {
         get: operation('get', { summary: 'Deliveries as CSV', tags, roles: ANY_ROLE, params: idParams, responses: { 200: { description: 'CSV', contentType: 'text/csv' } } }),

@@ -67,4 +67,29 @@ describe('announcements in the console', () => {
     const audit = await admin.get<{ items: AuditEntry[] }>(`/audit?target=${encodeURIComponent(`announcement:${id}`)}`);
     expect(audit.body.items.map((e) => e.action).reverse()).toEqual(['announcement.create', 'announcement.approve', 'announcement.queue']);
   }, 30_000);
+
+  it('claims: a rumour from the web chat is grouped; verdict by one, approval by another; the next similar message gets it', async () => {
+    const first = await openWebchat(t.url);
+    await webchatSay(t.url, first, 'Nghe nói từ 1/1/2026 bỏ sổ hộ khẩu giấy có thật không');
+    await t.loa.core.drain();
+    expect((await webchatTranscript(t.url, first)).at(-1)?.text).toContain('đã chuyển tới cơ quan');
+    const claims = await viewer.get<{ items: { id: string; reports: number; status: string }[] }>('/claims');
+    const claim = claims.body.items[0];
+    expect(claim).toMatchObject({ reports: 1, status: 'open' });
+    const verdict = { verdict: 'gay_hieu_lam', sourceTitle: 'Luật Cư trú 2020, Điều 38 khoản 3', note: 'Sổ hộ khẩu giấy đã hết giá trị từ 1/1/2023.' };
+    expect((await viewer.post(`/claims/${claim?.id}/verdict`, verdict)).status).toBe(403);
+    expect((await spokesperson.post(`/claims/${claim?.id}/verdict`, { ...verdict, verdict: 'maybe' })).status).toBe(400);
+    expect((await spokesperson.post(`/claims/${claim?.id}/verdict`, verdict)).status).toBe(200);
+    expect((await spokesperson.post(`/claims/${claim?.id}/approve`)).status).toBe(409);
+    expect((await admin.post(`/claims/${claim?.id}/approve`)).status).toBe(200);
+
+    const second = await openWebchat(t.url);
+    await webchatSay(t.url, second, 'Có phải từ 1/1/2026 bỏ sổ hộ khẩu không?');
+    await t.loa.core.drain();
+    const reply = (await webchatTranscript(t.url, second)).at(-1)?.text ?? '';
+    expect(reply).toContain('Kết luận: Gây hiểu lầm');
+    expect(reply).toContain('Luật Cư trú 2020, Điều 38 khoản 3');
+    const after = await viewer.get<{ items: { id: string; reports: number }[] }>('/claims');
+    expect(after.body.items.find((c) => c.id === claim?.id)?.reports).toBe(2);
+  }, 30_000);
 });
