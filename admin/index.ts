@@ -11,6 +11,7 @@ import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { LoginThrottle, type RateLimiterFactory } from './auth/login-throttle.ts';
 import { KnownDevices } from './auth/known-device.ts';
 import { csrfProtection, loadSession } from './auth/middleware.ts';
+import { totpRequiredFor } from './auth/totp-policy.ts';
 import { serverKey } from './auth/server-keys.ts';
 import { authModule } from './auth/routes.ts';
 import { StaffSessions } from './auth/sessions.ts';
@@ -163,6 +164,8 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
   const own: AdminModule[] = [
     authModule({
       users,
+      recoveryCodes: runtime.storage.recoveryCodes,
+      totpRequirement: config.LOA_REQUIRE_TOTP,
       sessions,
       throttle,
       audit,
@@ -181,7 +184,7 @@ export async function setupAdmin(deps: AdminDeps, modules: AdminModule[] = [], o
   const openapi = buildOpenApiDocument(all);
 
   const api = express.Router();
-  api.use(noStore, loadSession(sessions), csrfProtection(['/login']));
+  api.use(noStore, loadSession(sessions, { totpRequired: (role) => totpRequiredFor(config.LOA_REQUIRE_TOTP, role) }), csrfProtection(['/login']));
   api.get('/openapi.json', (_req, res) => void res.json(openapi));
   for (const m of all) api.use(m.router);
   api.use(apiNotFound);

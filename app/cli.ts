@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   eval: async () => (await import('./commands/eval.ts')).registerEval,
   calibrate: async () => (await import('./commands/calibrate.ts')).registerCalibrate,
   user: async () => (await import('../admin/commands/user.ts')).registerUser,
+  citizen: async () => (await import('../admin/commands/citizen.ts')).registerCitizen,
   backup: async () => (await import('./commands/backup.ts')).registerBackup,
   restore: async () => (await import('./commands/backup.ts')).registerRestore,
 };

@@ -119,6 +119,12 @@ export const configSchema = z.object({
   LOA_WORK_LEASE_S: z.coerce.number().int().min(5).default(60),
   /** Handled inbox events and finished deliveries are deleted after this many days (0: kept for ever). */
   LOA_RETENTION_DAYS: z.coerce.number().min(0).default(90),
+  /**
+   * Citizens' personal data (their messages, answers to them, web chat transcripts, feedback,
+   * labelled examples, names) is deleted or anonymised after this many days (Decree
+   * 13/2023/NĐ-CP); counts for reports are kept. 0: kept for ever.
+   */
+  LOA_PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().min(0).default(365),
   /** Per-citizen rate limit: messages per minute. */
   LOA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   /** Escalations to spokespeople one citizen may cause per hour; over it they are told their questions are waiting. */
@@ -190,6 +196,8 @@ export const configSchema = z.object({
   LOA_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   /** How long the first lockout lasts, in minutes (each further one within a day doubles it). */
   LOA_LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
+  /** Who must use a second factor (TOTP) to use the console: `admin` (default), `all` staff, or `none`. Accounts without one enrol at their next sign-in. */
+  LOA_REQUIRE_TOTP: z.enum(['admin', 'all', 'none']).default('admin'),
   /** Console password checks one IP address may make per 15 minutes before it is throttled. */
   LOA_LOGIN_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
   /** Telegram chat (group) id that hears about each new escalation; needs TELEGRAM_BOT_TOKEN. */

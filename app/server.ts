@@ -28,6 +28,7 @@ import { documentModule } from '../admin/documents/index.ts';
 import { reportModule } from '../admin/reports/index.ts';
 import { reviewModule } from '../admin/review/index.ts';
 import { synonymModule } from '../admin/synonyms/index.ts';
+import { privacyModule } from '../admin/privacy/index.ts';
 import { consultationModule } from '../admin/consultations/index.ts';
 import { serverKey } from '../admin/auth/server-keys.ts';
 import { ConsultationService } from '../consultations/service.ts';
@@ -106,7 +107,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       // Swept sends (announcements, retries) at each channel's pace: Telegram about 30/s.
       sweepRatePerSecond: DEFAULT_PACE_PER_SECOND,
       delivery: { maxAgeMs: config.LOA_DELIVERY_MAX_AGE_HOURS * 3_600_000, onUnknown: config.LOA_UNKNOWN_OUTCOME },
-      durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000 },
+      durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000, personalDataRetentionMs: config.LOA_PERSONAL_DATA_RETENTION_DAYS * 86_400_000 },
       escalationCaps: { perCitizen: config.LOA_ESCALATIONS_PER_CITIZEN_PER_HOUR, perOrigin: config.LOA_ESCALATIONS_PER_IP_PER_HOUR },
     },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
@@ -188,7 +189,7 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     : undefined;
   if (storage.proactive) trackDeliveries(core.events, storage.proactive);
   const proactiveModules = storage.proactive && announcements ? [announcementModule({ store: storage.proactive, service: announcements, audit: storage.audit })] : [];
-  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps), consultationModule(adminDeps), ...proactiveModules], {
+  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps), privacyModule(adminDeps), consultationModule(adminDeps), ...proactiveModules], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
     liveEvents: coordination.liveEvents,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- retrieval|sample|zalo|faults|library ...]`: every benchmark, or the ones named. Each prints
+ * `npm run bench [-- retrieval|sample|zalo|faults|library|privacy ...]`: every benchmark, or the ones named. Each prints
  * its own table; numbers go to the README and the issue notes, never into tests.
  */
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   consultations: async () => (await import('./consultations.ts')).runConsultationsBench(),
   library: async () => (await import('./knowledge-library.ts')).runKnowledgeLibraryBench(),
   announcements: async () => (await import('./announcements.ts')).runAnnouncementsBench(),
+  privacy: async () => (await import('./privacy.ts')).runPrivacyBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

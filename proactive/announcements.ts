@@ -125,7 +125,7 @@ export class AnnouncementService {
     const now = this.deps.clock();
     const ids: number[] = [];
     for (const a of await this.deps.store.dueAnnouncements(now)) {
-      if (a.status === 'approved' && !(await this.deps.store.startQueueing(a.id, now))) continue;
+      if (!(await this.deps.store.startQueueing(a.id, now))) continue;
       ids.push(...(await this.queue(a, now)));
       await this.deps.store.finishQueueing(a.id, this.deps.clock());
       await this.deps.audit.append({ actor: 'system', action: 'announcement.queue', target: `announcement:${a.id}`, details: { outboxItems: ids.length } }, this.deps.clock());
@@ -138,7 +138,8 @@ export class AnnouncementService {
     const subs = await store.subscribers(a.topicId, { channels: a.channels, area: a.area });
     const text = announcementText(a, this.deps.agencyName);
     const position: Partial<Record<ChannelName, number>> = {};
-    const start = Date.parse(a.queuedAt ?? a.approvedAt ?? now.toISOString());
+    // A resumed queueing keeps the first copies' times (the outbox keeps the first item per key).
+    const start = now.getTime();
     const ids: number[] = [];
     for (const sub of subs) {
       const d: RouteDecision = routeFor(sub, now, this.deps);

@@ -159,6 +159,9 @@ function toClaim(r: Selectable<ClaimTable>): Claim {
   };
 }
 
+/** How long one instance holds an announcement it is queueing before another may take it over. */
+export const QUEUE_LEASE_MS = 5 * 60_000;
+
 /** The proactive store on Kysely: the same queries for SQLite and PostgreSQL. */
 export class KyselyProactiveStore implements ProactiveStore, ClaimStore {
   constructor(private readonly db: Kysely<ProactiveDb>) {}
@@ -413,11 +416,14 @@ export class KyselyProactiveStore implements ProactiveStore, ClaimStore {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  async startQueueing(id: string, now: Date): Promise<boolean> {
+  async startQueueing(id: string, now: Date, leaseMs = QUEUE_LEASE_MS): Promise<boolean> {
+    // While sending, queued_at holds the lease's end: an instance that stopped half-way is taken over after it.
+    const at = now.toISOString();
     const r = await this.db
       .updateTable('proactive_announcements')
-      .set({ status: 'sending' })
-      .where('id', '=', id).where('status', '=', 'approved').where('scheduled_at', '<=', now.toISOString())
+      .set({ status: 'sending', queued_at: new Date(now.getTime() + leaseMs).toISOString() })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb.and([eb('status', '=', 'approved'), eb('scheduled_at', '<=', at)]), eb.and([eb('status', '=', 'sending'), eb('queued_at', '<', at)])]))
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
@@ -429,7 +435,9 @@ export class KyselyProactiveStore implements ProactiveStore, ClaimStore {
   async dueAnnouncements(now: Date): Promise<Announcement[]> {
     const rows = await this.db
       .selectFrom('proactive_announcements').selectAll()
-      .where((eb) => eb.or([eb.and([eb('status', '=', 'approved'), eb('scheduled_at', '<=', now.toISOString())]), eb('status', '=', 'sending')]))
+      .where((eb) =>
+        eb.or([eb.and([eb('status', '=', 'approved'), eb('scheduled_at', '<=', now.toISOString())]), eb.and([eb('status', '=', 'sending'), eb('queued_at', '<', now.toISOString())])]),
+      )
       .orderBy('scheduled_at')
       .execute();
     return rows.map(toAnnouncement);

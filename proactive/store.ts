@@ -119,11 +119,11 @@ export interface ProactiveStore extends ClaimStore {
    */
   approve(id: string, approver: string, now: Date): Promise<boolean>;
   cancel(id: string, now: Date): Promise<boolean>;
-  /** approved (and due) → sending; true for exactly one caller. */
-  startQueueing(id: string, now: Date): Promise<boolean>;
+  /** approved (and due) → sending, or a `sending` one whose queueing lease ran out (its instance stopped); true for exactly one caller. */
+  startQueueing(id: string, now: Date, leaseMs?: number): Promise<boolean>;
   /** sending → queued, once every delivery is recorded. */
   finishQueueing(id: string, now: Date): Promise<void>;
-  /** Announcements due to be queued, and ones left `sending` by an instance that stopped. */
+  /** Announcements due to be queued, and ones left `sending` by an instance that stopped (lease run out). */
   dueAnnouncements(now: Date): Promise<Announcement[]>;
 
   /** Records a delivery unless one exists for that subscriber; returns the stored one. */

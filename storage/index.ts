@@ -8,6 +8,10 @@ import type { SecretStore } from './secret-store.ts';
 import type { WebchatStore } from './webchat-store.ts';
 import type { UserStore } from './user-store.ts';
 import type { SessionStore } from './session-store.ts';
+import type { RecoveryCodeStore } from './recovery-code-store.ts';
+import type { PrivacyStore } from './privacy-store.ts';
+import { SqliteRecoveryCodeStore } from './sqlite/recovery-code-store.ts';
+import { SqlitePrivacyStore } from './sqlite/privacy-store.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { FaqStore } from './faq-store.ts';
 import type { ReportStore } from './report-store.ts';
@@ -59,6 +63,10 @@ export interface Storage {
   users: UserStore;
   /** Console sessions (hashed ids). */
   staffSessions: SessionStore;
+  /** One-time recovery codes of the second factor (hashed). */
+  recoveryCodes: RecoveryCodeStore;
+  /** Citizens' personal data: retention and deletion on request (Decree 13/2023/NĐ-CP). */
+  privacy: PrivacyStore;
   /** Append-only audit trail of staff actions. */
   audit: AuditStore;
   /** Approved answers and their drafts (the console's FAQs). */
@@ -83,7 +91,7 @@ export interface Storage {
 }
 
 /** The stores the conversation core works with. */
-export type BotStorage = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'escalations' | 'examples'>;
+export type BotStorage = Pick<Storage, 'inbox' | 'outbox' | 'conversations' | 'escalations' | 'examples'> & Partial<Pick<Storage, 'privacy'>>;
 
 /**
  * Opens the configured backend: SQLite under the data directory, or PostgreSQL when
@@ -111,6 +119,7 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     // Sessions reference users: the users table is created first.
     users: new SqliteUserStore(db),
     staffSessions: new SqliteSessionStore(db),
+    recoveryCodes: new SqliteRecoveryCodeStore(db),
     audit: new SqliteAuditStore(db),
     faqs: new SqliteFaqStore(db),
     // Reads the turns and escalations tables: created after their stores.
@@ -122,6 +131,8 @@ export async function openStorage(config: Pick<Config, 'sqliteFile' | 'DATABASE_
     reviews: new SqliteReviewStore(db),
     synonyms: new SqliteSynonymStore(db),
     consultations: await openConsultationStore({ sqlite: db }),
+    // Reaches into the citizens' tables: created after all of them.
+    privacy: new SqlitePrivacyStore(db),
     close: async () => {
       db.close();
     },

@@ -14,11 +14,23 @@ export function activeSession(res: Response): ActiveSession | undefined {
   return res.locals.staffSession as ActiveSession | undefined;
 }
 
-/** Reads the session cookie and, when it names a live session, puts it in `res.locals.staffSession`. */
-export function loadSession(sessions: StaffSessions): RequestHandler {
+/** Whether the signed-in account must turn the second factor on before anything else (`LOA_REQUIRE_TOTP`). */
+export function totpEnrolmentRequired(res: Response): boolean {
+  return res.locals.totpEnrolmentRequired === true;
+}
+
+/**
+ * Reads the session cookie and, when it names a live session, puts it in `res.locals.staffSession`.
+ * `totpRequired` says which roles must have a second factor: such an account without one may
+ * only enrol (see `requireRole`).
+ */
+export function loadSession(sessions: StaffSessions, opts: { totpRequired?: (role: Role) => boolean } = {}): RequestHandler {
   return async (req, res, next) => {
     const session = await sessions.resolve(readSessionCookie(req.get('cookie')));
-    if (session) res.locals.staffSession = session;
+    if (session) {
+      res.locals.staffSession = session;
+      res.locals.totpEnrolmentRequired = !session.user.totpEnabled && (opts.totpRequired?.(session.user.role) ?? false);
+    }
     next();
   };
 }
@@ -60,6 +72,10 @@ export function requireRole(...roles: Role[]): RequestHandler {
     if (session.user.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(req.path)) {
       return sendError(res, 403, 'password_change_required', 'Bạn cần đổi mật khẩu trước khi tiếp tục (Tài khoản của tôi → Đổi mật khẩu).');
     }
+    // An account that must have a second factor and has none may only enrol (server-side, whatever the UI does).
+    if (totpEnrolmentRequired(res) && !TOTP_ENROLMENT_PATHS.has(req.path)) {
+      return sendError(res, 403, 'totp_enrolment_required', 'Bạn cần bật xác thực hai bước trước khi tiếp tục (Tài khoản của tôi → Xác thực hai bước).');
+    }
     if (!allowed.has(session.user.role)) return sendError(res, 403, 'forbidden', 'Tài khoản của bạn không có quyền thực hiện thao tác này.');
     res.locals.user = session.user;
     next();
@@ -68,6 +84,8 @@ export function requireRole(...roles: Role[]): RequestHandler {
 
 /** What a session whose password must change may still do. */
 const PASSWORD_CHANGE_PATHS = new Set(['/session', '/logout', '/me/password']);
+/** What a session that must enrol in the second factor may still do. */
+const TOTP_ENROLMENT_PATHS = new Set([...PASSWORD_CHANGE_PATHS, '/me/totp/setup', '/me/totp/enable']);
 
 /** Every role: any signed-in staff member. */
 export const ANY_ROLE: Role[] = ['admin', 'spokesperson', 'viewer'];

@@ -8,6 +8,9 @@ import type { AdminModule, AuditLog } from '../types.ts';
 import { currentUser } from '../types.ts';
 import { passwordSchema, staffUserSchema } from '../users/schemas.ts';
 import type { StaffCredentials, UserStore } from '../../storage/user-store.ts';
+import type { RecoveryCodeStore } from '../../storage/recovery-code-store.ts';
+import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.ts';
+import { totpRequiredFor, type TotpRequirement } from './totp-policy.ts';
 import { sessionCookie } from './cookies.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { activeSession, ANY_ROLE, requireRole } from './middleware.ts';
@@ -18,6 +21,10 @@ import type { ActiveSession, StaffSessions } from './sessions.ts';
 
 export interface AuthRouteDeps {
   users: UserStore;
+  /** One-time recovery codes of the second factor. */
+  recoveryCodes: RecoveryCodeStore;
+  /** `LOA_REQUIRE_TOTP`: whose accounts must enrol in the second factor. */
+  totpRequirement: TotpRequirement;
   sessions: StaffSessions;
   throttle: LoginThrottle;
   audit: AuditLog;
@@ -43,14 +50,23 @@ const passwordEpoch = (hash: string | undefined) => (hash ? createHash('sha256')
 const loginSchema = z.object({
   email: z.string().trim().toLowerCase().min(1).max(254),
   password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
-  code: z.string().trim().max(12).optional().describe('The 6-digit code from the authenticator app, for accounts with the second factor on'),
+  code: z.string().trim().max(32).optional().describe('The 6-digit code from the authenticator app, or one of the recovery codes (xxxxx-xxxxx), for accounts with the second factor on'),
 });
 const totpEnableSchema = z.object({
   currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
   secret: z.string().refine(isTotpSecret, 'not a secret from POST /me/totp/setup'),
   code: z.string().trim().max(12),
 });
-const totpDisableSchema = z.object({ currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH), code: z.string().trim().max(12) });
+const totpDisableSchema = z.object({
+  currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  code: z.string().trim().max(32).describe('A code from the app, or a recovery code'),
+});
+const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()).describe('Shown once: each works once instead of a code from the app') });
+const totpStatusSchema = z.object({
+  enabled: z.boolean(),
+  required: z.boolean().describe('LOA_REQUIRE_TOTP applies to this account: it cannot be turned off'),
+  recoveryCodesLeft: z.number().int(),
+});
 const sessionIdParams = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) });
 const sessionListSchema = z.object({
   items: z.array(z.object({ id: z.string(), createdAt: z.string(), lastSeenAt: z.string(), expiresAt: z.string(), current: z.boolean() })),
@@ -62,13 +78,44 @@ const sessionSchema = z.object({
   user: staffUserSchema,
   csrfToken: z.string().describe('Send in X-CSRF-Token on every POST/PUT/PATCH/DELETE'),
   expiresAt: z.string().describe('When the session ends unless used (idle) or at the latest (absolute)'),
+  totpEnrolmentRequired: z
+    .boolean()
+    .describe('The account must turn the second factor on (LOA_REQUIRE_TOTP): until then every route but /session, /logout, /me/password and /me/totp/setup|enable answers 403 totp_enrolment_required'),
 });
-
-const sessionBody = (s: ActiveSession) => ({ user: s.user, csrfToken: s.csrfToken, expiresAt: s.expiresAt });
 
 /** `POST /login`, `POST /logout`, `GET /session`, `POST /me/password`. */
 export function authModule(deps: AuthRouteDeps): AdminModule {
-  const { users, sessions, throttle, audit } = deps;
+  const { users, sessions, throttle, audit, recoveryCodes } = deps;
+  const mustEnrol = (user: ActiveSession['user']) => !user.totpEnabled && totpRequiredFor(deps.totpRequirement, user.role);
+  const sessionBody = (s: ActiveSession) => ({ user: s.user, csrfToken: s.csrfToken, expiresAt: s.expiresAt, totpEnrolmentRequired: mustEnrol(s.user) });
+
+  /**
+   * Checks a second-factor code: a TOTP code (its time step used once) or a recovery code
+   * (spent by deleting it). Both are atomic in the store, so one code raced twice works once.
+   */
+  const secondFactor = async (creds: StaffCredentials, code: string, now: Date): Promise<{ ok: true; recovery: boolean } | { ok: false; reason: 'wrong_code' | 'reused_code' }> => {
+    const secret = creds.totpSecret as string;
+    if (/^\d{6}$/.test(code)) {
+      const step = checkTotp(secret, creds.user.email, code, now);
+      if (step === undefined) return { ok: false, reason: 'wrong_code' };
+      return (await users.useTotpStep(creds.user.id, step)) ? { ok: true, recovery: false } : { ok: false, reason: 'reused_code' };
+    }
+    const canonical = normalizeRecoveryCode(code);
+    if (canonical && (await recoveryCodes.consume(creds.user.id, hashRecoveryCode(creds.user.id, canonical)))) {
+      const left = await recoveryCodes.count(creds.user.id);
+      deps.logger.warn({ user: creds.user.id, left }, 'console sign-in with a recovery code');
+      await audit.record({ actor: creds.user.email, action: 'auth.recovery_code_used', target: `user:${creds.user.id}`, details: { left } });
+      return { ok: true, recovery: true };
+    }
+    return { ok: false, reason: 'wrong_code' };
+  };
+
+  /** A fresh set of recovery codes for the account: stored hashed, returned once. */
+  const issueRecoveryCodes = async (userId: string): Promise<string[]> => {
+    const codes = newRecoveryCodes();
+    await recoveryCodes.replace(userId, codes.map((c) => hashRecoveryCode(userId, normalizeRecoveryCode(c) as string)), deps.clock());
+    return codes;
+  };
   const router = express.Router();
   const json = express.json({ limit: '16kb' });
 
@@ -121,9 +168,9 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
     // The second factor: asked for only after the right password; a missing or wrong code stays counted.
     if (creds.totpSecret) {
       if (!body.code) return sendError(res, 401, 'totp_required', TOTP_REQUIRED_MESSAGE);
-      const step = checkTotp(creds.totpSecret, creds.user.email, body.code, now);
-      if (step === undefined || !(await users.useTotpStep(creds.user.id, step))) {
-        await audit.record({ actor: email, action: 'auth.login_failed', target: `user:${creds.user.id}`, details: { ip, reason: step === undefined ? 'wrong_code' : 'reused_code' } });
+      const factor = await secondFactor(creds, body.code, now);
+      if (!factor.ok) {
+        await audit.record({ actor: email, action: 'auth.login_failed', target: `user:${creds.user.id}`, details: { ip, reason: factor.reason } });
         return sendError(res, 401, 'totp_failed', TOTP_FAILED_MESSAGE);
       }
     }
@@ -139,7 +186,13 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
     const session = await sessions.create({ ...creds.user, lastLoginAt: now.toISOString() });
     setCookie(req, res, session.id, sessions.policy.maxMs / 1000);
     res.append('Set-Cookie', deps.devices.cookie(email, { secure: deps.secureCookie(req), device: knownDevice }));
-    await audit.record({ actor: creds.user.email, action: 'auth.login', target: `user:${creds.user.id}`, details: { ip, knownDevice: knownDevice !== undefined } });
+    const enrol = mustEnrol(creds.user);
+    await audit.record({
+      actor: creds.user.email,
+      action: 'auth.login',
+      target: `user:${creds.user.id}`,
+      details: { ip, knownDevice: knownDevice !== undefined, ...(enrol ? { totpEnrolmentRequired: true } : {}) },
+    });
     res.json(sessionBody(session));
   });
 
@@ -234,8 +287,26 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
     if (step === undefined) return sendError(res, 400, 'totp_failed', TOTP_FAILED_MESSAGE);
     await users.setTotp(creds.user.id, body.secret, deps.clock());
     await users.useTotpStep(creds.user.id, step);
-    await audit.record({ actor: creds.user.email, action: 'auth.totp_enabled', target: `user:${creds.user.id}` });
-    res.status(204).end();
+    const codes = await issueRecoveryCodes(creds.user.id);
+    await audit.record({ actor: creds.user.email, action: 'auth.totp_enabled', target: `user:${creds.user.id}`, details: { recoveryCodes: codes.length } });
+    res.json({ recoveryCodes: codes });
+  });
+
+  router.get('/me/totp', requireRole(...ANY_ROLE), async (_req, res) => {
+    const me = currentUser(res);
+    res.json({ enabled: me.totpEnabled === true, required: totpRequiredFor(deps.totpRequirement, me.role), recoveryCodesLeft: me.totpEnabled ? await recoveryCodes.count(me.id) : 0 });
+  });
+
+  router.post('/me/totp/recovery-codes', requireRole(...ANY_ROLE), json, async (req, res) => {
+    const body = parseOr400(totpDisableSchema, req.body, res);
+    if (!body) return;
+    const creds = await currentPasswordOk(req, res, body.currentPassword);
+    if (!creds) return;
+    if (!creds.totpSecret) return sendError(res, 409, 'totp_off', 'Xác thực hai bước chưa được bật.');
+    if (!(await secondFactor(creds, body.code, deps.clock())).ok) return sendError(res, 400, 'totp_failed', TOTP_FAILED_MESSAGE);
+    const codes = await issueRecoveryCodes(creds.user.id);
+    await audit.record({ actor: creds.user.email, action: 'auth.recovery_codes_renewed', target: `user:${creds.user.id}`, details: { recoveryCodes: codes.length } });
+    res.json({ recoveryCodes: codes });
   });
 
   router.post('/me/totp/disable', requireRole(...ANY_ROLE), json, async (req, res) => {
@@ -244,9 +315,12 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
     const creds = await currentPasswordOk(req, res, body.currentPassword);
     if (!creds) return;
     if (!creds.totpSecret) return res.status(204).end();
-    const step = checkTotp(creds.totpSecret, creds.user.email, body.code, deps.clock());
-    if (step === undefined || !(await users.useTotpStep(creds.user.id, step))) return sendError(res, 400, 'totp_failed', TOTP_FAILED_MESSAGE);
+    if (totpRequiredFor(deps.totpRequirement, creds.user.role)) {
+      return sendError(res, 403, 'totp_required_by_policy', 'Tài khoản này bắt buộc dùng xác thực hai bước (LOA_REQUIRE_TOTP).');
+    }
+    if (!(await secondFactor(creds, body.code, deps.clock())).ok) return sendError(res, 400, 'totp_failed', TOTP_FAILED_MESSAGE);
     await users.setTotp(creds.user.id, undefined, deps.clock());
+    await recoveryCodes.deleteForUser(creds.user.id);
     await audit.record({ actor: creds.user.email, action: 'auth.totp_disabled', target: `user:${creds.user.id}` });
     res.status(204).end();
   });
@@ -301,6 +375,27 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
           responses: { 204: { description: 'Signed out' }, 404: { description: 'Not one of my sessions', schema: errorSchema } },
         }),
       },
+      '/me/totp': {
+        get: operation('get', {
+          summary: 'My second factor: on or off, required or not, recovery codes left',
+          tags,
+          roles: ANY_ROLE,
+          responses: { 200: { description: 'Status', schema: totpStatusSchema } },
+        }),
+      },
+      '/me/totp/recovery-codes': {
+        post: operation('post', {
+          summary: 'New recovery codes (the old ones stop working); current password and a code',
+          tags,
+          roles: ANY_ROLE,
+          body: totpDisableSchema,
+          responses: {
+            200: { description: 'The new codes, shown this once', schema: recoveryCodesSchema },
+            400: { description: 'Wrong password or code', schema: errorSchema },
+            409: { description: 'The second factor is off', schema: errorSchema },
+          },
+        }),
+      },
       '/me/totp/setup': {
         post: operation('post', {
           summary: 'Start turning on the second factor: a new TOTP secret and its otpauth:// URI',
@@ -316,7 +411,7 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
           tags,
           roles: ANY_ROLE,
           body: totpEnableSchema,
-          responses: { 204: { description: 'On: sign-in now needs a code' }, 400: { description: 'Wrong password or code', schema: errorSchema } },
+          responses: { 200: { description: 'On: sign-in now needs a code. The recovery codes are shown this once', schema: recoveryCodesSchema }, 400: { description: 'Wrong password or code', schema: errorSchema } },
         }),
       },
       '/me/totp/disable': {
@@ -325,7 +420,11 @@ export function authModule(deps: AuthRouteDeps): AdminModule {
           tags,
           roles: ANY_ROLE,
           body: totpDisableSchema,
-          responses: { 204: { description: 'Off' }, 400: { description: 'Wrong password or code', schema: errorSchema } },
+          responses: {
+            204: { description: 'Off (its recovery codes are deleted)' },
+            400: { description: 'Wrong password or code', schema: errorSchema },
+            403: { description: 'totp_required_by_policy: LOA_REQUIRE_TOTP applies to this account', schema: errorSchema },
+          },
         }),
       },
       '/me/password': {

@@ -30,6 +30,10 @@ interface ResetOptions {
  * sign in (forgotten password, lost phone, everyone locked out). Sets a new password
  * (generated and printed once unless given), which must be changed at the next sign-in,
  * turns the second factor off, lifts the account's lockouts, ends its sessions, and is audited.
+ *
+ * `loa user reset-totp <email>`: a lost phone without recovery codes. Turns the second factor
+ * off and deletes the recovery codes, ends the account's sessions, and is audited; the password
+ * stays. Where `LOA_REQUIRE_TOTP` applies, the next sign-in asks to enrol again.
  */
 export function registerUser(program: Command, env: Record<string, string | undefined> = process.env): void {
   const user = program.command('user').description('Manage console (spokesperson) accounts');
@@ -81,10 +85,43 @@ export function registerUser(program: Command, env: Record<string, string | unde
         await storage.users.setPassword(account.id, await hashPassword(opts.password ?? (generated as string)), new Date(), { mustChange: true });
         // Account recovery (a lost phone, too): the second factor is turned off; the person turns it on again.
         await storage.users.setTotp(account.id, undefined, new Date());
+        await storage.recoveryCodes.deleteForUser(account.id);
         const ended = await storage.staffSessions.deleteForUser(account.id);
         await createAuditLog(storage.audit, logger).record({ actor: 'cli', action: 'user.reset_password', target: `user:${account.id}`, details: { email: account.email, sessionsEnded: ended } });
         process.stdout.write(`Password reset for ${account.email}; ${ended} session(s) signed out. It must be changed at the next sign-in.\n`);
         if (generated) process.stdout.write(`One-time password (shown once): ${generated}\n`);
+      } finally {
+        await storage.close();
+      }
+    });
+
+  user
+    .command('reset-totp')
+    .description('Turn off the second factor of a console account (lost phone); it is asked for again at the next sign-in where LOA_REQUIRE_TOTP applies')
+    .argument('[email]', 'sign-in email of the account')
+    .option('--email <email>', 'the same, as an option')
+    .action(async (positional: string | undefined, opts: { email?: string }) => {
+      const email = emailSchema.safeParse(positional ?? opts.email);
+      if (!email.success) throw new Error(`email: ${email.error.issues[0]?.message ?? 'required'}`);
+      const config = loadConfig(env);
+      const logger = createLogger(config.LOA_LOG_LEVEL);
+      const storage = await openStorage(config);
+      try {
+        const account = await storage.users.getByEmail(email.data);
+        if (!account) throw new Error(`${email.data} has no account`);
+        const wasOn = account.totpEnabled === true;
+        await storage.users.setTotp(account.id, undefined, new Date());
+        const codes = await storage.recoveryCodes.deleteForUser(account.id);
+        const ended = await storage.staffSessions.deleteForUser(account.id);
+        await createAuditLog(storage.audit, logger).record({
+          actor: 'cli',
+          action: 'user.reset_totp',
+          target: `user:${account.id}`,
+          details: { email: account.email, wasOn, recoveryCodesDeleted: codes, sessionsEnded: ended },
+        });
+        process.stdout.write(
+          `Second factor ${wasOn ? 'turned off' : 'was already off'} for ${account.email}; ${codes} recovery code(s) deleted, ${ended} session(s) signed out.\n`,
+        );
       } finally {
         await storage.close();
       }

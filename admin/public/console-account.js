@@ -41,7 +41,9 @@ export async function renderAccount(ctx) {
   });
   const mustChange = user.mustChangePassword
     ? h('p', { class: 'notice', role: 'alert', text: t('account.mustChange') })
-    : null;
+    : user.totpEnrolmentRequired
+      ? h('p', { class: 'notice', role: 'alert', text: t('account.mustEnrol') })
+      : null;
   replace(root,
     pageHeader(t('account.title')),
     ...(mustChange ? [mustChange] : []),
@@ -54,7 +56,7 @@ export async function renderAccount(ctx) {
       ),
     ),
     form,
-    ...(user.mustChangePassword ? [] : [totpPanel(ctx), sessionsPanel(ctx)]),
+    ...(user.mustChangePassword ? [] : user.totpEnrolmentRequired ? [totpPanel(ctx)] : [totpPanel(ctx), sessionsPanel(ctx)]),
   );
 }
 
@@ -90,19 +92,51 @@ function sessionsPanel(ctx) {
   return panel;
 }
 
-/** Two-step verification: turn on (secret → app → first code) or off (password and a code). */
+/** The recovery codes, shown once after they are made, with a way on. */
+function recoveryCodesView(codes, onDone) {
+  return h('div', { class: 'recovery-codes', role: 'region', 'aria-labelledby': 'rc-h' },
+    h('h3', { id: 'rc-h', text: t('account.recoveryTitle') }),
+    h('p', { role: 'alert', text: t('account.recoveryHint') }),
+    h('ol', { class: 'otp-list', lang: 'en' }, ...codes.map((c) => h('li', { class: 'otp', text: c }))),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn btn-primary', text: t('account.recoverySaved'), onClick: onDone })),
+  );
+}
+
+/**
+ * Two-step verification: turn on (secret → app → first code → recovery codes), new recovery
+ * codes, or off (password and a code; not when LOA_REQUIRE_TOTP applies to the account).
+ */
 function totpPanel(ctx) {
   const { user } = ctx;
   const password = h('input', { type: 'password', autocomplete: 'current-password', required: true, maxlength: '256' });
-  const code = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}', maxlength: '6', required: true });
+  const code = h('input', { type: 'text', autocomplete: 'one-time-code', autocapitalize: 'none', spellcheck: 'false', maxlength: '16', required: true });
   const error = h('p', { class: 'form-error', role: 'alert' });
   const panel = h('form', { class: 'panel form narrow', 'aria-labelledby': 'totp-h', novalidate: true });
   let secret = '';
+  let status = { enabled: user.totpEnabled === true, required: user.totpEnrolmentRequired === true, recoveryCodesLeft: 0 };
+  let shownCodes = null;
   const draw = () => {
-    replace(panel, h('h2', { id: 'totp-h', text: t('account.totp') }), h('p', { text: user.totpEnabled ? t('account.totpOn') : t('account.totpOff') }));
-    if (user.totpEnabled) {
-      panel.append(field(t('account.current'), password), field(t('account.totpCode'), code), error,
-        h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn', text: t('account.totpDisable') })));
+    replace(panel, h('h2', { id: 'totp-h', text: t('account.totp') }));
+    if (shownCodes) {
+      const codes = shownCodes;
+      panel.append(recoveryCodesView(codes, () => {
+        shownCodes = null;
+        // Back to a full console: a reload starts the live feed the enrolment held back.
+        if (user.totpEnrolmentRequired) return void location.assign('/admin');
+        draw();
+      }));
+      return;
+    }
+    panel.append(h('p', { text: status.enabled ? t('account.totpOn') : t('account.totpOff') }));
+    if (status.enabled) {
+      panel.append(
+        h('p', { class: 'muted', text: t('account.recoveryLeft', { n: status.recoveryCodesLeft }) }),
+        ...(status.required ? [h('p', { class: 'muted', text: t('account.totpRequired') })] : []),
+        field(t('account.current'), password), field(t('account.totpCode'), code, t('account.totpCodeOrRecovery')), error,
+        h('div', { class: 'actions' },
+          h('button', { type: 'submit', class: 'btn', value: 'renew', text: t('account.recoveryRenew') }),
+          status.required ? null : h('button', { type: 'submit', class: 'btn', value: 'disable', text: t('account.totpDisable') }),
+        ));
     } else if (!secret) {
       panel.append(h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', text: t('account.totpStart') })), error);
     } else {
@@ -115,18 +149,25 @@ function totpPanel(ctx) {
   panel.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     error.textContent = '';
+    const action = ev.submitter?.value;
     try {
-      if (user.totpEnabled) {
+      if (status.enabled && action === 'renew') {
+        shownCodes = (await api.post('/me/totp/recovery-codes', { currentPassword: password.value, code: code.value.trim() })).recoveryCodes;
+        status.recoveryCodesLeft = shownCodes.length;
+      } else if (status.enabled) {
         await api.post('/me/totp/disable', { currentPassword: password.value, code: code.value.trim() });
         user.totpEnabled = false;
+        status.enabled = false;
         ctx.toast(t('account.totpDisabled'));
       } else if (!secret) {
         const setup = await api.post('/me/totp/setup', {});
         secret = setup.secret;
         ctx.totpUri = setup.uri;
       } else {
-        await api.post('/me/totp/enable', { currentPassword: password.value, secret, code: code.value.trim() });
+        const done = await api.post('/me/totp/enable', { currentPassword: password.value, secret, code: code.value.trim() });
         user.totpEnabled = true;
+        status = { ...status, enabled: true, recoveryCodesLeft: done.recoveryCodes.length };
+        shownCodes = done.recoveryCodes;
         secret = '';
         ctx.toast(t('account.totpEnabled'));
       }
@@ -138,5 +179,11 @@ function totpPanel(ctx) {
     }
   });
   draw();
+  if (status.enabled) {
+    void api.get('/me/totp').then((s) => {
+      status = s;
+      if (!secret && !shownCodes) draw();
+    }, () => {});
+  }
   return panel;
 }

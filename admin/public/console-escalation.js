@@ -392,6 +392,8 @@ export async function renderEscalation(ctx) {
         ),
         answerSlot,
         h('section', { class: 'panel', 'aria-labelledby': 'ctx-h' }, h('h2', { id: 'ctx-h', text: t('esc.context') }), transcript),
+        // A citizen's request to erase their data starts from here (administrators only).
+        user.role === 'admin' ? h('p', { class: 'muted' }, h('a', { href: `/admin/privacy?escalation=${encodeURIComponent(e.id)}`, text: t('esc.forget') })) : null,
       ),
       h('aside', { class: 'detail-side panel', 'aria-labelledby': 'cand-h' },
         h('h2', { id: 'cand-h', text: t('esc.candidates') }),

@@ -29,7 +29,8 @@ export function renderLogin({ root, notice, onSignedIn }) {
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, maxlength: '254', autocapitalize: 'none', spellcheck: 'false' });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true, maxlength: '256' });
   // Shown once the server says this account needs a one-time code (second factor).
-  const code = h('input', { type: 'text', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}', maxlength: '6' });
+  // Six digits from the app, or a recovery code (xxxxx-xxxxx) when the phone is lost.
+  const code = h('input', { type: 'text', name: 'code', autocomplete: 'one-time-code', autocapitalize: 'none', spellcheck: 'false', maxlength: '16' });
   const codeField = field(t('login.code'), code, t('login.codeHint'));
   codeField.hidden = true;
   const error = h('p', { class: 'form-error', role: 'alert', id: 'login-error' });

@@ -15,6 +15,7 @@ import { renderReview } from './console-review.js';
 import { renderSynonyms } from './console-synonyms.js';
 import { renderUsers } from './console-users.js';
 import { renderAudit } from './console-audit.js';
+import { renderPrivacy } from './console-privacy.js';
 import { renderDeliveries } from './console-deliveries.js';
 import { renderAccount } from './console-account.js';
 import { renderConsultation, renderConsultations } from './console-consultations.js';
@@ -34,6 +35,7 @@ const NAV = [
   { id: 'documents', path: '/admin/documents', label: 'nav.documents', roles: ADMIN, icon: 'M6 2h8l5 5v14a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM14 2v5h5M8 13h8M8 17h8' },
   { id: 'users', path: '/admin/users', label: 'nav.users', roles: ADMIN, icon: 'M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8M22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8' },
   { id: 'deliveries', path: '/admin/deliveries', label: 'nav.deliveries', roles: ADMIN, icon: 'M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z' },
+  { id: 'privacy', path: '/admin/privacy', label: 'nav.privacy', roles: ADMIN, icon: 'M12 2l8 4v6c0 5-3.5 8.5-8 10-4.5-1.5-8-5-8-10V6zM9 12l2 2 4-4' },
   { id: 'audit', path: '/admin/audit', label: 'nav.audit', roles: ADMIN, icon: 'M9 5h11M9 12h11M9 19h11M4 5h.01M4 12h.01M4 19h.01' },
   { id: 'account', path: '/admin/account', label: 'nav.account', roles: ALL, icon: 'M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zM3 22a9 9 0 0 1 18 0' },
 ];
@@ -53,6 +55,7 @@ const ROUTES = [
   { re: /^\/admin\/users\/?$/, render: renderUsers, roles: ADMIN, nav: 'users' },
   { re: /^\/admin\/deliveries\/?$/, render: renderDeliveries, roles: ADMIN, nav: 'deliveries' },
   { re: /^\/admin\/audit\/?$/, render: renderAudit, roles: ADMIN, nav: 'audit' },
+  { re: /^\/admin\/privacy\/?$/, render: renderPrivacy, roles: ADMIN, nav: 'privacy' },
   { re: /^\/admin\/account\/?$/, render: renderAccount, roles: ALL, nav: 'account' },
 ];
 
@@ -155,10 +158,11 @@ setUnauthorizedHandler(() => {
 });
 
 function signedIn(session) {
-  state.user = session.user;
+  // Kept on the user for the pages: the server refuses everything else until the second factor is on.
+  state.user = { ...session.user, totpEnrolmentRequired: session.totpEnrolmentRequired === true };
   setCsrfToken(session.csrfToken);
   state.shell = null;
-  if (state.user.role !== 'viewer') live.start();
+  if (state.user.role !== 'viewer' && !state.user.totpEnrolmentRequired) live.start();
 }
 
 function signedOut(noticeKey) {
@@ -367,8 +371,9 @@ async function render() {
 
   if (!state.shell || state.shell.lang !== getLang() || state.shell.userId !== state.user.id) buildShell();
   const { main } = state.shell;
-  // A generated or reset password must be replaced before anything else (the API refuses the rest).
-  if (state.user.mustChangePassword && !/^\/admin\/account\/?$/.test(path)) return navigate('/admin/account', { replace: true });
+  // A generated or reset password must be replaced, and a required second factor turned on,
+  // before anything else (the API refuses the rest).
+  if ((state.user.mustChangePassword || state.user.totpEnrolmentRequired) && !/^\/admin\/account\/?$/.test(path)) return navigate('/admin/account', { replace: true });
   if (path === '/admin' || path === '/admin/') return navigate(homeFor(state.user), { replace: true });
 
   const route = ROUTES.find((r) => r.re.test(path));

@@ -19,7 +19,9 @@ export function startupBanner(info: { url: string; metricsUrl?: string; firstAdm
       '│ Tài khoản quản trị đầu tiên / First console administrator (shown once):',
       `│   email:    ${info.firstAdmin.email}`,
       `│   password: ${info.firstAdmin.password}`,
-      '│   Đổi mật khẩu sau khi đăng nhập / change it after signing in,',
+      '│   Lần đăng nhập đầu: đổi mật khẩu, rồi bật xác thực hai lớp (ứng dụng',
+      '│   xác thực trên điện thoại) / first sign-in: choose a new password, then',
+      '│   enrol an authenticator app (LOA_REQUIRE_TOTP=admin),',
       '│   or set LOA_ADMIN_EMAIL and LOA_ADMIN_PASSWORD.',
     );
   }

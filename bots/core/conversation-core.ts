@@ -24,6 +24,7 @@ import { RateLimit } from './pipeline/rate-limit.ts';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy.ts';
 import { DEFAULT_SEND_POOL, type SendPoolOptions } from './send-pool.ts';
 import { Sweeper } from './sweeper.ts';
+import { PRUNE_BATCH } from '../../storage/privacy-store.ts';
 import type { ChannelSender, IncomingMessage, MessageReceiver, OutgoingMessage, Recipient } from './types.ts';
 import { WorkTracker } from './work-tracker.ts';
 import { Slots } from './slots.ts';
@@ -90,6 +91,12 @@ export interface DurabilityOptions {
   inboxMaxAttempts: number;
   /** Handled events and finished deliveries are deleted after this long (`LOA_RETENTION_DAYS`; 0: kept). */
   retentionMs: number;
+  /**
+   * Citizens' personal data is erased after this long (`LOA_PERSONAL_DATA_RETENTION_DAYS`; 0:
+   * kept): texts of turns and finished escalations, web chat transcripts, labelled examples.
+   * Needs `storage.privacy`.
+   */
+  personalDataRetentionMs: number;
 }
 
 const DAY = 86_400_000;
@@ -197,6 +204,7 @@ export class ConversationCore implements MessageReceiver {
       inboxBacklog: 2_000,
       inboxMaxAttempts: 8,
       retentionMs: 0,
+      personalDataRetentionMs: 0,
       ...options.config.durability,
     };
     this.sweeper = new Sweeper(() => this.sweep(), this.durability.sweepMs, this.logger);
@@ -480,16 +488,31 @@ export class ConversationCore implements MessageReceiver {
     await this.prune();
   }
 
-  /** Deletes old handled events and finished deliveries, at most once an hour. */
+  /** Deletes old handled events and finished deliveries, and erases old personal data, at most once an hour. */
   private async prune(): Promise<void> {
-    const { retentionMs } = this.durability;
+    const { retentionMs, personalDataRetentionMs } = this.durability;
     const now = this.clock().getTime();
-    if (retentionMs <= 0 || now - this.lastPrune < 3_600_000) return;
+    if ((retentionMs <= 0 && personalDataRetentionMs <= 0) || now - this.lastPrune < 3_600_000) return;
     this.lastPrune = now;
-    const before = new Date(now - retentionMs);
-    const events = await this.stores.inbox.prune(before);
-    const messages = await this.stores.outbox.prune(before);
-    if (events || messages) this.logger.info({ events, messages, olderThanDays: retentionMs / DAY }, 'retention: old inbox and outbox rows deleted');
+    if (retentionMs > 0) {
+      const before = new Date(now - retentionMs);
+      const events = await this.stores.inbox.prune(before);
+      const messages = await this.stores.outbox.prune(before);
+      if (events || messages) this.logger.info({ events, messages, olderThanDays: retentionMs / DAY }, 'retention: old inbox and outbox rows deleted');
+    }
+    if (personalDataRetentionMs > 0 && this.stores.privacy) {
+      // In batches (short statements); a backlog of years is worked off over a few passes.
+      const before = new Date(now - personalDataRetentionMs);
+      const erased = { turns: 0, inbox: 0, outbox: 0, escalations: 0, webchatMessages: 0, examples: 0 };
+      for (let round = 0; round < 20 && this.state === 'running'; round++) {
+        const batch = await this.stores.privacy.prune(before, PRUNE_BATCH);
+        for (const k of Object.keys(erased) as (keyof typeof erased)[]) erased[k] += batch[k];
+        if (!Object.values(batch).some((n) => n >= PRUNE_BATCH)) break;
+      }
+      if (Object.values(erased).some((n) => n > 0)) {
+        this.logger.info({ ...erased, olderThanDays: personalDataRetentionMs / DAY }, 'retention: citizens\' personal data erased (Decree 13/2023/NĐ-CP)');
+      }
+    }
   }
 
   /** Queues a claimed inbox event behind the same citizen's earlier ones. */

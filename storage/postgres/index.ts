@@ -19,6 +19,8 @@ import { PostgresSynonymStore } from './synonym-store.ts';
 import { PostgresSecretStore } from './secret-store.ts';
 import { PostgresSessionStore } from './session-store.ts';
 import { PostgresUserStore } from './user-store.ts';
+import { PostgresRecoveryCodeStore } from './recovery-code-store.ts';
+import { PostgresPrivacyStore } from './privacy-store.ts';
 import { PostgresWebchatStore } from './webchat-store.ts';
 import { openConsultationStore } from '../consultation-store-kysely.ts';
 
@@ -70,6 +72,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       webchat: await PostgresWebchatStore.open(pool),
       users: await PostgresUserStore.open(pool),
       staffSessions: await PostgresSessionStore.open(pool),
+      recoveryCodes: await PostgresRecoveryCodeStore.open(pool),
       audit: await PostgresAuditStore.open(pool),
       faqs: await PostgresFaqStore.open(pool),
       // Reads the turns and escalations tables: opened after their stores.
@@ -82,6 +85,8 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       synonyms: await PostgresSynonymStore.open(pool),
       proactive: await openPostgresProactive(pool),
       consultations: await openConsultationStore({ postgres: pool }),
+      // Reaches into the citizens' tables: opened after all of them.
+      privacy: await PostgresPrivacyStore.open(pool),
       close,
     };
     // The type above keeps this list complete at compile time; this catches a store left undefined at run time.

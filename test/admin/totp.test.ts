@@ -28,7 +28,7 @@ describe('TOTP second factor', () => {
     const { secret } = setup.body;
     expect((await me.post('/me/totp/enable', { currentPassword: TEST_PASSWORD, secret, code: '000000' })).status).toBe(400);
     expect((await me.post('/me/totp/enable', { currentPassword: 'sai-mat-khau', secret, code: currentTotp(secret, email) })).status).toBe(400);
-    expect((await me.post('/me/totp/enable', { currentPassword: TEST_PASSWORD, secret, code: currentTotp(secret, email) })).status).toBe(204);
+    expect((await me.post('/me/totp/enable', { currentPassword: TEST_PASSWORD, secret, code: currentTotp(secret, email) })).status).toBe(200);
 
     // The password alone is no longer enough.
     const noCode = await loginWith(email, TEST_PASSWORD);

@@ -33,6 +33,7 @@ describe('what a default start exposes', () => {
     expect(mayGenerateFirstAdmin({}, { isTTY: true })).toBe(true);
     const banner = startupBanner({ url: 'http://127.0.0.1:3000', firstAdmin: { email: 'admin@loa.local', password: 'Mk7pQ2xZ9aBcDeFg' } });
     expect(banner).toContain('│   password: Mk7pQ2xZ9aBcDeFg');
+    expect(banner).toContain('rồi bật xác thực hai lớp');
     expect(banner).not.toMatch(/^\s*\{/m);
   });
 });

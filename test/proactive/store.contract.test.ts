@@ -136,6 +136,20 @@ for (const [name, available, open] of backends) {
       expect(Math.max(...times) - Math.min(...times)).toBe(1_900);
     });
 
+    it('an instance that stopped half-way: its queueing is taken over only after its lease ran out', async () => {
+      let clock = now;
+      const s = new AnnouncementService({ store: a.store, outbox: a.outbox, audit: a.audit, clock: () => clock, agencyName: 'UBND', allowPaidZalo: false });
+      const ann = await s.compose({ topicId: 'dat-dai', text: 'Tiếp quản.' }, 'author');
+      await s.approve(ann.id, 'x');
+      // Another instance took it and died before queueing anything.
+      expect(await b.store.startQueueing(ann.id, clock)).toBe(true);
+      clock = new Date(now.getTime() + 60_000);
+      expect(await s.queueDue()).toEqual([]);
+      clock = new Date(now.getTime() + 6 * 60_000);
+      expect(await s.queueDue()).toHaveLength(20);
+      expect((await a.store.getAnnouncement(ann.id))?.status).toBe('queued');
+    });
+
     it('settles deliveries from the outbox and counts reads', async () => {
       await a.store.recordDelivery({ announcementId: 'x1', channel: 'zalo', userId: 'z1', status: 'queued', route: 'zalo_free_reply', outboxId: 901 }, now);
       await a.store.recordDelivery({ announcementId: 'x1', channel: 'zalo', userId: 'z2', status: 'queued', route: 'zalo_free_reply', outboxId: 902 }, now);

@@ -1,0 +1,3 @@
+/** Citizens' personal data: erasure on request (console and CLI). */
+export { privacyModule } from './routes.ts';
+export { citizenPseudonym, forgetCitizen, previewCitizen } from './forget-citizen.ts';
