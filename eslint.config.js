@@ -12,6 +12,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['.dependency-cruiser.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
+  },
+  {
     files: ['bin/**/*.js', 'bots/webchat/public/**/*.js', 'admin/public/**/*.js'],
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', window: 'readonly', document: 'readonly', localStorage: 'readonly', fetch: 'readonly', EventSource: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', navigator: 'readonly', location: 'readonly', sessionStorage: 'readonly', HTMLElement: 'readonly', Event: 'readonly', KeyboardEvent: 'readonly', crypto: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Intl: 'readonly' },

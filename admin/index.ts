@@ -2,7 +2,7 @@ import express, { type Request, type RequestHandler, type Router } from 'express
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Runtime } from '../app/runtime.ts';
+import type { AdminRuntime } from './ports.ts';
 import type { ConversationCore } from '../bots/core/conversation-core.ts';
 import { auditModule } from './audit/routes.ts';
 import { deliveriesModule } from './deliveries/routes.ts';
@@ -78,7 +78,7 @@ export interface AdminHandle {
 }
 
 /** The deps every console module receives, built from the runtime and the running core. */
-export function createAdminDeps(runtime: Runtime, core: ConversationCore, clock: () => Date = () => new Date()): AdminDeps {
+export function createAdminDeps(runtime: AdminRuntime, core: ConversationCore, clock: () => Date = () => new Date()): AdminDeps {
   return {
     config: runtime.config,
     logger: runtime.logger.child({ module: 'admin' }),

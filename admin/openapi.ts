@@ -1,12 +1,16 @@
-import { z } from 'zod';
-import type { AdminModule, OpenApiPaths, Role } from './types.ts';
+import type { z } from 'zod';
+import { defineRoute, operationOf, type Method, type ResponseSpec } from '../http/define-route.ts';
+import { errorComponents, errorResponse, jsonSchema, type OpenApiPaths } from '../http/openapi.ts';
+import { guardErrors } from './route.ts';
+import type { AdminModule } from './types.ts';
+import type { Role } from '../domain/roles.ts';
 import { CSRF_HEADER } from './auth/middleware.ts';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from './auth/cookies.ts';
 
 /**
- * The console API's OpenAPI 3.1 document, assembled from every module's `paths`. Paths are
- * relative to `/api/admin` (the document's server URL). Modules may write their paths by
- * hand or with `operation()` below, which turns zod schemas into JSON Schema.
+ * The console API's OpenAPI 3.1 document, assembled from every module's `paths`, which
+ * `routeModule` generates from the routes' declarations (`admin/route.ts`). Paths are
+ * relative to `/api/admin` (the document's server URL).
  */
 
 export interface OpenApiDocument {
@@ -22,88 +26,53 @@ export interface OpenApiDocument {
   tags: { name: string }[];
 }
 
-/** The schema as JSON Schema (draft 2020-12, which OpenAPI 3.1 uses) without the `$schema` key. */
-export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): Record<string, unknown> {
-  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-  delete out.$schema;
-  return out;
-}
+export { errorSchema } from '../http/errors.ts';
+export { jsonSchema } from '../http/openapi.ts';
 
-export interface ResponseSpec {
-  description: string;
-  /** JSON body schema; omit for empty bodies (204). */
-  schema?: z.ZodType;
-  /** Default `application/json` when `schema` is given. */
-  contentType?: string;
-}
-
+/** @deprecated The old hand-written operation spec; declare routes with `adminRoute` instead. */
 export interface OperationSpec {
   summary: string;
   description?: string;
   tags?: string[];
-  /** Who may call it; 'public' for no session (login, this document). */
   roles: Role[] | 'public';
-  /** Path parameters, e.g. `z.object({ id: z.string() })` for `/escalations/{id}`. */
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
   responses: Record<number, ResponseSpec>;
-  /** Set when a state-changing request needs no CSRF token (only login). */
   noCsrf?: boolean;
 }
 
-const STATE_CHANGING = new Set(['post', 'put', 'patch', 'delete']);
-
-function parameters(where: 'path' | 'query', schema: z.ZodObject | undefined): Record<string, unknown>[] {
-  if (!schema) return [];
-  const json = jsonSchema(schema, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
-    name,
-    in: where,
-    required: where === 'path' || (json.required ?? []).includes(name),
-    ...(typeof s.description === 'string' ? { description: s.description } : {}),
-    schema: s,
-  }));
-}
-
 /**
- * One OpenAPI operation object from zod schemas. Put it under its method:
- * `paths: { '/escalations/{id}': { get: operation({...}) } }`. The method is needed to
- * know whether the CSRF header is required, hence `method`.
+ * @deprecated Kept while routes move to `adminRoute`: the operation object of a route that is
+ * not declared (its handler lives on a plain router). Error responses keep their schema.
  */
-export function operation(method: 'get' | 'post' | 'put' | 'patch' | 'delete', spec: OperationSpec): Record<string, unknown> {
-  const needsCsrf = STATE_CHANGING.has(method) && !spec.noCsrf;
-  const security = spec.roles === 'public' ? [] : [needsCsrf ? { session: [], csrf: [] } : { session: [] }];
-  const roleNote = spec.roles === 'public' ? 'Public.' : `Roles: ${spec.roles.join(', ')}.`;
-  const responses: Record<string, unknown> = {};
-  for (const [status, r] of Object.entries(spec.responses)) {
-    responses[status] = {
-      description: r.description,
-      ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: jsonSchema(r.schema, 'output') } } } : {}),
-    };
-  }
-  if (spec.roles !== 'public') {
-    responses['401'] ??= { $ref: '#/components/responses/Unauthorized' };
-    responses['403'] ??= { $ref: '#/components/responses/Forbidden' };
-  }
-  return {
+export function operation(method: Method, spec: OperationSpec): Record<string, unknown> {
+  const errors = guardErrors(method, spec.roles, spec.noCsrf);
+  const route = defineRoute({
+    method,
+    path: '/',
     summary: spec.summary,
-    description: [spec.description, roleNote].filter(Boolean).join('\n\n'),
-    ...(spec.tags ? { tags: spec.tags } : {}),
-    ...(spec.roles !== 'public' ? { 'x-roles': spec.roles } : {}),
-    security,
-    parameters: [...parameters('path', spec.params), ...parameters('query', spec.query)],
-    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
-    responses,
-  };
+    description: [spec.description, spec.roles === 'public' ? 'Public.' : `Roles: ${spec.roles.join(', ')}.`].filter(Boolean).join('\n\n'),
+    tags: spec.tags,
+    params: spec.params,
+    query: spec.query,
+    body: spec.body,
+    responses: spec.responses,
+    errors,
+    security: spec.roles === 'public' ? [] : [STATE_CHANGING.has(method) && !spec.noCsrf ? { session: [], csrf: [] } : { session: [] }],
+    // Marks it for the conformance test: its answers are checked, but it is not required to be called.
+    extensions: { ...(spec.roles === 'public' ? {} : { 'x-roles': spec.roles }), 'x-undeclared-route': true },
+    handler: async () => undefined,
+  });
+  const op = operationOf(route) as { responses: Record<string, unknown> };
+  // Statuses the spec describes itself win over the implied ones.
+  for (const [status, r] of Object.entries(spec.responses)) {
+    op.responses[status] = { description: r.description, ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: jsonSchema(r.schema) } } } : {}) };
+  }
+  return op;
 }
 
-/** `{ error, message }`, the shape of every error answer. */
-export const errorSchema = z.object({
-  error: z.string().describe('Machine-readable code, e.g. unauthorized, forbidden, csrf, not_found, claimed_by_other'),
-  message: z.string().describe('Vietnamese text for the officer'),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+const STATE_CHANGING = new Set(['post', 'put', 'patch', 'delete']);
 
 /** Merges modules' paths; two modules describing the same method on the same path is a bug. */
 export function mergePaths(modules: Pick<AdminModule, 'paths'>[]): OpenApiPaths {
@@ -130,7 +99,6 @@ export function buildOpenApiDocument(modules: Pick<AdminModule, 'paths'>[], vers
       if (Array.isArray(opTags)) for (const t of opTags) if (typeof t === 'string') tags.add(t);
     }
   }
-  const error = { 'application/json': { schema: jsonSchema(errorSchema) } };
   return {
     openapi: '3.1.0',
     info: {
@@ -148,10 +116,10 @@ export function buildOpenApiDocument(modules: Pick<AdminModule, 'paths'>[], vers
         session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Set by POST /login.' },
         csrf: { type: 'apiKey', in: 'header', name: CSRF_HEADER, description: 'Required on POST, PUT, PATCH and DELETE.' },
       },
-      schemas: { Error: jsonSchema(errorSchema) },
+      schemas: errorComponents(paths),
       responses: {
-        Unauthorized: { description: 'No valid session', content: error },
-        Forbidden: { description: 'Wrong role, or missing/wrong CSRF token', content: error },
+        Unauthorized: { ...errorResponse([{ codes: ['unauthorized'] }]), description: 'No valid session' },
+        Forbidden: { ...errorResponse([{ codes: ['forbidden', 'csrf', 'password_change_required', 'totp_enrolment_required'] }]), description: 'Wrong role, or missing/wrong CSRF token' },
       },
     },
     tags: [...tags].sort().map((name) => ({ name })),

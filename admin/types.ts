@@ -1,51 +1,29 @@
+import type { OpenApiPaths } from '../http/openapi.ts';
 import type { Response, Router } from 'express';
 import type { Logger } from 'pino';
-import type { Config } from '../app/config.ts';
-import type { Runtime } from '../app/runtime.ts';
 import type { ConversationCore } from '../bots/core/conversation-core.ts';
+import type { AuditEntryInput } from '../domain/audit.ts';
+import type { AdminConfig, AdminRuntime } from './ports.ts';
+import type { StaffUser } from '../domain/roles.ts';
 
-/** Console roles: admin (everything), spokesperson (inbox, answers, FAQ drafts), viewer (reports only). */
-export const ROLES = ['admin', 'spokesperson', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** A staff account as the console and its API show it (never with the password hash). */
-export interface StaffUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-  lastLoginAt?: string;
-  /** Set while the account's password was generated or set by an administrator: it must be changed first. */
-  mustChangePassword?: boolean;
-  /** Set when sign-in needs a one-time code from an authenticator app too. */
-  totpEnabled?: boolean;
-}
-
-/** One audit entry: who did what to which thing. Append-only. */
-export interface AuditEntryInput {
-  /** Staff email, or 'system'. */
-  actor: string;
-  /** Dotted verb, e.g. 'escalation.reply', 'faq.approve', 'document.upload', 'user.create', 'auth.login_failed'. */
-  action: string;
-  /** The thing acted on, e.g. 'escalation:abc', 'document:luat-cu-tru'. */
-  target?: string;
-  details?: Record<string, unknown>;
-}
+// Roles, staff accounts and audit entries live in domain/; re-exported for the console's modules.
+export { ROLES } from '../domain/roles.ts';
+export type { Role, StaffUser } from '../domain/roles.ts';
+export type { AuditEntryInput } from '../domain/audit.ts';
 
 export interface AuditLog {
   record(entry: AuditEntryInput): Promise<void>;
 }
 
-/** An OpenAPI 3.1 paths object fragment (each route module describes its own routes). */
-export type OpenApiPaths = Record<string, Record<string, unknown>>;
+
+/** An OpenAPI 3.1 paths object fragment (each route module's routes, generated from their declarations). */
+export type { OpenApiPaths };
 
 /** What every console route module receives. */
 export interface AdminDeps {
-  config: Config;
+  config: AdminConfig;
   logger: Logger;
-  runtime: Runtime;
+  runtime: AdminRuntime;
   core: ConversationCore;
   audit: AuditLog;
 }

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 type Register = (program: Command) => void;
 
 /**
- * Each sub-command lives in `app/commands/<name>.ts` (the console's in `admin/commands/`).
+ * Each sub-command lives in `app/commands/<name>.ts`.
  * They are imported on demand: `loa ask` should not pay for loading the channel SDKs.
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
@@ -12,8 +12,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   ask: async () => (await import('./commands/ask.ts')).registerAsk,
   eval: async () => (await import('./commands/eval.ts')).registerEval,
   calibrate: async () => (await import('./commands/calibrate.ts')).registerCalibrate,
-  user: async () => (await import('../admin/commands/user.ts')).registerUser,
-  citizen: async () => (await import('../admin/commands/citizen.ts')).registerCitizen,
+  user: async () => (await import('./commands/user.ts')).registerUser,
+  citizen: async () => (await import('./commands/citizen.ts')).registerCitizen,
   backup: async () => (await import('./commands/backup.ts')).registerBackup,
   restore: async () => (await import('./commands/backup.ts')).registerRestore,
 };

@@ -221,11 +221,8 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string; sqliteFile: string };
 
-/** The parse worker's limits from the configuration. */
-export const parseLimitsOf = (config: Pick<Config, 'LOA_PARSE_TIMEOUT_S' | 'LOA_PARSE_MEMORY_MB'>) => ({
-  timeoutMs: config.LOA_PARSE_TIMEOUT_S * 1000,
-  memoryMb: config.LOA_PARSE_MEMORY_MB,
-});
+/** The parse worker's limits from the configuration (declared with the parser, which takes them). */
+export { parseLimitsOf } from '../knowledge/parse/isolated-extract.ts';
 
 /** Parses the environment; throws a readable error listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

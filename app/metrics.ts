@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { sendError } from '../http/errors.ts';
 import { ChannelSendError, type ChannelMetrics, type ChannelSender } from '../bots/core/types.ts';
 import type { CoreEventEmitter } from '../bots/core/events.ts';
 import type { OpsStore } from '../storage/ops-store.ts';
@@ -151,7 +152,8 @@ export function metricsHandler(registry: Registry, token: string | undefined): R
     if (expected) {
       const given = Buffer.from(req.get('authorization') ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthorized' });
+        res.set('WWW-Authenticate', 'Bearer');
+        sendError(res, 401, 'unauthorized', 'A bearer token is required');
         return;
       }
     }

@@ -12,10 +12,11 @@ import type { IndexBuildJob } from './index-build.ts';
 import { CALIBRATION_FILE, readConfidenceModel } from '../retrieval/calibrate.ts';
 import { ensurePrivateDir } from '../storage/private-files.ts';
 import { ingestPaths, type IngestTarget } from '../knowledge/ingest.ts';
-import type { KnowledgeDocument } from '../knowledge/types.ts';
-import { startupError } from './startup-errors.ts';
+import type { AskResult } from '../domain/answer.ts';
+import type { KnowledgeDocument } from '../domain/document.ts';
+import { startupError } from '../storage/startup-errors.ts';
 import { buildRetriever, LEXICON, loadRetriever, type LexiconEntry, type Retriever } from '../retrieval/index.ts';
-import type { Answerer, AskOptions, AskResult } from '../retrieval/types.ts';
+import type { Answerer, AskOptions } from '../retrieval/types.ts';
 
 /** The bundled sample knowledge base (plain-language summaries), loaded into an empty store. */
 export const SAMPLE_KNOWLEDGE_DIR = fileURLToPath(new URL('../knowledge/sample/', import.meta.url));

@@ -7,7 +7,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from './runtime.ts';
 import { openCoordination } from '../storage/index.ts';
-import { askRouter } from './http/ask-route.ts';
+import { askRoute } from './http/ask-route.ts';
+import { mountRoutes, pathsOf } from '../http/define-route.ts';
+import { buildDocument } from '../http/openapi.ts';
 import { healthRouter } from './http/health.ts';
 import { trackInFlight } from './http/in-flight.ts';
 import { createMetrics, metricsHandler, type LoaMetrics } from './metrics.ts';
@@ -135,7 +137,17 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
   if (config.LOA_METRICS_TOKEN && config.LOA_METRICS_PORT === undefined) app.get('/metrics', metricsHandler(metrics.registry, config.LOA_METRICS_TOKEN));
   const security = securityTxt({ contact: config.LOA_SECURITY_CONTACT, publicUrl: config.LOA_PUBLIC_URL });
   if (security) app.get('/.well-known/security.txt', security);
-  app.use(askRouter(runtime.answerer, { limiter: coordination.rateLimiter({ keyPrefix: 'ask', points: 120, duration: 60 }) }));
+  // The public JSON API, declared once (http/define-route.ts): its document at /api/openapi.json.
+  const publicRoutes = [askRoute(runtime.answerer, { limiter: coordination.rateLimiter({ keyPrefix: 'ask', points: 120, duration: 60 }) })];
+  const publicApi = buildDocument({
+    title: 'Loa public API',
+    version: '0.1.0',
+    description: 'Questions answered from the official documents, with citations. Errors are `{ "error": { "code", "message" } }`.',
+    serverUrl: '/',
+    paths: pathsOf(publicRoutes),
+  });
+  app.get('/api/openapi.json', (_req, res) => void res.set('Cache-Control', 'no-cache').json(publicApi));
+  app.use(mountRoutes(publicRoutes));
 
   // The public consultation pages (/gop-y/<slug>) and their API, on limiters of their own.
   app.use(

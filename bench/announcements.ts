@@ -6,7 +6,7 @@ import { ConversationCore } from '../bots/core/conversation-core.ts';
 import type { ChannelName, ChannelSender, IncomingMessage, OutgoingMessage, Recipient } from '../bots/core/types.ts';
 import { AnnouncementService, trackDeliveries } from '../proactive/announcements.ts';
 import { DEFAULT_PACE_PER_SECOND } from '../proactive/channel-rules.ts';
-import { sqliteProactiveStore } from '../proactive/kysely-store.ts';
+import { sqliteProactiveStore } from '../storage/proactive-store-kysely.ts';
 import type { Answerer, AskResult } from '../retrieval/types.ts';
 import { SqliteAuditStore } from '../storage/sqlite/audit-store.ts';
 import { SqliteConversationStore } from '../storage/sqlite/conversation-store.ts';

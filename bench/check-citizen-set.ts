@@ -12,6 +12,7 @@ import { resolve, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { LEXICON, ABBREVIATIONS } from '../retrieval/lexicon-data.ts';
+import { fold } from '../domain/fold.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -51,10 +52,6 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** NFD, drop combining marks, đ→d: what a phone keyboard without Telex produces. */
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
-}
 
 /** Old tone placement (hoà, thoả, uỷ, khoẻ): the mark on the second vowel of oa/oe/uy at syllable end. */
 const OLD_TONE = /(?:o[àáảãạ]|o[èéẻẽẹ]|u[ỳýỷỹỵ])(?![\p{L}])/iu;

@@ -1,4 +1,5 @@
-import type { ChannelName, ChannelSender, IncomingMessage } from '../bots/core/types.ts';
+import type { ChannelSender } from '../bots/core/types.ts';
+import type { ChannelName, IncomingMessage } from '../domain/channel.ts';
 import type { ConversationCore } from '../bots/core/conversation-core.ts';
 import type { Runtime } from '../app/runtime.ts';
 import { officerActor, SYSTEM_ACTOR } from '../domain/escalation.ts';

@@ -5,7 +5,7 @@
  * Mined at run time (the pairs are never copied into the repository).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { KnowledgeDocument } from '../knowledge/types.ts';
+import type { KnowledgeDocument } from '../domain/document.ts';
 import type { EvalQuestion } from '../retrieval/evaluate.ts';
 import { dataPath } from './retrieval-data.ts';
 

@@ -25,7 +25,7 @@ import type { EvalQuestion } from '../retrieval/evaluate.ts';
 import { buildRetriever } from '../retrieval/index.ts';
 import { quality } from '../retrieval/metrics.ts';
 import { RERANK_FEATURES, rerankScore, type RerankModel, type RerankVector } from '../retrieval/rerank-model.ts';
-import { fold } from '../retrieval/vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 import { hoidapQuestions } from './hoidap-labels.ts';
 import { dataPath, haveData, loadCorpus, loadQuestions, loadSet } from './retrieval-data.ts';
 

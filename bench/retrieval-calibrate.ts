@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConfidenceFeatures, ConfidenceModel } from '../retrieval/confidence.ts';
 import { confidenceOf } from '../retrieval/confidence.ts';
 import { citesGold, runEvaluation, type EvalQuestion, type QuestionOutcome } from '../retrieval/evaluate.ts';
-import { fold } from '../retrieval/vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 import { hoidapQuestions } from './hoidap-labels.ts';
 import { buildRetriever } from '../retrieval/index.ts';
 import { dataPath, haveData, loadCorpus, loadQuestions, loadSet } from './retrieval-data.ts';

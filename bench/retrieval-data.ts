@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseJsonlCorpus } from '../knowledge/parse/jsonl.ts';
-import type { KnowledgeDocument } from '../knowledge/types.ts';
+import type { KnowledgeDocument } from '../domain/document.ts';
 import { parseQuestions, type EvalQuestion } from '../retrieval/evaluate.ts';
 
 /** Where the shared ALQAC data lives (override with LOA_BENCH_DATA). */

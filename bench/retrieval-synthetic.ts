@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseJsonlCorpus } from '../knowledge/parse/jsonl.ts';
-import type { KnowledgeDocument } from '../knowledge/types.ts';
+import type { KnowledgeDocument } from '../domain/document.ts';
 import { rng } from '../retrieval/lsa.ts';
 
 interface Line {

@@ -10,11 +10,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { KnowledgeDocument } from '../knowledge/types.ts';
+import type { KnowledgeDocument } from '../domain/document.ts';
+import { fold } from '../domain/fold.ts';
 import { formatSummary, questionText, runEvaluation, summarize, type EvalQuestion } from '../retrieval/evaluate.ts';
 import { buildRetriever, loadRetriever, type Retriever, type RetrieverOptions } from '../retrieval/index.ts';
 import { percentile, quality } from '../retrieval/metrics.ts';
-import { fold } from '../retrieval/vietnamese.ts';
 import { hoidapQuestions } from './hoidap-labels.ts';
 import { dataPath, haveData, loadCorpus, loadQuestions, loadSet } from './retrieval-data.ts';
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- retrieval|sample|zalo|faults|library|privacy ...]`: every benchmark, or the ones named. Each prints
+ * `npm run bench [-- retrieval|sample|zalo|faults|layers|library|privacy ...]`: every benchmark, or the ones named. Each prints
  * its own table; numbers go to the README and the issue notes, never into tests.
  */
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   library: async () => (await import('./knowledge-library.ts')).runKnowledgeLibraryBench(),
   announcements: async () => (await import('./announcements.ts')).runAnnouncementsBench(),
   privacy: async () => (await import('./privacy.ts')).runPrivacyBench(),
+  layers: async () => (await import('./layer-crossings.ts')).runLayerCrossingsBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -13,12 +13,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ingestPaths } from '../knowledge/ingest.ts';
-import type { KnowledgeDocument } from '../knowledge/types.ts';
+import type { AskResult } from '../domain/answer.ts';
+import type { KnowledgeDocument } from '../domain/document.ts';
 import { buildRetriever, type Retriever, type RetrieverOptions } from '../retrieval/index.ts';
 import type { ConfidenceFeatures } from '../retrieval/confidence.ts';
 import { percentile } from '../retrieval/metrics.ts';
 import type { EvalQuestion } from '../retrieval/evaluate.ts';
-import type { AskResult } from '../retrieval/types.ts';
 import { openSqlite } from '../storage/sqlite/database.ts';
 import { SqliteKnowledgeStore } from '../storage/sqlite/knowledge-store.ts';
 

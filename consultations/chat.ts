@@ -1,7 +1,7 @@
-import type { ChannelName, Recipient } from '../bots/core/types.ts';
-import type { ConsultOption, TurnMenu } from '../storage/conversation-store.ts';
-import type { ConsultationChatState } from '../storage/consultation-store.ts';
-import type { Citation } from '../retrieval/types.ts';
+import type { ConsultOption, TurnMenu } from '../bots/core/ports.ts';
+import type { ConsultationChatState } from './ports.ts';
+import type { ChannelName, Recipient } from '../domain/channel.ts';
+import type { Citation } from '../domain/citation.ts';
 import { articleKeyOf, clausesOf, outline, unitByKey } from './draft.ts';
 import { draftCitation, searchDraft } from './draft-search.ts';
 import { ConsultationError, type ConsultationService } from './service.ts';

@@ -1,4 +1,4 @@
-import type { Citation } from '../retrieval/types.ts';
+import type { Citation } from '../domain/citation.ts';
 import { jaccard, shingles } from './similarity.ts';
 import type { DraftUnit, DraftVersion } from './types.ts';
 

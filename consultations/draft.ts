@@ -1,6 +1,6 @@
 import { extractText, formatOf } from '../knowledge/formats.ts';
 import { parseLegalStructure } from '../knowledge/parse/legal-structure.ts';
-import type { KnowledgeUnit } from '../knowledge/types.ts';
+import type { KnowledgeUnit } from '../domain/document.ts';
 import type { DraftUnit } from './types.ts';
 
 /** A draft that could not be read: the officer gets the reason, nothing is stored. */

@@ -1,7 +1,7 @@
 import { pushTo } from './collections.ts';
-import type { OutgoingMessage, Recipient } from '../bots/core/types.ts';
+import type { ConsultationStore } from './ports.ts';
+import type { OutgoingMessage, Recipient } from '../domain/channel.ts';
 import { ZALO_REPLY_WINDOW_MS } from '../bots/core/delivery-policy.ts';
-import type { ConsultationStore } from '../storage/consultation-store.ts';
 import { articleKeyOf, parseDraft, unitByKey } from './draft.ts';
 import { computeStats, type ConsultationStats } from './stats.ts';
 import { isOpen, statusOf } from './status.ts';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { fold, tokenize } from '../retrieval/vietnamese.ts';
+import { tokenize } from '../retrieval/vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 
 /**
  * Text similarity for comments and draft units: syllables (diacritics folded, so "muc phat"

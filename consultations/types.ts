@@ -1,4 +1,4 @@
-import type { ChannelName, Recipient } from '../bots/core/types.ts';
+import type { ChannelName, Recipient } from '../domain/channel.ts';
 
 /**
  * The shapes of a public consultation on a draft ("lấy ý kiến dự thảo"): the draft in

@@ -1,4 +1,4 @@
-import type { DocumentMeta, KnowledgeDocument } from './types.ts';
+import type { DocumentMeta, KnowledgeDocument } from '../domain/document.ts';
 import type { ExtractedText } from './parse/extracted.ts';
 import { UnreadableDocumentError } from './parse/extracted.ts';
 import { detectMetadata, docTypeFromTitle } from './parse/detect-metadata.ts';

@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { fold } from '../domain/fold.ts';
 
 /**
  * A stable, readable document id from a path relative to the folder that was ingested:
@@ -10,10 +11,7 @@ export function documentIdFromPath(relativePath: string): string {
   const segments = withoutExt
     .split(/[\\/]+/u)
     .map((seg) =>
-      seg
-        .normalize('NFD')
-        .replace(/\p{M}/gu, '')
-        .replace(/[đĐ]/gu, 'd')
+      fold(seg)
         .toLowerCase()
         .replace(/[^a-z0-9._]+/gu, '-')
         .replace(/^[-.]+|[-.]+$/gu, ''),

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import type { KnowledgeStore } from '../storage/knowledge-store.ts';
-import type { IngestSummary, KnowledgeDocument } from './types.ts';
+import type { KnowledgeStore } from './ports.ts';
+import type { IngestSummary } from './types.ts';
+import type { KnowledgeDocument } from '../domain/document.ts';
 import { buildDocument } from './build-document.ts';
 import { documentIdFromPath } from './document-id.ts';
 import { extractText, formatOf } from './formats.ts';

@@ -120,20 +120,4 @@ export async function readSidecar(file: string): Promise<{ name: string; bytes: 
   return undefined;
 }
 
-/** DocumentMeta as a schema: its fields and their types (the console's API documents it with this). */
-export const documentMetaShape = z.object({
-  number: z.string().optional(),
-  docType: z.string().optional(),
-  issuer: z.string().optional(),
-  issuedDate: z.string().optional(),
-  effectiveDate: z.string().optional(),
-  status: z.enum(DOCUMENT_STATUSES),
-  supersededBy: z.string().optional(),
-  url: z.string().optional(),
-  isSummary: z.boolean().optional(),
-  legalBasis: z.array(z.string()).optional(),
-  aliases: z.array(z.string()).optional(),
-});
-
-/** The stored shape of DocumentMeta, checked when read back from a database; a status this version does not know reads as `unknown`. */
-export const documentMetaSchema = documentMetaShape.extend({ status: z.enum(DOCUMENT_STATUSES).catch('unknown') });
+export { documentMetaSchema, documentMetaShape } from '../domain/document.ts';

@@ -4,14 +4,12 @@
  * Documents are the same when their titles match after dropping years, numbers and brackets;
  * the one with the latest year is the current version.
  */
-import type { KnowledgeDocument } from './types.ts';
+import type { KnowledgeDocument } from '../domain/document.ts';
+import { fold } from '../domain/fold.ts';
 
 /** The title without years, document numbers and bracketed parts, folded. */
 export function baseTitle(title: string): string {
-  return title
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
+  return fold(title)
     .toLowerCase()
     .replace(/\([^)]*\)/g, ' ')
     .replace(/\b\d+\/\d{4}\/[a-z0-9-]+\b/g, ' ')

@@ -4,7 +4,7 @@ import { CHANNELS, type ChannelName, type OutgoingMessage } from '../bots/core/t
 import type { AuditStore } from '../storage/audit-store.ts';
 import type { OutboxStore } from '../storage/outbox-store.ts';
 import { DEFAULT_PACE_PER_SECOND, RULE_TEXT, routeFor, type RouteDecision } from './channel-rules.ts';
-import type { Announcement, ProactiveStore } from './store.ts';
+import type { Announcement, ProactiveStore } from './ports.ts';
 
 /** What an officer submits from the console (validated: outside input). */
 export const NewAnnouncementInput = z.object({

@@ -1,6 +1,6 @@
 import { ZALO_MAX_WINDOW_MS, ZALO_REPLY_WINDOW_MS } from '../bots/core/delivery-policy.ts';
 import type { ChannelName } from '../bots/core/types.ts';
-import type { Subscription } from './store.ts';
+import type { Subscription } from './ports.ts';
 
 /**
  * What one channel's rule makes of one subscriber for a proactive message (see

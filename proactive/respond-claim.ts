@@ -1,7 +1,7 @@
 import type { PipelineContext, TurnDraft } from '../bots/core/context.ts';
 import type { InboxItem } from '../storage/inbox-store.ts';
 import { SAME_CLAIM, VERDICT_LABEL, claimSimilarity, claimWords, looksLikeClaim } from './claims.ts';
-import type { Claim, ProactiveStore } from './store.ts';
+import type { Claim, ProactiveStore } from './ports.ts';
 
 /** The closest known claim and how close it is. */
 export function closestClaim(words: readonly string[], claims: readonly Claim[]): { claim: Claim; score: number } | undefined {

@@ -1,6 +1,6 @@
 import type { PipelineContext, TurnDraft } from '../bots/core/context.ts';
 import type { InboxItem } from '../storage/inbox-store.ts';
-import type { ProactiveStore } from './store.ts';
+import type { ProactiveStore } from './ports.ts';
 import { matchTopic, type SubscriptionIntent } from './subscription-intent.ts';
 
 function topicList(labels: string[]): string {

@@ -1,5 +1,5 @@
 import { normalizeForMatching } from '../bots/core/classify.ts';
-import type { Topic } from './store.ts';
+import type { Topic } from './ports.ts';
 
 /** What a citizen asked about subscriptions, before retrieval (like "gặp cán bộ"). */
 export type SubscriptionIntent =

@@ -12,7 +12,8 @@
  * Everything matches on folded syllables, so text typed without diacritics works too.
  */
 import { expandShorthand } from './shorthand.ts';
-import { fold, tokenize } from './vietnamese.ts';
+import { tokenize } from './vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 
 /** Kinds of answer, as bits. */
 export const ANSWER = {

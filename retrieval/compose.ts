@@ -3,11 +3,12 @@
  * numbered markers, after a short lead naming the source ("Theo khoản 1 Điều 20 Luật Cư trú").
  * Nothing is written that is not in a cited passage except fixed connective phrases.
  */
-import type { Citation } from './types.ts';
+import type { Citation } from '../domain/citation.ts';
+import { fold } from '../domain/fold.ts';
 import type { Corpus, CorpusDoc, CorpusEntry } from './corpus.ts';
 import { basisLines, faqParts, withoutBasis, type FaqParts } from './unit-text.ts';
 import { knownName } from './law-names.ts';
-import { fold, tokenize } from './vietnamese.ts';
+import { tokenize } from './vietnamese.ts';
 
 /** Longest quote before sentences are selected instead of quoting the whole passage. */
 const MAX_QUOTE = 700;

@@ -6,7 +6,8 @@
 import { Embeddings } from '@langchain/core/embeddings';
 import type { LexicalIndex } from './lexical-index.ts';
 import { fitLsa, type SparseColumns } from './lsa.ts';
-import { fold, tokenizePhrases } from './vietnamese.ts';
+import { tokenizePhrases } from './vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 /** Persistable parts of the corpus vector model. */

@@ -2,7 +2,7 @@
  * The flat, index-friendly view of the knowledge: documents, top-level entries (articles,
  * passages, FAQs: what search returns) and clauses (ranked under their article).
  */
-import type { DocumentStatus, KnowledgeDocument, UnitKind } from '../knowledge/types.ts';
+import type { DocumentStatus, KnowledgeDocument, UnitKind } from '../domain/document.ts';
 import { faqParts, withoutBasis } from './unit-text.ts';
 import { httpUrlOrUndefined } from '../knowledge/http-url.ts';
 

@@ -4,7 +4,8 @@
  * "N. <term> là …". Citizens rarely use that heading's words, so lexical ranking prefers
  * articles that merely mention the term; matching the defined term itself finds the clause.
  */
-import { fold, tokenize, type Phrase } from './vietnamese.ts';
+import { tokenize, type Phrase } from './vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 
 /** Folded phrasings that ask what something is. */
 const ASKS_DEFINITION = [

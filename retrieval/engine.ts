@@ -12,7 +12,10 @@ import { checkMessage } from './guards.ts';
 import { LawNames } from './law-names.ts';
 import type { LexicalParams } from './lexical-index.ts';
 import { DEFAULT_RANK, type LexicalRanker, type RankedEntry, type RankParams } from './lexical-ranker.ts';
-import { LexiconMatcher, type LexiconEntry } from './lexicon.ts';
+import { LexiconMatcher } from './lexicon.ts';
+import type { AbstainReason, AskResult, ClarifyOption, Outcome } from '../domain/answer.ts';
+import { fold } from '../domain/fold.ts';
+import type { LexiconEntry } from './lexicon-data.ts';
 import { LEXICON } from './lexicon-data.ts';
 import { abstainMessage } from './messages.ts';
 import { DEFAULT_QUERY, isTopic, QueryAnalyzer, type AnalyzedQuery, type QueryParams } from './query.ts';
@@ -21,9 +24,8 @@ import type { RerankVector } from './rerank-model.ts';
 import { rewriteAnswer, type LlmOptions } from './rewrite.ts';
 import { TypoRepairer } from './typo.ts';
 import { typoModelFor } from './typo-model.ts';
-import type { AbstainReason, AskOptions, AskResult, ClarifyOption, Outcome, SearchHit } from './types.ts';
+import type { AskOptions, SearchHit } from './types.ts';
 import type { VectorIndex } from './vector-index.ts';
-import { fold } from './vietnamese.ts';
 
 export type EmbeddingsKind = 'corpus' | 'openai' | 'transformers' | 'none';
 

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { ConfidenceFeatures } from './confidence.ts';
 import { percentile, quality, type QualityMetrics } from './metrics.ts';
-import type { AskResult, Outcome, SearchHit } from './types.ts';
+import type { SearchHit } from './types.ts';
+import type { AskResult, Outcome } from '../domain/answer.ts';
 
 export const evalQuestionSchema = z.object({
   id: z.string().min(1),

@@ -4,9 +4,10 @@
  * ("hồ sơ của tôi đến đâu rồi"), or an attempt to override the assistant's instructions.
  * Matching is on folded syllables so messages typed without diacritics are caught too.
  */
-import type { AbstainReason } from './types.ts';
+import type { AbstainReason } from '../domain/answer.ts';
+import { fold } from '../domain/fold.ts';
 import { expandShorthand } from './shorthand.ts';
-import { fold, tokenize } from './vietnamese.ts';
+import { tokenize } from './vietnamese.ts';
 
 const compile = (list: readonly string[]) => list.map((p) => ` ${expandShorthand(tokenize(p)).map(fold).join(' ')} `);
 

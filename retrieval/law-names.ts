@@ -3,7 +3,8 @@
  * "bộ luật lao động", "luật hôn nhân", "68/2020/QH14") so its units can be preferred.
  */
 import { expandShorthand } from './shorthand.ts';
-import { fold, tokenize, type Phrase } from './vietnamese.ts';
+import { tokenize, type Phrase } from './vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 
 /** Well-known numbers of major codes, so documents stored under a number get a name too. */
 const KNOWN_NUMBERS: Record<string, string[]> = {

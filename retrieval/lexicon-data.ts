@@ -1,4 +1,9 @@
-import type { LexiconEntry } from './lexicon.ts';
+/** One everyday → legal vocabulary mapping. */
+export interface LexiconEntry {
+  everyday: string[];
+  legal: string[];
+  note?: string;
+}
 
 /**
  * Everyday words citizens use → the legal terms the documents use. Curated; see bench/data/README.md.

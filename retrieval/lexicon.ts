@@ -3,13 +3,10 @@
  */
 import { expandShorthand } from './shorthand.ts';
 import { fold, tokenize, type Phrase } from './vietnamese.ts';
+import type { LexiconEntry } from './lexicon-data.ts';
 
-/** One everyday → legal vocabulary mapping. */
-export interface LexiconEntry {
-  everyday: string[];
-  legal: string[];
-  note?: string;
-}
+// Declared with the data, which the shorthand table also reads (no import cycle).
+export type { LexiconEntry } from './lexicon-data.ts';
 
 interface CompiledEntry {
   everyday: string[][];

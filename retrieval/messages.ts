@@ -1,5 +1,5 @@
 /** Fixed Vietnamese replies for questions Loa does not answer from documents. */
-import type { AbstainReason } from './types.ts';
+import type { AbstainReason } from '../domain/answer.ts';
 
 /** The reply for an abstention; every one says where the question goes next. */
 export function abstainMessage(reason: AbstainReason, agencyName = 'cơ quan'): string {

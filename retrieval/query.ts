@@ -11,7 +11,8 @@ import type { LexiconMatcher } from './lexicon.ts';
 import { expandShorthand } from './shorthand.ts';
 import { removeStopPhrases } from './stop-phrases.ts';
 import type { TypoRepairer } from './typo.ts';
-import { fold, hasDiacritics, tokenizePhrases, type Phrase } from './vietnamese.ts';
+import { hasDiacritics, tokenizePhrases, type Phrase } from './vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 /** Weights of the parts of a query; tuned on ALQAC (see bench/retrieval.ts). */

@@ -4,7 +4,8 @@
  * Each question is answered on its own, with the story kept as context (age, dates, status
  * are in it), and the answers are put together in the order asked.
  */
-import type { AskResult, Citation } from './types.ts';
+import type { AskResult } from '../domain/answer.ts';
+import type { Citation } from '../domain/citation.ts';
 
 /** A question needs this many syllables to stand on its own ("Sao vậy?" does not). */
 const MIN_WORDS = 4;

@@ -7,8 +7,9 @@
  */
 import { ChatOpenAI } from '@langchain/openai';
 import type { Logger } from 'pino';
-import type { Citation } from './types.ts';
-import { fold, tokenize } from './vietnamese.ts';
+import type { Citation } from '../domain/citation.ts';
+import { fold } from '../domain/fold.ts';
+import { tokenize } from './vietnamese.ts';
 
 export interface LlmOptions {
   url: string;

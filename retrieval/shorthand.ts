@@ -6,7 +6,8 @@
  * captures a folded word ("hong" may be "hồng").
  */
 import { ABBREVIATIONS } from './lexicon-data.ts';
-import { fold, tokenize } from './vietnamese.ts';
+import { tokenize } from './vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 
 const TABLE: Record<string, string> = {
   // Official abbreviations

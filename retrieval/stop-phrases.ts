@@ -3,7 +3,8 @@
  * "có phải … không"). Only multi-syllable phrases are removed: dropping single syllables
  * cost about 4 points of Recall@1 in measurements, because many of them are also legal terms.
  */
-import { fold, tokenize, type Phrase } from './vietnamese.ts';
+import { tokenize, type Phrase } from './vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 
 const PHRASES = [
   'bao nhiêu',

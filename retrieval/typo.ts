@@ -3,7 +3,7 @@
  * edit away (insertion, deletion, substitution, transposition, or different diacritics),
  * chosen by how often the candidate follows/precedes its neighbours in the corpus.
  */
-import { fold } from './vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 
 /** What typo repair needs to know about the corpus. */
 export interface TypoModel {

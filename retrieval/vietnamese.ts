@@ -5,6 +5,7 @@
  * Every form that reaches an index goes through `normalizeSyllable`, so "hoà" and "hòa",
  * composed and decomposed input all become the same token.
  */
+import { fold } from '../domain/fold.ts';
 
 const TONE_MARKS = new Set(['\u0300', '\u0301', '\u0303', '\u0309', '\u0323']);
 const VOWELS = new Set([...'aăâeêioôơuưy']);
@@ -16,17 +17,8 @@ export function nfc(text: string): string {
   return text.normalize('NFC');
 }
 
-/**
- * Removes every diacritic and maps đ→d: "Đăng ký thường trú" → "Dang ky thuong tru".
- * (`remove-accents` leaves ỹ and others unchanged, hence our own.)
- */
-export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D');
-}
+/** Diacritic folding is one function for all of Loa (domain/fold.ts); re-exported for retrieval. */
+export { fold };
 
 /** True when the text carries any Vietnamese diacritic (tone, shape or đ). */
 export function hasDiacritics(text: string): boolean {

@@ -4,7 +4,7 @@
  * bigrams and folded syllable bigrams. Term ids are dense: [accented | folded | bigrams…].
  */
 import { NumericMap } from './numeric-map.ts';
-import { fold } from './vietnamese.ts';
+import { fold } from '../domain/fold.ts';
 
 /** Bigram keys pack two syllable ids; 2^22 syllables is far beyond any real vocabulary. */
 const SHIFT = 4194304;

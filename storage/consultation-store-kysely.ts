@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type CompiledQuery, type Selectable } from 'kysely';
-import type { ChannelName, Recipient } from '../bots/core/types.ts';
+import type { ChannelName, Recipient } from '../domain/channel.ts';
 import type {
   CommentChannel,
   Consultation,
@@ -13,8 +13,8 @@ import type {
   Stance,
   Theme,
   UnitMapping,
-} from '../consultations/types.ts';
-import { fingerprint } from '../consultations/similarity.ts';
+} from '../consultations/ports.ts';
+import { fingerprint } from '../consultations/ports.ts';
 import { cleanText, type PgPool } from './postgres/database.ts';
 import type { SqliteDatabase } from './sqlite/database.ts';
 import {

@@ -1,5 +1,6 @@
-import type { ChannelName, Recipient } from '../bots/core/types.ts';
-import type { AbstainReason, Citation } from '../retrieval/types.ts';
+import type { AbstainReason } from '../domain/answer.ts';
+import type { ChannelName, Recipient } from '../domain/channel.ts';
+import type { Citation } from '../domain/citation.ts';
 import type {
   EscalationActor,
   EscalationEvent,

@@ -3,7 +3,6 @@
  * PostgreSQL, so every instance hears a change at once; in-process otherwise (SQLite serves
  * one instance; `loa ingest` from another process is seen by the revision poll).
  */
-import type { Config } from '../app/config.ts';
 import type { KnowledgeChangeFeed } from '../knowledge/ports.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import { openPostgresKnowledgeFeed } from './postgres/knowledge-feed.ts';
@@ -34,7 +33,7 @@ export class LocalKnowledgeFeed implements KnowledgeChangeFeed {
 
 /** The feed for the configured store. */
 export async function openKnowledgeFeed(
-  config: Pick<Config, 'DATABASE_URL'>,
+  config: { DATABASE_URL?: string },
   opts: { onError?: (err: unknown) => void } = {},
 ): Promise<KnowledgeChangeFeed> {
   if (isPostgresUrl(config.DATABASE_URL)) return openPostgresKnowledgeFeed(config.DATABASE_URL, opts);

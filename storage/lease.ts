@@ -1,10 +1,6 @@
 /**
- * A claim on a piece of durable work (an inbox event, an outbox message): who holds it and
- * until when. A holder renews its leases while the work waits in its memory; when a holder
- * dies, its leases run out and any instance's sweeper takes the work over.
+ * Leases on durable work.
+ * Declared by the conversation core, which owns this port (bots/core/ports.ts);
+ * re-exported here for storage's implementations.
  */
-export interface Lease {
-  /** The instance holding the work (`ConversationCore`'s instance id). */
-  owner: string;
-  until: Date;
-}
+export type { Lease } from '../bots/core/ports.ts';

@@ -1,4 +1,4 @@
-import type { ChannelName } from '../bots/core/types.ts';
+import type { ChannelName } from '../domain/channel.ts';
 
 /** One citizen, as a channel knows them (web chat: the session id). */
 export interface CitizenRef {

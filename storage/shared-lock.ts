@@ -1,12 +1,7 @@
-/**
- * A lock held across instances while `fn` runs, for check-then-act work that must not run
- * twice at once anywhere (Zalo's single-use refresh token). PostgreSQL advisory locks
- * (`postgres/advisory-lock.ts`), Redis (`redis/redis-lock.ts`), or this process only.
- */
-export interface SharedLock {
-  readonly scope: 'process' | 'postgres' | 'redis';
-  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
-}
+import type { SharedLock } from '../bots/core/ports.ts';
+
+// The lock is a port of the conversation core and the channels (bots/core/ports.ts); this is the in-process implementation.
+export type { SharedLock };
 
 /** A mutex per name inside this process (one instance, e.g. SQLite). */
 export class ProcessLock implements SharedLock {

@@ -2,7 +2,7 @@ import express from 'express';
 import { z } from 'zod';
 import { AnnouncementService, NewAnnouncementInput } from '../../proactive/announcements.ts';
 import { VERDICTS } from '../../proactive/claims.ts';
-import type { ProactiveStore } from '../../proactive/store.ts';
+import type { ProactiveStore } from '../../proactive/ports.ts';
 import type { AuditStore } from '../../storage/audit-store.ts';
 import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
 import { parseOr400, sendError } from '../http.ts';

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { AuditEntryInput, AuditLog } from '../types.ts';
-import type { AuditStore } from '../../storage/audit-store.ts';
+import type { AuditLog } from '../types.ts';
+import type { AuditStore } from '../ports.ts';
+import type { AuditEntryInput } from '../../domain/audit.ts';
 
 /**
  * The `AuditLog` every console module records into. Entries are also logged, so an

@@ -1,10 +1,7 @@
-import express from 'express';
 import { z } from 'zod';
-import { parseOr400 } from '../http.ts';
-import { operation } from '../openapi.ts';
 import type { AdminModule } from '../types.ts';
-import type { AuditStore } from '../../storage/audit-store.ts';
-import { requireRole } from '../auth/middleware.ts';
+import type { AuditStore } from '../ports.ts';
+import { adminRoute, routeModule } from '../route.ts';
 
 const querySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -25,24 +22,16 @@ const entrySchema = z.object({
 
 /** `GET /audit` (administrators): the append-only audit trail, newest first. */
 export function auditModule(store: AuditStore): AdminModule {
-  const router = express.Router();
-  router.get('/audit', requireRole('admin'), async (req, res) => {
-    const query = parseOr400(querySchema, req.query, res);
-    if (!query) return;
-    res.json(await store.list(query));
-  });
-  return {
-    router,
-    paths: {
-      '/audit': {
-        get: operation('get', {
-          summary: 'Read the audit trail',
-          tags: ['audit'],
-          roles: ['admin'],
-          query: querySchema,
-          responses: { 200: { description: 'Entries, newest first', schema: z.object({ items: z.array(entrySchema), total: z.number().int() }) } },
-        }),
-      },
-    },
-  };
+  return routeModule([
+    adminRoute({
+      method: 'get',
+      path: '/audit',
+      summary: 'Read the audit trail',
+      tags: ['audit'],
+      roles: ['admin'],
+      query: querySchema,
+      responses: { 200: { description: 'Entries, newest first', schema: z.object({ items: z.array(entrySchema), total: z.number().int() }) } },
+      handler: async ({ query }) => ({ status: 200, body: await store.list(query) }),
+    }),
+  ]);
 }

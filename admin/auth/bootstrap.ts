@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../types.ts';
-import type { UserStore } from '../../storage/user-store.ts';
+import type { UserStore } from '../ports.ts';
 import { createStaffUser } from '../users/create-user.ts';
 import { emailSchema, passwordSchema } from '../users/schemas.ts';
 import { hashPassword } from './password.ts';

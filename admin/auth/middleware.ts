@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { sendError } from '../http.ts';
-import type { Role } from '../types.ts';
+import type { Role } from '../../domain/roles.ts';
 import { readSessionCookie } from './cookies.ts';
 import { sameToken, type ActiveSession, type StaffSessions } from './sessions.ts';
 

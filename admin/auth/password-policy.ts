@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { fold as foldDiacritics } from '../../domain/fold.ts';
 
 /** The list shipped next to this file: common passwords and base words, one per line. */
 const LIST_FILE = new URL('./common-passwords.txt', import.meta.url);
 
 /** Lower case, without Vietnamese accents (đ → d), so "Mật khẩu" and "matkhau" compare equal. */
 function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/giu, 'd').toLowerCase().replace(/\s+/gu, '');
+  return foldDiacritics(s).toLowerCase().replace(/\s+/gu, '');
 }
 
 /** Strips the digits and symbols people put around a word ("Admin@2026" → "admin"). */

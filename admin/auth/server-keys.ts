@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SecretStore } from '../../storage/secret-store.ts';
+import type { SecretStore } from '../../bots/core/ports.ts';
 
 /**
  * A random 256-bit key kept in the secret store under `name`, made on first use (known-device

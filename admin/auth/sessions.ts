@@ -1,7 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { StaffUser } from '../types.ts';
-import type { SessionStore, StaffSession } from '../../storage/session-store.ts';
-import type { UserStore } from '../../storage/user-store.ts';
+import type { SessionStore, StaffSession, UserStore } from '../ports.ts';
+import type { StaffUser } from '../../domain/roles.ts';
 
 /** How long sessions live. */
 export interface SessionPolicy {

@@ -1,4 +1,4 @@
-import type { Role } from '../types.ts';
+import type { Role } from '../../domain/roles.ts';
 
 /** `LOA_REQUIRE_TOTP`: whose accounts must have the second factor on to use the console. */
 export type TotpRequirement = 'admin' | 'all' | 'none';

@@ -1,5 +1,5 @@
 import type { Consultation } from '../../consultations/types.ts';
-import type { StaffUser } from '../types.ts';
+import type { StaffUser } from '../../domain/roles.ts';
 
 /**
  * Who may do what with a consultation. The drafting officer is a per-consultation role: a

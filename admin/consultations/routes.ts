@@ -7,7 +7,7 @@ import { ConsultationError, ConsultationService } from '../../consultations/serv
 import { statusOf } from '../../consultations/status.ts';
 import type { Consultation, ConsultationComment, DraftVersion } from '../../consultations/types.ts';
 import { diffWords } from '../../consultations/version-map.ts';
-import { SlugTakenError, VersionConflictError } from '../../storage/consultation-store.ts';
+import { SlugTakenError, VersionConflictError } from '../../consultations/ports.ts';
 import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
 import { parseOr400, sendError } from '../http.ts';
 import { errorSchema, operation } from '../openapi.ts';

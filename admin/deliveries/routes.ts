@@ -1,11 +1,8 @@
-import express from 'express';
 import { z } from 'zod';
 import type { ConversationCore } from '../../bots/core/conversation-core.ts';
-import { CHANNELS } from '../../bots/core/types.ts';
-import type { OutboxItem, OutboxStore } from '../../storage/outbox-store.ts';
-import { requireRole } from '../auth/middleware.ts';
-import { parseOr400 } from '../http.ts';
-import { operation } from '../openapi.ts';
+import type { OutboxItem, OutboxStore } from '../../bots/core/ports.ts';
+import { CHANNELS } from '../../domain/channel.ts';
+import { adminRoute, routeModule } from '../route.ts';
 import { currentUser, type AdminModule, type AuditLog } from '../types.ts';
 
 const listQuery = z.object({
@@ -70,54 +67,47 @@ export interface DeliveriesModuleDeps {
  * it could not know), with the reason, and a bulk resend (audited).
  */
 export function deliveriesModule(deps: DeliveriesModuleDeps): AdminModule {
-  const router = express.Router();
-  router.get('/deliveries/dead-letters', requireRole('admin'), async (req, res) => {
-    const query = parseOr400(listQuery, req.query, res);
-    if (!query) return;
-    const items = await deps.outbox.deadLetters({ limit: query.limit, beforeId: query.beforeId });
-    const counts = await deps.outbox.countByStatus();
-    res.json({ items: items.map(view), counts, ...(items.length === query.limit ? { nextBeforeId: items[items.length - 1].id } : {}) });
-  });
-  router.post('/deliveries/resend', requireRole('admin'), express.json({ limit: '64kb' }), async (req, res) => {
-    const body = parseOr400(resendBody, req.body, res);
-    if (!body) return;
-    const ids = [...new Set(body.ids)];
-    const resent = await deps.outbox.resend(ids, deps.clock());
-    await deps.audit.record({
-      actor: currentUser(res).email,
-      action: 'delivery.resend',
-      target: resent.length === 1 ? `outbox:${resent[0]}` : 'outbox',
-      details: { requested: ids.length, resent },
-    });
-    // Sent by the next sweep of whichever instance; this one starts now.
-    void deps.core.sweepNow();
-    res.json({ resent, skipped: ids.filter((id) => !resent.includes(id)) });
-  });
-  return {
-    router,
-    paths: {
-      '/deliveries/dead-letters': {
-        get: operation('get', {
-          summary: 'List dead letters: messages that could not be delivered',
-          description: 'Newest first, with the reason. `unknown`: the send timed out after it went out, so the citizen may have it.',
-          tags: ['deliveries'],
-          roles: ['admin'],
-          query: listQuery,
-          responses: { 200: { description: 'A page of dead letters and the outbox counts per status', schema: listSchema } },
-        }),
+  return routeModule([
+    adminRoute({
+      method: 'get',
+      path: '/deliveries/dead-letters',
+      summary: 'List dead letters: messages that could not be delivered',
+      description: 'Newest first, with the reason. `unknown`: the send timed out after it went out, so the citizen may have it.',
+      tags: ['deliveries'],
+      roles: ['admin'],
+      query: listQuery,
+      responses: { 200: { description: 'A page of dead letters and the outbox counts per status', schema: listSchema } },
+      handler: async ({ query }) => {
+        const items = await deps.outbox.deadLetters({ limit: query.limit, beforeId: query.beforeId });
+        const counts = await deps.outbox.countByStatus();
+        return { status: 200, body: { items: items.map(view), counts, ...(items.length === query.limit ? { nextBeforeId: items[items.length - 1].id } : {}) } };
       },
-      '/deliveries/resend': {
-        post: operation('post', {
-          summary: 'Send dead letters again',
-          description: 'Puts the given dead letters back in line; the channel window counts again from now. Other ids are skipped. Audited as `delivery.resend`.',
-          tags: ['deliveries'],
-          roles: ['admin'],
-          body: resendBody,
-          responses: {
-            200: { description: 'What was put back in line', schema: z.object({ resent: z.array(z.number().int()), skipped: z.array(z.number().int()) }) },
-          },
-        }),
+    }),
+    adminRoute({
+      method: 'post',
+      path: '/deliveries/resend',
+      summary: 'Send dead letters again',
+      description: 'Puts the given dead letters back in line; the channel window counts again from now. Other ids are skipped. Audited as `delivery.resend`.',
+      tags: ['deliveries'],
+      roles: ['admin'],
+      body: resendBody,
+      bodyLimit: '64kb',
+      responses: {
+        200: { description: 'What was put back in line', schema: z.object({ resent: z.array(z.number().int()), skipped: z.array(z.number().int()) }) },
       },
-    },
-  };
+      handler: async ({ body, res }) => {
+        const ids = [...new Set(body.ids)];
+        const resent = await deps.outbox.resend(ids, deps.clock());
+        await deps.audit.record({
+          actor: currentUser(res).email,
+          action: 'delivery.resend',
+          target: resent.length === 1 ? `outbox:${resent[0]}` : 'outbox',
+          details: { requested: ids.length, resent },
+        });
+        // Sent by the next sweep of whichever instance; this one starts now.
+        void deps.core.sweepNow();
+        return { status: 200, body: { resent, skipped: ids.filter((id) => !resent.includes(id)) } };
+      },
+    }),
+  ]);
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { documentMetaShape } from '../../knowledge/metadata.ts';
-import { DOCUMENT_STATUSES } from '../../knowledge/types.ts';
+import { DOCUMENT_STATUSES, documentMetaShape } from '../../domain/document.ts';
 
 /** Document ids may contain "/" (folders): clients send them URL-encoded in one path segment. */
 export const documentIdParams = z.object({ id: z.string().min(1).max(300).describe('Document id, URL-encoded (it may contain "/")') });
@@ -48,6 +47,7 @@ export const documentSummarySchema = z.object({
 
 export const unitSchema = z.object({
   id: z.string().describe('Citation id'),
+  docId: z.string().optional().describe('The document it belongs to'),
   kind: z.enum(['article', 'clause', 'passage', 'faq']),
   parentId: z.string().optional(),
   section: z.string(),

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { Telegram, TelegramError } from 'telegraf';
-import type { Config } from '../../app/config.ts';
+import type { AdminConfig } from '../ports.ts';
 import type { CoreEventEmitter } from '../../bots/core/events.ts';
-import type { ChannelName } from '../../bots/core/types.ts';
+import type { ChannelName } from '../../domain/channel.ts';
 import type { Escalation } from '../../storage/escalation-store.ts';
 
 const CHANNEL_LABELS: Record<ChannelName, string> = { zalo: 'Zalo', telegram: 'Telegram', webchat: 'Web chat', botframework: 'Bot Framework' };
@@ -64,7 +64,7 @@ export interface TelegramNotifier {
  * `TELEGRAM_BOT_TOKEN` are set. Failures are logged only: the inbox is the source of truth.
  */
 export function startTelegramNotifier(
-  config: Pick<Config, 'LOA_NOTIFY_TELEGRAM_CHAT_ID' | 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_API_ROOT' | 'LOA_PUBLIC_URL'> & { LOA_NOTIFY_TELEGRAM_BATCH_S?: number },
+  config: Pick<AdminConfig, 'LOA_NOTIFY_TELEGRAM_CHAT_ID' | 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_API_ROOT' | 'LOA_PUBLIC_URL'> & { LOA_NOTIFY_TELEGRAM_BATCH_S?: number },
   events: CoreEventEmitter,
   logger: Logger,
   /** The Bot API client; made from the token and `TELEGRAM_API_ROOT` when absent. */

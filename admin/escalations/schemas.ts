@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CHANNELS } from '../../bots/core/types.ts';
-import { DOCUMENT_STATUSES } from '../../knowledge/types.ts';
+import { CHANNELS } from '../../domain/channel.ts';
+import { DOCUMENT_STATUSES } from '../../domain/document.ts';
 import { ESCALATION_STATUSES } from '../../storage/escalation-store.ts';
 import { emailSchema } from '../users/schemas.ts';
 
@@ -73,6 +73,7 @@ export const citationSchema = z.object({
 
 export const inboxItemSchema = z.object({
   id: z.string(),
+  sourceKey: z.string().optional().describe('What created it, e.g. inbox:<event id> (one escalation per source)'),
   status: z.enum(ESCALATION_STATUSES),
   reason: z.enum(['abstained', 'requested', 'error']),
   abstainReason: z.string().optional(),

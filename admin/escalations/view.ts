@@ -1,4 +1,4 @@
-import type { ConversationStore } from '../../storage/conversation-store.ts';
+import type { ConversationStore } from '../../bots/core/ports.ts';
 import type { Escalation } from '../../storage/escalation-store.ts';
 
 /** Zalo lets an OA reply for free within 48 hours of the citizen's last message (see CHANNELS.md). */

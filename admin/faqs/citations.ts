@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { KnowledgeDocument } from '../../knowledge/types.ts';
-import type { Citation } from '../../retrieval/types.ts';
-import type { KnowledgeStore } from '../../storage/knowledge-store.ts';
+import type { Citation } from '../../domain/citation.ts';
+import type { KnowledgeDocument } from '../../domain/document.ts';
+import type { KnowledgeStore } from '../../knowledge/ports.ts';
 import type { citationInputSchema } from '../escalations/schemas.ts';
 
 export type CitationInput = z.output<typeof citationInputSchema>;

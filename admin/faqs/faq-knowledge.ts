@@ -1,4 +1,4 @@
-import type { Runtime } from '../../app/runtime.ts';
+import type { AdminRuntime } from '../ports.ts';
 
 /**
  * Approved FAQs reach the bot as one synthetic knowledge document, which the knowledge
@@ -26,6 +26,6 @@ export interface FaqKnowledge {
 }
 
 /** The FAQ knowledge syncer of a runtime: its library's (one per runtime, syncs run one after another). */
-export function faqKnowledge(runtime: Pick<Runtime, 'library'>): FaqKnowledge {
+export function faqKnowledge(runtime: Pick<AdminRuntime, 'library'>): FaqKnowledge {
   return { sync: () => runtime.library.syncFaqs() };
 }

@@ -1,5 +1,5 @@
 import type { AdminDeps } from '../types.ts';
-import type { Faq } from '../../storage/faq-store.ts';
+import type { Faq } from '../ports.ts';
 import { faqKnowledge } from './faq-knowledge.ts';
 
 /** Which citations a change touches: every provision of a document, or only some of them. */

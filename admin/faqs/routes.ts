@@ -1,11 +1,9 @@
-import express, { type Response } from 'express';
 import { z } from 'zod';
-import type { Citation } from '../../retrieval/types.ts';
-import type { Faq, FaqChange, FaqStatus } from '../../storage/faq-store.ts';
-import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
+import { ApiError } from '../../http/errors.ts';
+import type { Faq, FaqChange, FaqStatus } from '../ports.ts';
+import type { Citation } from '../../domain/citation.ts';
 import type { SaveAsFaqInput } from '../escalations/routes.ts';
-import { parseOr400, sendError } from '../http.ts';
-import { errorSchema, operation } from '../openapi.ts';
+import { ANY_ROLE, adminRoute, routeModule } from '../route.ts';
 import { currentUser, type AdminDeps, type AdminModule } from '../types.ts';
 import { CitationError, resolveCitations } from './citations.ts';
 import { faqKnowledge, faqUnitId } from './faq-knowledge.ts';
@@ -27,9 +25,9 @@ const REFUSED: Record<Exclude<FaqChange, { ok: true }>['reason'], [number, strin
   version_conflict: [409, 'version_conflict', 'Câu hỏi vừa được người khác sửa. Vui lòng tải lại rồi sửa tiếp.'],
 };
 
-function refuse(res: Response, change: Exclude<FaqChange, { ok: true }>): void {
+function refusal(change: Exclude<FaqChange, { ok: true }>): ApiError {
   const [status, code, message] = REFUSED[change.reason];
-  res.status(status).json({ error: code, message, ...(change.faq ? { status: change.faq.status } : {}) });
+  return new ApiError(status, code, message, change.faq ? { status: change.faq.status } : {});
 }
 
 /**
@@ -108,159 +106,149 @@ export function faqModule(deps: AdminDeps): AdminModule {
   const knowledgeSync = faqKnowledge(deps.runtime);
   // At start: the agency name (the document's title) may have changed, or the document been removed by hand.
   knowledgeSync.sync().catch((err: unknown) => deps.logger.error({ err }, 'syncing approved FAQs into the knowledge store failed'));
-  const router = express.Router();
-  const json = express.json({ limit: '256kb' });
-  const editors = requireRole('admin', 'spokesperson');
-  const admin = requireRole('admin');
+  const bodyLimit = '256kb';
+  const editors = ['admin', 'spokesperson'] as const;
+  const admin = ['admin'] as const;
 
-  const citationsOr400 = async (inputs: Parameters<typeof resolveCitations>[0], res: Response): Promise<Citation[] | undefined> => {
+  const resolved = async (inputs: Parameters<typeof resolveCitations>[0]): Promise<Citation[]> => {
     try {
       return await resolveCitations(inputs, knowledge);
     } catch (err) {
-      if (!(err instanceof CitationError)) throw err;
-      sendError(res, 400, 'invalid_citation', err.message);
-      return undefined;
+      if (err instanceof CitationError) throw new ApiError(400, 'invalid_citation', err.message);
+      throw err;
     }
   };
-
-  router.get('/faqs', requireRole(...ANY_ROLE), async (req, res) => {
-    const query = parseOr400(faqListQuery, req.query, res);
-    if (!query) return;
-    // Drafts and answers under review may quote a citizen (a CCCD number, a phone): not for viewers.
-    const viewer = currentUser(res).role === 'viewer';
-    if (viewer && query.status?.some((st) => st !== 'approved')) return sendError(res, 403, 'forbidden', VIEWER_APPROVED_ONLY);
-    const filter = { status: viewer ? ['approved' as const] : query.status, limit: query.limit, offset: query.offset };
-    const [items, total] = await Promise.all([faqs.list(filter), faqs.count(filter)]);
-    res.json({ items: await views(deps, items), total });
-  });
-
-  router.get('/faqs/:id', requireRole(...ANY_ROLE), async (req, res) => {
-    const params = parseOr400(faqIdParams, req.params, res);
-    if (!params) return;
-    const faq = await faqs.get(params.id);
-    if (!faq) return sendError(res, 404, 'not_found', 'Không tìm thấy câu hỏi thường gặp này.');
-    if (faq.status !== 'approved' && currentUser(res).role === 'viewer') return sendError(res, 403, 'forbidden', VIEWER_APPROVED_ONLY);
-    res.json({ faq: (await views(deps, [faq]))[0] });
-  });
-
-  router.post('/faqs', editors, json, async (req, res) => {
-    const body = parseOr400(newFaqSchema, req.body, res);
-    if (!body) return;
-    const citations = await citationsOr400(body.citations ?? [], res);
-    if (!citations) return;
-    const me = currentUser(res);
-    const faq = await faqs.create({ questions: body.questions, answer: body.answer, citations, createdBy: me.email }, new Date());
-    await deps.audit.record({ actor: me.email, action: 'faq.create', target: `faq:${faq.id}`, details: { question: faq.questions[0] } });
-    res.status(201).json({ faq: (await views(deps, [faq]))[0] });
-  });
-
-  router.patch('/faqs/:id', editors, json, async (req, res) => {
-    const params = parseOr400(faqIdParams, req.params, res);
-    const body = params && parseOr400(faqPatchSchema, req.body, res);
-    if (!params || !body) return;
-    const me = currentUser(res);
-    const citations = body.citations && (await citationsOr400(body.citations, res));
-    if (body.citations && !citations) return;
-    // An approved answer is live: only an administrator (who could approve it) may change it in place.
-    const allowed: FaqStatus[] = me.role === 'admin' ? ['draft', 'needs_review', 'approved'] : ['draft', 'needs_review'];
-    const patch = { questions: body.questions, answer: body.answer, citations };
-    const change = await faqs.update(params.id, patch, { by: me.email, allowed, expectedVersion: body.version }, new Date());
-    if (!change.ok) return refuse(res, change);
-    const changed = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
-    await deps.audit.record({ actor: me.email, action: 'faq.update', target: `faq:${change.faq.id}`, details: { status: change.faq.status, changed } });
-    if (change.faq.status === 'approved') await knowledgeSync.sync();
-    res.json({ faq: (await views(deps, [change.faq]))[0] });
-  });
-
-  router.post('/faqs/:id/approve', admin, async (req, res) => {
-    const params = parseOr400(faqIdParams, req.params, res);
-    if (!params) return;
-    const me = currentUser(res);
-    const change = await faqs.approve(params.id, me.email, new Date());
-    if (!change.ok) return refuse(res, change);
-    await deps.audit.record({ actor: me.email, action: 'faq.approve', target: `faq:${change.faq.id}`, details: { question: change.faq.questions[0] } });
-    await knowledgeSync.sync();
-    res.json({ faq: (await views(deps, [change.faq]))[0] });
-  });
-
-  router.post('/faqs/:id/retire', admin, async (req, res) => {
-    const params = parseOr400(faqIdParams, req.params, res);
-    if (!params) return;
-    const me = currentUser(res);
-    const before = await faqs.get(params.id);
-    const change = await faqs.retire(params.id, me.email, new Date());
-    if (!change.ok) return refuse(res, change);
-    await deps.audit.record({ actor: me.email, action: 'faq.retire', target: `faq:${change.faq.id}`, details: { previousStatus: before?.status } });
-    if (before?.status === 'approved') await knowledgeSync.sync();
-    res.json({ faq: (await views(deps, [change.faq]))[0] });
-  });
+  const viewOf = async (faq: Faq) => (await views(deps, [faq]))[0];
 
   const tags = ['faqs'];
   const one = z.object({ faq: faqSchema });
-  const refused = { description: 'Not allowed in the FAQ\'s current status (wrong_status) or edited meanwhile (version_conflict)', schema: errorSchema };
-  const notFound = { description: 'No such FAQ', schema: errorSchema };
-  return {
-    router,
-    paths: {
-      '/faqs': {
-        get: operation('get', {
-          summary: 'List FAQs',
-          description: 'Newest change first, each with its usage since approval.',
-          tags,
-          roles: ANY_ROLE,
-          query: faqListQuery,
-          responses: { 200: { description: 'FAQs', schema: z.object({ items: z.array(faqSchema), total: z.number().int() }) } },
-        }),
-        post: operation('post', {
-          summary: 'Write an FAQ draft',
-          tags,
-          roles: ['admin', 'spokesperson'],
-          body: newFaqSchema,
-          responses: {
-            201: { description: 'The draft', schema: one },
-            400: { description: 'Invalid, or a citation that cannot be found (invalid_citation)', schema: errorSchema },
-          },
-        }),
-      },
-      '/faqs/{id}': {
-        get: operation('get', {
-          summary: 'One FAQ',
-          tags,
-          roles: ANY_ROLE,
-          params: faqIdParams,
-          responses: { 200: { description: 'The FAQ', schema: one }, 404: notFound },
-        }),
-        patch: operation('patch', {
-          summary: 'Edit an FAQ',
-          description:
-            'Drafts and FAQs needing review: spokespeople and administrators. Approved FAQs: administrators only; the bot answers with the new text at once. Retired FAQs cannot be edited.',
-          tags,
-          roles: ['admin', 'spokesperson'],
-          params: faqIdParams,
-          body: faqPatchSchema,
-          responses: { 200: { description: 'The edited FAQ', schema: one }, 400: { description: 'Invalid', schema: errorSchema }, 404: notFound, 409: refused },
-        }),
-      },
-      '/faqs/{id}/approve': {
-        post: operation('post', {
-          summary: 'Approve an FAQ',
-          description: 'draft or needs_review → approved: the bot answers with it from now on, cited as "Câu trả lời của <agency>".',
-          tags,
-          roles: ['admin'],
-          params: faqIdParams,
-          responses: { 200: { description: 'The approved FAQ', schema: one }, 404: notFound, 409: refused },
-        }),
-      },
-      '/faqs/{id}/retire': {
-        post: operation('post', {
-          summary: 'Retire an FAQ',
-          description: 'Any status but retired → retired: the bot stops answering with it.',
-          tags,
-          roles: ['admin'],
-          params: faqIdParams,
-          responses: { 200: { description: 'The retired FAQ', schema: one }, 404: notFound, 409: refused },
-        }),
-      },
-    },
+  const refused = {
+    codes: ['wrong_status', 'version_conflict'],
+    description: "Not allowed in the FAQ's current status (wrong_status) or edited meanwhile (version_conflict); `status` is the FAQ's status now",
+    extra: { status: faqSchema.shape.status.optional() },
   };
+  const notFound = { codes: ['not_found'], description: 'No such FAQ' };
+  const invalidCitation = { codes: ['invalid_citation'], description: 'A citation that cannot be found' };
+
+  return routeModule([
+    adminRoute({
+      method: 'get',
+      path: '/faqs',
+      summary: 'List FAQs',
+      description: 'Newest change first, each with its usage since approval. Viewers may list approved FAQs only (403 otherwise).',
+      tags,
+      roles: ANY_ROLE,
+      query: faqListQuery,
+      responses: { 200: { description: 'FAQs', schema: z.object({ items: z.array(faqSchema), total: z.number().int() }) } },
+      handler: async ({ query, res }) => {
+        // Drafts and answers under review may quote a citizen (a CCCD number, a phone): not for viewers.
+        const viewer = currentUser(res).role === 'viewer';
+        if (viewer && query.status?.some((st) => st !== 'approved')) throw new ApiError(403, 'forbidden', VIEWER_APPROVED_ONLY);
+        const filter = { status: viewer ? ['approved' as const] : query.status, limit: query.limit, offset: query.offset };
+        const [items, total] = await Promise.all([faqs.list(filter), faqs.count(filter)]);
+        return { status: 200, body: { items: await views(deps, items), total } };
+      },
+    }),
+    adminRoute({
+      method: 'post',
+      path: '/faqs',
+      summary: 'Write an FAQ draft',
+      tags,
+      roles: editors,
+      body: newFaqSchema,
+      bodyLimit,
+      responses: { 201: { description: 'The draft', schema: one } },
+      errors: { 400: invalidCitation },
+      handler: async ({ body, res }) => {
+        const citations = await resolved(body.citations ?? []);
+        const me = currentUser(res);
+        const faq = await faqs.create({ questions: body.questions, answer: body.answer, citations, createdBy: me.email }, new Date());
+        await deps.audit.record({ actor: me.email, action: 'faq.create', target: `faq:${faq.id}`, details: { question: faq.questions[0] } });
+        return { status: 201, body: { faq: await viewOf(faq) } };
+      },
+    }),
+    adminRoute({
+      method: 'get',
+      path: '/faqs/{id}',
+      summary: 'One FAQ',
+      description: 'Viewers may read approved FAQs only (403 otherwise).',
+      tags,
+      roles: ANY_ROLE,
+      params: faqIdParams,
+      responses: { 200: { description: 'The FAQ', schema: one } },
+      errors: { 404: notFound },
+      handler: async ({ params, res }) => {
+        const faq = await faqs.get(params.id);
+        if (!faq) throw new ApiError(404, 'not_found', 'Không tìm thấy câu hỏi thường gặp này.');
+        if (faq.status !== 'approved' && currentUser(res).role === 'viewer') throw new ApiError(403, 'forbidden', VIEWER_APPROVED_ONLY);
+        return { status: 200, body: { faq: await viewOf(faq) } };
+      },
+    }),
+    adminRoute({
+      method: 'patch',
+      path: '/faqs/{id}',
+      summary: 'Edit an FAQ',
+      description:
+        'Drafts and FAQs needing review: spokespeople and administrators. Approved FAQs: administrators only; the bot answers with the new text at once. Retired FAQs cannot be edited.',
+      tags,
+      roles: editors,
+      params: faqIdParams,
+      body: faqPatchSchema,
+      bodyLimit,
+      responses: { 200: { description: 'The edited FAQ', schema: one } },
+      errors: { 400: invalidCitation, 404: notFound, 409: refused },
+      handler: async ({ params, body, res }) => {
+        const me = currentUser(res);
+        const citations = body.citations && (await resolved(body.citations));
+        // An approved answer is live: only an administrator (who could approve it) may change it in place.
+        const allowed: FaqStatus[] = me.role === 'admin' ? ['draft', 'needs_review', 'approved'] : ['draft', 'needs_review'];
+        const patch = { questions: body.questions, answer: body.answer, citations };
+        const change = await faqs.update(params.id, patch, { by: me.email, allowed, expectedVersion: body.version }, new Date());
+        if (!change.ok) throw refusal(change);
+        const changed = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
+        await deps.audit.record({ actor: me.email, action: 'faq.update', target: `faq:${change.faq.id}`, details: { status: change.faq.status, changed } });
+        if (change.faq.status === 'approved') await knowledgeSync.sync();
+        return { status: 200, body: { faq: await viewOf(change.faq) } };
+      },
+    }),
+    adminRoute({
+      method: 'post',
+      path: '/faqs/{id}/approve',
+      summary: 'Approve an FAQ',
+      description: 'draft or needs_review → approved: the bot answers with it from now on, cited as "Câu trả lời của <agency>".',
+      tags,
+      roles: admin,
+      params: faqIdParams,
+      responses: { 200: { description: 'The approved FAQ', schema: one } },
+      errors: { 404: notFound, 409: refused },
+      handler: async ({ params, res }) => {
+        const me = currentUser(res);
+        const change = await faqs.approve(params.id, me.email, new Date());
+        if (!change.ok) throw refusal(change);
+        await deps.audit.record({ actor: me.email, action: 'faq.approve', target: `faq:${change.faq.id}`, details: { question: change.faq.questions[0] } });
+        await knowledgeSync.sync();
+        return { status: 200, body: { faq: await viewOf(change.faq) } };
+      },
+    }),
+    adminRoute({
+      method: 'post',
+      path: '/faqs/{id}/retire',
+      summary: 'Retire an FAQ',
+      description: 'Any status but retired → retired: the bot stops answering with it.',
+      tags,
+      roles: admin,
+      params: faqIdParams,
+      responses: { 200: { description: 'The retired FAQ', schema: one } },
+      errors: { 404: notFound, 409: refused },
+      handler: async ({ params, res }) => {
+        const me = currentUser(res);
+        const before = await faqs.get(params.id);
+        const change = await faqs.retire(params.id, me.email, new Date());
+        if (!change.ok) throw refusal(change);
+        await deps.audit.record({ actor: me.email, action: 'faq.retire', target: `faq:${change.faq.id}`, details: { previousStatus: before?.status } });
+        if (before?.status === 'approved') await knowledgeSync.sync();
+        return { status: 200, body: { faq: await viewOf(change.faq) } };
+      },
+    }),
+  ]);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { FAQ_STATUSES } from '../../storage/faq-store.ts';
+import { FAQ_STATUSES } from '../ports.ts';
 import { citationInputSchema, citationSchema } from '../escalations/schemas.ts';
+import { fold } from '../../domain/fold.ts';
 
 /** Collapses whitespace and composes accents, so "Thủ tục" typed two ways is one question. */
 const cleanText = (s: string) => s.normalize('NFC').replace(/\s+/gu, ' ').trim();
@@ -12,12 +13,7 @@ const answer = z
   .pipe(z.string().min(1, 'Cần nội dung câu trả lời').max(10_000));
 
 /** Folded (no case, no diacritics) form, to drop variants that differ only in accents or case. */
-const foldedKey = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/gu, 'd')
-    .toLowerCase();
+const foldedKey = (s: string) => fold(s).toLowerCase();
 
 const questions = z
   .array(question)

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { CitizenDataCounts, CitizenRef, ForgetResult, PrivacyStore } from '../../storage/privacy-store.ts';
-import type { SecretStore } from '../../storage/secret-store.ts';
+import type { SecretStore } from '../../bots/core/ports.ts';
 import { serverKey } from '../auth/server-keys.ts';
 import type { AuditLog } from '../types.ts';
 

@@ -1,6 +1,6 @@
 import express, { type Response } from 'express';
 import { z } from 'zod';
-import { CHANNELS } from '../../bots/core/types.ts';
+import { CHANNELS } from '../../domain/channel.ts';
 import { ERASED_USER_ID, type CitizenRef } from '../../storage/privacy-store.ts';
 import { requireRole } from '../auth/middleware.ts';
 import { parseOr400, sendError } from '../http.ts';

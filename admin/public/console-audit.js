@@ -49,7 +49,7 @@ export async function renderAudit(ctx) {
 
   const data = await api.get('/audit', { actor: f.actor || undefined, action: f.action || undefined, target: f.target || undefined, limit: PAGE, offset: f.offset });
   if (!ctx.current()) return;
-  const items = data.items || [];
+  const items = data.items;
   const table = items.length === 0
     ? h('p', { class: 'empty', text: t('audit.empty') })
     : h('div', { class: 'table-wrap' }, h('table', { class: 'table table-audit' },

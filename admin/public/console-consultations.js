@@ -126,7 +126,8 @@ export async function renderConsultation(ctx) {
   }) }) : null;
   const head = pageHeader(c.title, t('consult.period', { from: formatDate(c.opensAt), to: formatDate(c.closesAt) }), ...exports, publish);
   const link = h('p', null, statusBadge(c.status), ' ', h('a', { href: `/gop-y/${encodeURIComponent(c.slug)}`, target: '_blank', rel: 'noopener', text: t('consult.publicPage') }), ' · ', t('consult.version', { n: data.draft.version }));
-  const stats = data.stats;
+  // The OpenAPI document describes stats only as a record (admin/consultations/routes.ts): not checked here.
+  const stats = /** @type {any} */ (data.stats);
   const kpis = h('ul', { class: 'kpis' },
     h('li', null, h('strong', { text: formatNumber(stats.comments) }), ' ', t('consult.kpi.comments')),
     h('li', null, h('strong', { text: formatNumber(stats.participants) }), ' ', t('consult.kpi.participants')),

@@ -13,8 +13,8 @@ export async function renderDeliveries(ctx) {
   const before = Number.parseInt(query.get('before') || '', 10) || undefined;
   const data = await api.get('/deliveries/dead-letters', { limit: PAGE, beforeId: before });
   if (!ctx.current()) return;
-  const items = data.items || [];
-  const counts = data.counts || {};
+  const items = data.items;
+  const counts = data.counts;
   const chosen = new Set();
 
   const status = h('p', { class: 'notice', role: 'status', hidden: true });

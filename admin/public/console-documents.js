@@ -18,7 +18,7 @@ export async function renderDocuments(ctx) {
   ctx.setTitle(t('docs.title'));
   const data = await api.get('/documents');
   if (!ctx.current()) return;
-  const docs = data.items || [];
+  const docs = data.items;
 
   // Upload: the raw file is the body, its (URL-encoded) name in X-Filename.
   const file = h('input', { type: 'file', accept: '.pdf,.docx,.html,.htm,.md,.markdown,.txt,.jsonl' });

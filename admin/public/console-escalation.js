@@ -1,7 +1,7 @@
 /* One escalated question: the citizen's words and earlier turns, the nearest official
  * passages (attachable as citations), claim / assign / close, and the answer editor whose
  * reply is shown as answered only once the channel delivered it. */
-import { api, askKnowledge, itemsOf } from './console-api.js';
+import { api, askKnowledge } from './console-api.js';
 import { h, replace, safeUrl, uid } from './console-dom.js';
 import { formatDateTime, t } from './console-i18n.js';
 import { busy, channelBadge, citationCard, citationTitle, escalationStatusBadge, waitingText, zaloWindowText } from './console-ui.js';
@@ -170,7 +170,7 @@ export async function renderEscalation(ctx) {
     go.addEventListener('click', () => void assign(go, pick.value));
     // Staff who may answer: active administrators and spokespeople.
     api.get('/users').then((data) => {
-      for (const u of itemsOf(data, 'users')) {
+      for (const u of data.items) {
         if (u.disabled || u.role === 'viewer' || u.email === e.assignee) continue;
         pick.append(h('option', { value: u.email, text: `${u.name || u.email} (${u.email})` }));
       }

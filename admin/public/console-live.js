@@ -5,6 +5,7 @@
 const EVENTS = ['escalation.created', 'escalation.updated'];
 
 export class LiveFeed {
+  /** @param {{ onFreshChange?: () => void, onClosed?: () => void }} [handlers] */
   constructor({ onFreshChange, onClosed } = {}) {
     this.source = null;
     this.listeners = new Set();

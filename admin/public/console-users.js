@@ -1,6 +1,6 @@
 /* Người dùng (administrators): staff accounts, invitations with a one-time password shown
  * once, role changes, disabling and password resets. */
-import { api, itemsOf } from './console-api.js';
+import { api } from './console-api.js';
 import { field, h, replace, select } from './console-dom.js';
 import { formatDateTime, t } from './console-i18n.js';
 import { busy, pageHeader } from './console-ui.js';
@@ -40,7 +40,7 @@ export async function renderUsers(ctx) {
   ctx.setTitle(t('users.title'));
   const data = await api.get('/users');
   if (!ctx.current()) return;
-  const users = itemsOf(data, 'users');
+  const users = data.items;
   const secretSlot = h('div');
 
   // --- invite
@@ -74,7 +74,7 @@ export async function renderUsers(ctx) {
 
   const tableSlot = h('div', { class: 'table-wrap' });
   const redraw = async () => {
-    const fresh = itemsOf(await api.get('/users'), 'users');
+    const fresh = (await api.get('/users')).items;
     replace(tableSlot, usersTable(fresh));
   };
 

@@ -138,7 +138,7 @@ window.addEventListener('hashchange', () => {
 document.addEventListener('click', (event) => {
   if (!(event instanceof MouseEvent) || event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-  const a = event.target instanceof Element ? event.target.closest('a[href]') : null;
+  const a = event.target instanceof Element ? /** @type {HTMLAnchorElement | null} */ (event.target.closest('a[href]')) : null;
   if (!a || a.target || a.hasAttribute('download')) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || !url.pathname.startsWith('/admin')) return;
@@ -297,7 +297,7 @@ function errorText(err) {
   if (err instanceof ApiError) {
     if (err.status === 0) return t('common.network');
     // Validation errors name the fields, so the officer (or a bug report) can tell what was refused.
-    const issues = err.body && Array.isArray(err.body.issues) ? err.body.issues.map((i) => `${i.path || '—'}: ${i.message}`).join('; ') : '';
+    const issues = err.issues.map((i) => `${i.path || '—'}: ${i.message}`).join('; ');
     if (err.serverMessage) return issues ? `${err.serverMessage} (${issues})` : err.serverMessage;
     if (err.status === 403) return t('common.forbidden');
     if (err.status === 404) return t('common.notFound');

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { fold, tokenizePhrases } from '../../retrieval/vietnamese.ts';
+import { tokenizePhrases } from '../../retrieval/vietnamese.ts';
+import { fold } from '../../domain/fold.ts';
 
 /**
  * How reports read citizens' questions: one normal form to spot the same question asked

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CHANNELS } from '../../bots/core/types.ts';
-import type { ReportRange } from '../../storage/report-store.ts';
+import type { ReportRange } from '../ports.ts';
+import { CHANNELS } from '../../domain/channel.ts';
 
 /** Longest period one report covers. */
 export const MAX_REPORT_DAYS = 366;

@@ -1,12 +1,10 @@
-import express, { type Response } from 'express';
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { QuestionRecord } from '../../storage/report-store.ts';
+import type { QuestionRecord } from '../ports.ts';
 import { REASON_LABELS } from '../../bots/core/menus.ts';
-import { ANY_ROLE, requireRole } from '../auth/middleware.ts';
 import { serverKey } from '../auth/server-keys.ts';
-import { parseOr400, sendError } from '../http.ts';
-import { errorSchema, operation } from '../openapi.ts';
+import { ApiError } from '../../http/errors.ts';
+import { ANY_ROLE, adminRoute, routeModule } from '../route.ts';
 import { currentUser, type AdminDeps, type AdminModule } from '../types.ts';
 import { toCsv, type CsvValue } from './csv.ts';
 import { reportQuerySchema, resolveRange, type ResolvedRange } from './range.ts';
@@ -98,123 +96,112 @@ async function recentQuestions(deps: AdminDeps, range: ResolvedRange): Promise<{
  * default the last 30 days) and optionally one `channel`.
  */
 export function reportModule(deps: AdminDeps): AdminModule {
-  const router = express.Router();
-  const anyone = requireRole(...ANY_ROLE);
   let pseudonymKey: Promise<Buffer> | undefined;
   const timezone = deps.config.LOA_TIMEZONE;
 
-  const rangeOr400 = (q: z.infer<typeof reportQuerySchema>, res: Response): ResolvedRange | undefined => {
+  const rangeOf = (q: z.infer<typeof reportQuerySchema>): ResolvedRange => {
     const r = resolveRange(q, timezone, new Date());
-    if ('error' in r) return void sendError(res, 400, 'invalid_range', r.error);
+    if ('error' in r) throw new ApiError(400, 'invalid_range', r.error);
     return r;
   };
 
-  router.get('/reports/summary', anyone, async (req, res) => {
-    const query = parseOr400(reportQuerySchema, req.query, res);
-    const range = query && rangeOr400(query, res);
-    if (!range) return;
-    res.json(await buildSummary(deps.runtime.storage.reports, range));
-  });
-
-  router.get('/reports/topics', anyone, async (req, res) => {
-    const query = parseOr400(topicsQuerySchema, req.query, res);
-    const range = query && rangeOr400(query, res);
-    if (!query || !range) return;
-    const { questions, total } = await recentQuestions(deps, range);
-    const { topics } = analyseTopics(questions, { days: range.days });
-    const shown = currentUser(res).role === 'viewer' ? withoutCitizenWords : (tp: Topic) => tp;
-    res.json({
-      range: rangeJson(range),
-      totalQuestions: total,
-      analysedQuestions: questions.length,
-      topics: topics.slice(0, query.limit).map(shown),
-      rising: risingTopics(topics, range.days.length).slice(0, query.limit).map(shown),
-      gaps: gapTopics(topics).slice(0, query.limit).map(shown),
-    });
-  });
-
-  router.get('/reports/export.csv', anyone, async (req, res) => {
-    const query = parseOr400(exportQuerySchema, req.query, res);
-    const range = query && rangeOr400(query, res);
-    if (!query || !range) return;
-    const store = deps.runtime.storage.reports;
-    let csv: string;
-    if (query.kind === 'summary') {
-      const counts = await store.questionCounts(range.query);
-      csv = toCsv(
-        ['Ngày', 'Kênh', 'Số câu hỏi', 'Bot trả lời', 'Chuyển cán bộ', 'Cán bộ đã trả lời', 'Đóng không trả lời', 'Chưa trả lời', 'Yêu cầu gặp cán bộ'],
-        counts.map((c): CsvValue[] => [c.day, c.channel, c.questions, c.answered, c.escalated, c.escalatedAnswered, c.escalatedClosed, c.unanswered, c.personRequests]),
-      );
-    } else {
-      // Every question in the citizens' own words: not for viewers, who get the daily summary.
-      if (currentUser(res).role === 'viewer') {
-        return sendError(res, 403, 'forbidden', 'Vai trò xem báo cáo chỉ tải được bảng tổng hợp (kind=summary), không có lời của người dân.');
-      }
-      pseudonymKey ??= serverKey(deps.runtime.storage.secrets, PSEUDONYM_KEY);
-      const key = await pseudonymKey;
-      const questions = await store.questions(range.query);
-      const { topics, topicOf } = analyseTopics(questions, { days: range.days });
-      const labels = new Map(topics.map((t) => [t.id, t.label]));
-      csv = toCsv(
-        ['Thời điểm (UTC)', 'Ngày', 'Kênh', 'Người hỏi (mã ẩn danh)', 'Câu hỏi', 'Kết quả', 'Độ tin cậy', 'Nguồn trích dẫn', 'Đánh giá', 'Mã chuyển cán bộ', 'Chủ đề'],
-        questions.map((q): CsvValue[] => [
-          q.createdAt,
-          q.day,
-          q.channel,
-          pseudonym(key, q),
-          q.text,
-          outcome(q),
-          q.confidence === undefined ? '' : Math.round(q.confidence * 100) / 100,
-          (q.escalated ? [] : q.citations).map((c) => [c.title, c.section].filter(Boolean).join(', ')).join('; '),
-          feedbackWithReason(q),
-          q.escalationId,
-          labels.get(topicOf.get(q.turnId) ?? ''),
-        ]),
-      );
-    }
-    const name = `loa-${query.kind === 'summary' ? 'tong-hop' : 'cau-hoi'}_${range.from}_${range.to}${range.channel ? `_${range.channel}` : ''}.csv`;
-    res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` });
-    res.send(csv);
-  });
-
   const tags = ['reports'];
-  const invalid = { description: 'Invalid dates or a period longer than 366 days (invalid_range)', schema: errorSchema };
-  return {
-    router,
-    paths: {
-      '/reports/summary': {
-        get: operation('get', {
-          summary: 'Questions, outcomes, response times, satisfaction and repeats',
-          description:
-            'Questions are citizen messages the bot treated as questions (requests for a person are counted apart). Response time: escalation created → reply delivered, for escalations created in the period. Satisfaction: 👍/👎 on replies sent in the period.',
-          tags,
-          roles: ANY_ROLE,
-          query: reportQuerySchema,
-          responses: { 200: { description: 'The summary', schema: summarySchema }, 400: invalid },
-        }),
+  const invalid = { codes: ['invalid_range'], description: 'Invalid dates or a period longer than 366 days' };
+  return routeModule([
+    adminRoute({
+      method: 'get',
+      path: '/reports/summary',
+      summary: 'Questions, outcomes, response times, satisfaction and repeats',
+      description:
+        'Questions are citizen messages the bot treated as questions (requests for a person are counted apart). Response time: escalation created → reply delivered, for escalations created in the period. Satisfaction: 👍/👎 on replies sent in the period.',
+      tags,
+      roles: ANY_ROLE,
+      query: reportQuerySchema,
+      responses: { 200: { description: 'The summary', schema: summarySchema } },
+      errors: { 400: invalid },
+      handler: async ({ query }) => ({ status: 200, body: await buildSummary(deps.runtime.storage.reports, rangeOf(query)) }),
+    }),
+    adminRoute({
+      method: 'get',
+      path: '/reports/topics',
+      summary: 'What citizens ask about: top, rising and under-served topics',
+      description:
+        'Questions are grouped by the article the answer cited (or the best candidate of an escalation), the rest by shared words; each topic is labelled with its characteristic words (tf-idf against the whole period) and the documents it hits. Viewers get aggregates only: `examples` is empty for them.',
+      tags,
+      roles: ANY_ROLE,
+      query: topicsQuerySchema,
+      responses: { 200: { description: 'Topics', schema: topicsSchema } },
+      errors: { 400: invalid },
+      handler: async ({ query, res }) => {
+        const range = rangeOf(query);
+        const { questions, total } = await recentQuestions(deps, range);
+        const { topics } = analyseTopics(questions, { days: range.days });
+        const shown = currentUser(res).role === 'viewer' ? withoutCitizenWords : (tp: Topic) => tp;
+        return {
+          status: 200,
+          body: {
+            range: rangeJson(range),
+            totalQuestions: total,
+            analysedQuestions: questions.length,
+            topics: topics.slice(0, query.limit).map(shown),
+            rising: risingTopics(topics, range.days.length).slice(0, query.limit).map(shown),
+            gaps: gapTopics(topics).slice(0, query.limit).map(shown),
+          },
+        };
       },
-      '/reports/topics': {
-        get: operation('get', {
-          summary: 'What citizens ask about: top, rising and under-served topics',
-          description:
-            'Questions are grouped by the article the answer cited (or the best candidate of an escalation), the rest by shared words; each topic is labelled with its characteristic words (tf-idf against the whole period) and the documents it hits. Viewers get aggregates only: `examples` is empty for them.',
-          tags,
-          roles: ANY_ROLE,
-          query: topicsQuerySchema,
-          responses: { 200: { description: 'Topics', schema: topicsSchema }, 400: invalid },
-        }),
+    }),
+    adminRoute({
+      method: 'get',
+      path: '/reports/export.csv',
+      summary: 'Export as CSV (Excel-ready)',
+      description:
+        "UTF-8 with BOM, CRLF, RFC 4180 quoting, Vietnamese header row. Citizens are shown by a pseudonymous code (HMAC of the channel id with a server secret), not their channel id; cells starting with = + - @ are prefixed with an apostrophe. `kind=questions` (the citizens' words) is for administrators and spokespeople; viewers get 403 and may export `kind=summary`.",
+      tags,
+      roles: ANY_ROLE,
+      query: exportQuerySchema,
+      responses: { 200: { description: 'The CSV file', schema: z.string(), contentType: 'text/csv' } },
+      errors: { 400: invalid },
+      handler: async ({ query, res }) => {
+        const range = rangeOf(query);
+        const store = deps.runtime.storage.reports;
+        let csv: string;
+        if (query.kind === 'summary') {
+          const counts = await store.questionCounts(range.query);
+          csv = toCsv(
+            ['Ngày', 'Kênh', 'Số câu hỏi', 'Bot trả lời', 'Chuyển cán bộ', 'Cán bộ đã trả lời', 'Đóng không trả lời', 'Chưa trả lời', 'Yêu cầu gặp cán bộ'],
+            counts.map((c): CsvValue[] => [c.day, c.channel, c.questions, c.answered, c.escalated, c.escalatedAnswered, c.escalatedClosed, c.unanswered, c.personRequests]),
+          );
+        } else {
+          // Every question in the citizens' own words: not for viewers, who get the daily summary.
+          if (currentUser(res).role === 'viewer') {
+            throw new ApiError(403, 'forbidden', 'Vai trò xem báo cáo chỉ tải được bảng tổng hợp (kind=summary), không có lời của người dân.');
+          }
+          pseudonymKey ??= serverKey(deps.runtime.storage.secrets, PSEUDONYM_KEY);
+          const key = await pseudonymKey;
+          const questions = await store.questions(range.query);
+          const { topics, topicOf } = analyseTopics(questions, { days: range.days });
+          const labels = new Map(topics.map((t) => [t.id, t.label]));
+          csv = toCsv(
+            ['Thời điểm (UTC)', 'Ngày', 'Kênh', 'Người hỏi (mã ẩn danh)', 'Câu hỏi', 'Kết quả', 'Độ tin cậy', 'Nguồn trích dẫn', 'Đánh giá', 'Mã chuyển cán bộ', 'Chủ đề'],
+            questions.map((q): CsvValue[] => [
+              q.createdAt,
+              q.day,
+              q.channel,
+              pseudonym(key, q),
+              q.text,
+              outcome(q),
+              q.confidence === undefined ? '' : Math.round(q.confidence * 100) / 100,
+              (q.escalated ? [] : q.citations).map((c) => [c.title, c.section].filter(Boolean).join(', ')).join('; '),
+              feedbackWithReason(q),
+              q.escalationId,
+              labels.get(topicOf.get(q.turnId) ?? ''),
+            ]),
+          );
+        }
+        const name = `loa-${query.kind === 'summary' ? 'tong-hop' : 'cau-hoi'}_${range.from}_${range.to}${range.channel ? `_${range.channel}` : ''}.csv`;
+        res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` });
+        res.send(csv);
       },
-      '/reports/export.csv': {
-        get: operation('get', {
-          summary: 'Export as CSV (Excel-ready)',
-          description:
-            'UTF-8 with BOM, CRLF, RFC 4180 quoting, Vietnamese header row. Citizens are shown by a pseudonymous code (HMAC of the channel id with a server secret), not their channel id; cells starting with = + - @ are prefixed with an apostrophe. `kind=questions` (the citizens\' words) is for administrators and spokespeople; viewers get 403 and may export `kind=summary`.',
-          tags,
-          roles: ANY_ROLE,
-          query: exportQuerySchema,
-          responses: { 200: { description: 'The CSV file', schema: z.string(), contentType: 'text/csv' }, 400: invalid },
-        }),
-      },
-    },
-  };
+    }),
+  ]);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CHANNELS, type ChannelName } from '../../bots/core/types.ts';
-import type { DailyQuestionCount, FeedbackCount, QuestionText, ReportStore } from '../../storage/report-store.ts';
+import type { DailyQuestionCount, FeedbackCount, QuestionText, ReportStore } from '../ports.ts';
+import { type ChannelName, CHANNELS } from '../../domain/channel.ts';
 import { normalizeQuestion } from './question-text.ts';
 import type { ResolvedRange } from './range.ts';
 import { durationStats, share } from './stats.ts';

@@ -1,4 +1,4 @@
-import type { QuestionRecord, ReportCitation } from '../../storage/report-store.ts';
+import type { QuestionRecord, ReportCitation } from '../ports.ts';
 import { bestSurface, questionTerms, type Term } from './question-text.ts';
 
 /**

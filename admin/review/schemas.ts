@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CHANNELS } from '../../bots/core/types.ts';
-import { FEEDBACK_REASONS } from '../../storage/conversation-store.ts';
+import { FEEDBACK_REASONS } from '../../bots/core/ports.ts';
+import { CHANNELS } from '../../domain/channel.ts';
 import { citationSchema } from '../escalations/schemas.ts';
 
 export const reviewQuerySchema = z.object({

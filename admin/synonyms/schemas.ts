@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { phraseKey } from '../../storage/synonym-store.ts';
+import { phraseKey } from '../ports.ts';
 
 /** Syllables per phrase: enough for "đăng ký thường trú cho con", short enough to stay a phrase. */
 export const MAX_SYLLABLES = 6;

@@ -1,5 +1,6 @@
-import type { AuditLog, StaffUser } from '../types.ts';
-import type { UserStore } from '../../storage/user-store.ts';
+import type { AuditLog } from '../types.ts';
+import type { UserStore } from '../ports.ts';
+import type { StaffUser } from '../../domain/roles.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
 import type { NewUserInput } from './schemas.ts';
 

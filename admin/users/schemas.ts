@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password.ts';
 import { weakPasswordReason } from '../auth/password-policy.ts';
-import { ROLES } from '../types.ts';
+import { ROLES } from '../../domain/roles.ts';
 
 export const roleSchema = z.enum(ROLES);
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import type { AskResult } from '../../retrieval/types.ts';
+import type { AskResult } from '../../domain/answer.ts';
 
 interface AskCliOptions {
   json?: boolean;

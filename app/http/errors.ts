@@ -1,41 +1,14 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Logger } from '../logger.ts';
-
-/** An error whose message is safe to show to the client. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code = 'error',
-  ) {
-    super(message);
-  }
-}
-
-/** Unknown API routes answer JSON, not Express's HTML page. */
-export const notFound: RequestHandler = (_req, res) => {
-  res.status(404).json({ error: 'not_found', message: 'No such route' });
-};
-
 /**
- * Turns body-parser and route errors into JSON with the right status. Body-parser marks its
- * errors with `type` (malformed JSON, too large); anything else unexpected is a 500 and logged.
+ * The server's JSON errors: the one vocabulary of `http/errors.ts`. Kept as the app's entry
+ * point: `notFound` for unknown `/api` and `/webhooks` routes, `errorHandler` last.
  */
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from '../logger.ts';
+import { jsonErrorHandler } from '../../http/errors.ts';
+
+export { notFound } from '../../http/errors.ts';
+
+/** Body-parser errors, ApiError, and a logged 500 for anything else. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, req, res, next) => {
-    if (res.headersSent) return next(err);
-    const e = err as { type?: string; status?: number; message?: string };
-    if (err instanceof HttpError) {
-      res.status(err.status).json({ error: err.code, message: err.message });
-    } else if (e.type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'malformed_json', message: 'Request body is not valid JSON' });
-    } else if (e.type === 'entity.too.large') {
-      res.status(413).json({ error: 'too_large', message: 'Request body is too large' });
-    } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      res.status(e.status).json({ error: 'bad_request', message: e.message ?? 'Bad request' });
-    } else {
-      logger.error({ err, path: req.path }, 'unhandled error');
-      res.status(500).json({ error: 'internal', message: 'Internal server error' });
-    }
-  };
+  return jsonErrorHandler({ logger });
 }

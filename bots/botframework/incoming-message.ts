@@ -1,6 +1,6 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
-import type { IncomingKind, IncomingMessage, Recipient } from '../core/types.ts';
+import type { IncomingKind, IncomingMessage, Recipient } from '../../domain/channel.ts';
 
 /**
  * Bot Framework activity → `IncomingMessage`. Pure translation: no I/O.

@@ -1,7 +1,8 @@
 import { ActionTypes, CardFactory, type Activity, type Attachment, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import { z } from 'zod';
 import { actionsAsTyped, renderMessage } from '../core/format.ts';
-import { ChannelSendError, type ChannelSender, type OutgoingAction, type OutgoingMessage, type Recipient } from '../core/types.ts';
+import { ChannelSendError, type ChannelSender } from '../core/types.ts';
+import type { OutgoingAction, OutgoingMessage, Recipient } from '../../domain/channel.ts';
 
 /** Stays under the 4096 characters Teams and Web Chat handle comfortably in one message. */
 export const BOTFRAMEWORK_MAX_CHARS = 4000;

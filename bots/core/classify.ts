@@ -1,5 +1,6 @@
 import { FEEDBACK_KEYWORDS } from './format.ts';
-import type { IncomingMessage } from './types.ts';
+import type { IncomingMessage } from '../../domain/channel.ts';
+import { fold } from '../../domain/fold.ts';
 
 /** What the citizen wants, decided before anything is looked up. */
 export type Intent =
@@ -20,10 +21,7 @@ export type Intent =
  * as often as "gặp cán bộ", so phrases are matched in this form.
  */
 export function normalizeForMatching(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
+  return fold(text)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();

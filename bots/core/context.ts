@@ -1,14 +1,13 @@
 import type { Logger } from 'pino';
 import type { ConsultationChat } from '../../consultations/chat.ts';
 import type { Answerer } from '../../retrieval/types.ts';
-import type { NewConversationTurn } from '../../storage/conversation-store.ts';
-import type { BotStorage } from '../../storage/index.ts';
+import type { BotStorage, NewConversationTurn } from './ports.ts';
 import type { CoreEventEmitter } from './events.ts';
 import type { HistoryPolicy } from './history.ts';
 import type { OutboxWorker } from './outbox-worker.ts';
 import type { EscalationLimit } from './pipeline/escalation-limit.ts';
 import type { RateLimit } from './pipeline/rate-limit.ts';
-import type { ProactiveStore } from '../../proactive/store.ts';
+import type { ProactiveStore } from '../../proactive/ports.ts';
 
 /** What every pipeline step may use. Built once by `ConversationCore`. */
 export interface PipelineContext {

@@ -3,12 +3,12 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import type { Answerer, Citation } from '../../retrieval/types.ts';
+import type { Answerer } from '../../retrieval/types.ts';
+import type { BotStorage, InboxItem } from './ports.ts';
+import type { ConsultationStore } from '../../consultations/ports.ts';
+import type { Citation } from '../../domain/citation.ts';
 import { holderOf, officerActor, stateOf, type EscalationActor, type EscalationRefusal } from '../../domain/escalation.ts';
 import type { Escalation, EscalationChange } from '../../storage/escalation-store.ts';
-import type { InboxItem } from '../../storage/inbox-store.ts';
-import type { BotStorage } from '../../storage/index.ts';
-import type { ConsultationStore } from '../../storage/consultation-store.ts';
 import { ConsultationChat } from '../../consultations/chat.ts';
 import { ConsultationService } from '../../consultations/service.ts';
 import type { PipelineContext } from './context.ts';
@@ -25,7 +25,8 @@ import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-poli
 import { DEFAULT_SEND_POOL, type SendPoolOptions } from './send-pool.ts';
 import { Sweeper } from './sweeper.ts';
 import { PRUNE_BATCH } from '../../storage/privacy-store.ts';
-import type { ChannelSender, IncomingMessage, MessageReceiver, OutgoingMessage, Recipient } from './types.ts';
+import type { ChannelSender, MessageReceiver } from './types.ts';
+import type { IncomingMessage, OutgoingMessage, Recipient } from '../../domain/channel.ts';
 import { WorkTracker } from './work-tracker.ts';
 import { Slots } from './slots.ts';
 import { DEFAULT_LOOP_GUARD, LoopGuard, type LoopGuardOptions } from './loop-guard.ts';
@@ -65,7 +66,7 @@ export interface ConversationCoreOptions {
   /** Time source for timestamps and history windows (tests pass a fixed one). */
   clock?: () => Date;
   /** Subscriptions and announcements (proactive/); absent: none. */
-  proactive?: import('../../proactive/store.ts').ProactiveStore;
+  proactive?: import('../../proactive/ports.ts').ProactiveStore;
   /**
    * The per-citizen limiter (its `points` per minute is the limit). In process memory with
    * `rateLimitPerMinute` when absent; several instances pass a shared one (`openCoordination`).

@@ -1,5 +1,5 @@
-import type { OutboxItem } from '../../storage/outbox-store.ts';
-import type { ChannelName } from './types.ts';
+import type { OutboxItem } from './ports.ts';
+import type { ChannelName } from '../../domain/channel.ts';
 
 /**
  * What to do with a send whose outcome is unknown (the request went out, no answer came):

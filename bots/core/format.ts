@@ -1,5 +1,5 @@
-import type { Citation } from '../../retrieval/types.ts';
-import type { OutgoingAction, OutgoingMessage } from './types.ts';
+import type { OutgoingAction, OutgoingMessage } from '../../domain/channel.ts';
+import type { Citation } from '../../domain/citation.ts';
 
 /** How a channel marks up text: Zalo and Bot Framework take plain text, Telegram takes its HTML subset. */
 export type Markup = 'plain' | 'html';

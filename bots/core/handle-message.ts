@@ -1,5 +1,4 @@
-import type { ConversationTurn } from '../../storage/conversation-store.ts';
-import type { InboxItem } from '../../storage/inbox-store.ts';
+import type { ConversationTurn, InboxItem } from './ports.ts';
 import { classify } from './classify.ts';
 import { yieldToLoop } from './loop-guard.ts';
 import type { PipelineContext, TurnDraft } from './context.ts';

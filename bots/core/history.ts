@@ -1,5 +1,5 @@
 import type { ContextTurn } from '../../storage/escalation-store.ts';
-import type { ConversationTurn } from '../../storage/conversation-store.ts';
+import type { ConversationTurn } from './ports.ts';
 
 /** Which earlier questions count as the context of a follow-up. */
 export interface HistoryPolicy {

@@ -1,6 +1,6 @@
-import type { ConversationTurn, FeedbackReason, TurnMenu } from '../../storage/conversation-store.ts';
+import type { ConversationTurn, FeedbackReason, TurnMenu } from './ports.ts';
+import type { OutgoingAction } from '../../domain/channel.ts';
 import { normalizeForMatching } from './classify.ts';
-import type { OutgoingAction } from './types.ts';
 
 /**
  * A reply's menu (stored with its turn) as the actions channels render, and a citizen's press

@@ -1,6 +1,7 @@
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { Slots } from './slots.ts';
-import { ChannelSendError, type ChannelSender, type OutgoingMessage, type Recipient } from './types.ts';
+import { ChannelSendError, type ChannelSender } from './types.ts';
+import type { OutgoingMessage, Recipient } from '../../domain/channel.ts';
 
 /** How one channel's sends run (`LOA_SEND_CONCURRENCY`, `LOA_SEND_TIMEOUT_MS`, breaker settings). */
 export interface SendPoolOptions {

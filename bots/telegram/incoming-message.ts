@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CoreCommand, IncomingKind, IncomingMessage } from '../core/types.ts';
+import type { CoreCommand, IncomingKind, IncomingMessage } from '../../domain/channel.ts';
 import { parseActionCallbackData, parseFeedbackCallbackData } from './callback-data.ts';
 
 /**

@@ -2,7 +2,8 @@ import { TelegramError, type Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { z } from 'zod';
 import { renderMessage } from '../core/format.ts';
-import { ChannelSendError, type ChannelSender, type OutgoingMessage, type Recipient } from '../core/types.ts';
+import { ChannelSendError, type ChannelSender } from '../core/types.ts';
+import type { OutgoingMessage, Recipient } from '../../domain/channel.ts';
 import { actionCallbackData, feedbackCallbackData } from './callback-data.ts';
 
 /** Telegram's limit for one text message. */

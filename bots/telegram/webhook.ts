@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { sendError } from '../../http/errors.ts';
 import { webhookErrorHandler } from '../core/webhook-errors.ts';
 import type { UpdateHandler } from './receive-update.ts';
 
@@ -35,7 +36,7 @@ export function mountTelegramWebhook(app: Express, deps: { secret: string; handl
     const header = req.get(SECRET_HEADER);
     if (header === undefined || !sameSecret(header, secret)) {
       logger.warn({ ip: req.ip }, 'telegram webhook: wrong or missing secret token');
-      res.status(401).json({ error: 'unauthorized' });
+      sendError(res, 401, 'unauthorized', 'Wrong or missing secret token');
       return;
     }
     next();
@@ -44,7 +45,7 @@ export function mountTelegramWebhook(app: Express, deps: { secret: string; handl
   const handle = async (req: Request, res: Response): Promise<void> => {
     const outcome = await handleUpdate(req.body);
     if (outcome === 'invalid') {
-      res.status(400).json({ error: 'not a Telegram update' });
+      sendError(res, 400, 'validation_failed', 'Not a Telegram update');
       return;
     }
     res.status(200).json({ ok: true });

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { sendError } from '../../http/errors.ts';
 
 /** Parses `LOA_WEBCHAT_ORIGINS`: "*" or a comma-separated list of origins. */
 export function parseAllowedOrigins(value: string): '*' | string[] {
@@ -25,7 +26,7 @@ export function webchatCors(allowed: '*' | string[]): RequestHandler {
       if (allowed === '*') res.set('Access-Control-Allow-Origin', '*');
       else if (sameOrigin || allowed.includes(origin)) res.set('Access-Control-Allow-Origin', origin).vary('Origin');
       else {
-        res.status(403).json({ error: 'origin_not_allowed' });
+        sendError(res, 403, 'origin_not_allowed', 'Trang này không được phép dùng ô trò chuyện.');
         return;
       }
     }

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import type { WebchatMessage, WebchatStore } from '../../storage/webchat-store.ts';
-import type { WebchatHub } from './hub.ts';
+import type { WebchatMessage, WebchatStore } from './ports.ts';
+import type { WebchatHub } from './ports.ts';
 
 export interface EventStreamOptions {
   /** A comment line this often keeps proxies from closing an idle stream (25 s). */

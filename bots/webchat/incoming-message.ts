@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { IncomingMessage } from '../core/types.ts';
+import type { IncomingMessage } from '../../domain/channel.ts';
 
 /** Session ids are ours (`ws_` + base64url); the browser only echoes them back. */
 export const sessionIdSchema = z.string().regex(/^ws_[A-Za-z0-9_-]{16,64}$/);

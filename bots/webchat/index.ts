@@ -2,9 +2,9 @@ import type { Response } from 'express';
 import { fileURLToPath } from 'node:url';
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { ChannelHandle, ChannelSetupContext } from '../core/types.ts';
-import type { WebchatStore } from '../../storage/webchat-store.ts';
+import type { WebchatHub, WebchatStore } from './ports.ts';
 import { parseAllowedOrigins } from './cors.ts';
-import { createMemoryHub, type WebchatHub } from './hub.ts';
+import { createMemoryHub } from '../../storage/memory-webchat-hub.ts';
 import { demoPageHandler, webchatRouter } from './routes.ts';
 import { createWebchatSender } from './send-message.ts';
 
@@ -73,4 +73,3 @@ export function setupWebchat(ctx: ChannelSetupContext, options: WebchatOptions):
   };
 }
 
-export { createSqliteWebchatStore } from '../../storage/sqlite/webchat-store.ts';

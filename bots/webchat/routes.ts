@@ -1,12 +1,13 @@
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import { jsonErrorHandler, notFound, sendError, sendValidationFailed } from '../../http/errors.ts';
 import type { MessageReceiver } from '../core/types.ts';
-import type { WebchatStore } from '../../storage/webchat-store.ts';
-import type { WebchatHub } from './hub.ts';
+import type { WebchatStore } from './ports.ts';
+import type { WebchatHub } from './ports.ts';
 import { webchatCors } from './cors.ts';
 import { compressedStatic } from './compressed-static.ts';
 import { streamSessionEvents, type EventStreamOptions } from './event-stream.ts';
@@ -57,14 +58,11 @@ function echoText(body: WebchatMessageBody): string | undefined {
 }
 
 function unauthorized(res: Response): void {
-  res.status(401).json({ error: 'unauthorized', message: 'Phiên trò chuyện không hợp lệ hoặc đã hết hạn.' });
+  sendError(res, 401, 'unauthorized', 'Phiên trò chuyện không hợp lệ hoặc đã hết hạn.');
 }
 
 function badRequest(res: Response, error: z.ZodError): void {
-  res.status(400).json({
-    error: 'invalid_request',
-    issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-  });
+  sendValidationFailed(res, error);
 }
 
 /** Consumes one point; answers 429 with Retry-After and returns false when the limit is reached. */
@@ -75,7 +73,7 @@ async function withinLimit(limiter: RateLimiterAbstract, key: string, res: Respo
   } catch (err) {
     if (!(err instanceof RateLimiterRes)) throw err;
     res.set('Retry-After', String(Math.max(1, Math.ceil(err.msBeforeNext / 1000))));
-    res.status(429).json({ error: 'rate_limited', message: 'Bạn thao tác quá nhanh, vui lòng thử lại sau ít phút.' });
+    sendError(res, 429, 'rate_limited', 'Bạn thao tác quá nhanh, vui lòng thử lại sau ít phút.');
     return false;
   }
 }
@@ -86,15 +84,6 @@ function lastEventId(req: Request): number {
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
 }
 
-const apiErrors: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
-  if (res.headersSent) return next(err);
-  if (err.type === 'entity.parse.failed') return void res.status(400).json({ error: 'invalid_json' });
-  if (err.type === 'entity.too.large') return void res.status(413).json({ error: 'payload_too_large' });
-  if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
-    return void res.status(err.status).json({ error: err.type ?? 'bad_request' });
-  }
-  next(err);
-};
 
 /**
  * The web chat's HTTP surface under `/webchat`: the JSON + SSE API (`/webchat/api/…`) and
@@ -160,7 +149,7 @@ export function webchatRouter(deps: WebchatRouteDeps): Router {
     if (!(await authenticateSession(store, sessionId, token))) return unauthorized(res);
     const open = streamsPerSession.get(sessionId) ?? 0;
     if (open >= deps.maxStreamsPerSession) {
-      res.status(429).json({ error: 'too_many_streams' });
+      sendError(res, 429, 'too_many_streams', 'Quá nhiều kết nối cho một phiên trò chuyện.');
       return;
     }
     streamsPerSession.set(sessionId, open + 1);
@@ -175,13 +164,8 @@ export function webchatRouter(deps: WebchatRouteDeps): Router {
     await streamSessionEvents(res, { store, hub }, sessionId, after, deps.stream);
   });
 
-  router.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found' }));
-  router.use('/api', apiErrors);
-  router.use('/api', ((err, _req, res, _next) => {
-    logger.error({ err }, 'webchat API error');
-    if (!res.headersSent) res.status(500).json({ error: 'internal_error' });
-    else res.end();
-  }) as ErrorRequestHandler);
+  router.use('/api', notFound);
+  router.use('/api', jsonErrorHandler({ logger, failure: 'webchat API error' }));
 
   const staticHeaders = (res: Response, path: string): void => {
     // The embed URL never changes, so cache for an hour and revalidate with the ETag.

@@ -1,8 +1,9 @@
-import type { Citation } from '../../retrieval/types.ts';
+import { UnknownWebchatSessionError, type WebchatCitation, type WebchatStore } from './ports.ts';
+import type { OutgoingMessage, Recipient } from '../../domain/channel.ts';
+import type { Citation } from '../../domain/citation.ts';
 import { footnote, safeUrl } from '../core/format.ts';
-import { ChannelSendError, type ChannelSender, type OutgoingMessage, type Recipient } from '../core/types.ts';
-import { UnknownWebchatSessionError, type WebchatCitation, type WebchatStore } from '../../storage/webchat-store.ts';
-import type { WebchatHub } from './hub.ts';
+import { ChannelSendError, type ChannelSender } from '../core/types.ts';
+import type { WebchatHub } from './ports.ts';
 
 /**
  * Pre-renders citations for the widget, so it stays dumb: the label comes from the same

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { WebchatSession, WebchatStore } from '../../storage/webchat-store.ts';
+import type { WebchatSession, WebchatStore } from './ports.ts';
 
 /** A new random session id (`ws_` + 24 base64url characters). */
 export function newSessionId(): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IncomingKind, IncomingMessage } from '../core/types.ts';
+import type { IncomingKind, IncomingMessage } from '../../domain/channel.ts';
 
 /**
  * Zalo OA webhook events → `IncomingMessage`. One zod schema per event family; the wire

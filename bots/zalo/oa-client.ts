@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { ChannelSendError, type ChannelHealth, type SecretStore } from '../core/types.ts';
-import type { SharedLock } from '../../storage/shared-lock.ts';
+import { ChannelSendError, type ChannelHealth } from '../core/types.ts';
+import type { SecretStore, SharedLock } from '../core/ports.ts';
 import { ZaloTokens, type RefreshedTokens } from './tokens.ts';
 
 /**

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { renderMessage } from '../core/format.ts';
-import { ChannelSendError, type ChannelSender, type OutgoingMessage, type Recipient } from '../core/types.ts';
+import { ChannelSendError, type ChannelSender } from '../core/types.ts';
+import type { OutgoingMessage, Recipient } from '../../domain/channel.ts';
 import { isFollowEventId } from './incoming-message.ts';
 import type { ZaloOaClient, ZaloRecipient } from './oa-client.ts';
 

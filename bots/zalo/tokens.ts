@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ProcessLock, type SharedLock } from '../../storage/shared-lock.ts';
-import { ChannelSendError, type SecretStore } from '../core/types.ts';
+import { ProcessLock } from '../../storage/shared-lock.ts';
+import type { SecretStore, SharedLock } from '../core/ports.ts';
+import { ChannelSendError } from '../core/types.ts';
 
 /** Where the rotating token pair lives in the SecretStore. */
 export const ZALO_TOKEN_KEYS = {

@@ -1,6 +1,6 @@
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import { jsonErrorHandler, sendError } from '../../http/errors.ts';
 import type { MessageReceiver } from '../core/types.ts';
 import { isHandledEvent, toIncomingMessage, zaloEnvelopeSchema, zaloTimestampMs } from './incoming-message.ts';
 import { ZALO_SIGNATURE_HEADER, verifyZaloSignature } from './signature.ts';
@@ -71,18 +71,18 @@ function handleEvent(options: ZaloWebhookOptions, rawBodies: WeakMap<object, Buf
       return;
     }
     if (!rawBody || req.body === undefined) {
-      res.status(400).json({ error: 'empty_body' });
+      sendError(res, 400, 'empty_body', 'The body is empty');
       return;
     }
     const reject = (reason: string, details: Record<string, unknown> = {}): void => {
       log.warn({ reason, ip: req.ip, ...details }, 'zalo webhook: rejected');
-      res.status(401).json({ error: 'unauthorized' });
+      sendError(res, 401, 'unauthorized', 'Signature, app id or timestamp rejected');
     };
 
     if (!signature) return reject('missing_signature');
     if (!envelope.success) {
       log.warn({ ip: req.ip }, 'zalo webhook: body is not a Zalo event (no app_id/timestamp/event_name)');
-      res.status(400).json({ error: 'not_a_zalo_event' });
+      sendError(res, 400, 'not_a_zalo_event', 'The body is not a Zalo event');
       return;
     }
     const { app_id: eventAppId, timestamp, event_name: eventName } = envelope.data;
@@ -117,31 +117,13 @@ function handleEvent(options: ZaloWebhookOptions, rawBodies: WeakMap<object, Buf
       log.debug({ eventName, channelMessageId: outcome.message.channelMessageId, duplicate, numRetry: req.get('num_retry') }, 'zalo webhook: event received');
     } catch (err) {
       log.error({ eventName, err: err instanceof Error ? err.message : String(err) }, 'zalo webhook: could not store the event; Zalo will retry');
-      res.status(500).json({ error: 'unavailable' });
+      sendError(res, 500, 'internal', 'The event could not be stored; deliver it again');
       return;
     }
     res.status(200).json({ ok: true });
   };
 }
 
-const bodyParserError = z.object({ type: z.string().optional(), status: z.number().optional() });
-
-/** body-parser failures: malformed JSON → 400, too large → 413, other client errors keep their status. */
-function handleParseErrors(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, req: Request, res, next) => {
-    const parsed = bodyParserError.safeParse(err);
-    const type = parsed.success ? parsed.data.type : undefined;
-    const status = parsed.success ? parsed.data.status : undefined;
-    if (type === 'entity.too.large') {
-      logger.warn({ channel: 'zalo', ip: req.ip }, 'zalo webhook: body too large');
-      res.status(413).json({ error: 'payload_too_large' });
-    } else if (type === 'entity.parse.failed') {
-      logger.warn({ channel: 'zalo', ip: req.ip }, 'zalo webhook: malformed JSON');
-      res.status(400).json({ error: 'malformed_json' });
-    } else if (type && status !== undefined && status >= 400 && status < 500) {
-      res.status(status).json({ error: type });
-    } else {
-      next(err);
-    }
-  };
-}
+/** body-parser failures (the one handler of `http/errors.ts`): malformed JSON → 400, too large → 413, logged. */
+const handleParseErrors = (logger: Logger): ErrorRequestHandler =>
+  jsonErrorHandler({ logger: logger.child({ channel: 'zalo' }), failure: 'zalo webhook: request failed', logClientErrors: 'zalo webhook: malformed or too large body' });

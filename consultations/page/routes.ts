@@ -1,3 +1,4 @@
+import { sendError, sendValidationFailed } from '../../http/errors.ts';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -168,7 +169,7 @@ export function consultationPageRouter(opts: PageOptions): Router {
   // The public JSON API: the same rules, its own answers.
   router.get('/api/gop-y/:slug', reads, async (req, res) => {
     const c = await store.getBySlug(String(req.params.slug));
-    if (!c || statusOf(c, clock()) === 'upcoming') return void res.status(404).json({ error: 'not_found', message: 'Không có dự thảo này.' });
+    if (!c || statusOf(c, clock()) === 'upcoming') return void sendError(res, 404, 'not_found', 'Không có dự thảo này.');
     const draft = await service.current(c);
     const status = statusOf(c, clock());
     res.json({
@@ -180,18 +181,18 @@ export function consultationPageRouter(opts: PageOptions): Router {
 
   router.post('/api/gop-y/:slug/comments', json, async (req, res) => {
     const c = await store.getBySlug(String(req.params.slug));
-    if (!c) return void res.status(404).json({ error: 'not_found', message: 'Không có dự thảo này.' });
+    if (!c) return void sendError(res, 404, 'not_found', 'Không có dự thảo này.');
     const parsed = commentBody.safeParse(req.body ?? {});
-    if (!parsed.success) return void res.status(400).json({ error: 'invalid_request', message: parsed.error.issues[0].message, issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    if (!parsed.success) return void sendValidationFailed(res, parsed.error, undefined, parsed.error.issues[0].message);
     const verdict = await gate(req, parsed.data);
-    if (!verdict.ok) return void res.status(verdict.status).json({ error: verdict.challenge ? 'challenge_required' : 'rate_limited', message: verdict.message, ...(verdict.challenge ? { challenge: verdict.challenge } : {}) });
+    if (!verdict.ok) return void sendError(res, verdict.status, verdict.challenge ? 'challenge_required' : 'rate_limited', verdict.message, verdict.challenge ? { challenge: verdict.challenge } : {});
     const visitor = ensureVisitor(req, res);
     try {
       const b = parsed.data;
       const saved = await service.comment({ consultationId: c.id, unitKey: b.unit, channel: 'page', citizenId: visitor, stance: b.stance, text: b.text, name: c.asks.name ? b.name : undefined, organisation: c.asks.organisation ? b.organisation : undefined, contact: c.asks.contact ? b.contact : undefined });
       res.status(saved.created ? 201 : 200).json({ comment: { id: saved.comment.id, unit: saved.comment.unitKey, version: saved.comment.version, stance: saved.comment.stance, text: saved.comment.text } });
     } catch (err) {
-      if (err instanceof ConsultationError) return void res.status(err.code === 'closed' ? 409 : 422).json({ error: err.code, message: err.message });
+      if (err instanceof ConsultationError) return void sendError(res, err.code === 'closed' ? 409 : 422, err.code, err.message);
       throw err;
     }
   });

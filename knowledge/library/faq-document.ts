@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ApprovedFaq, ApprovedFaqSource } from '../ports.ts';
-import type { KnowledgeDocument, KnowledgeUnit } from '../types.ts';
+import type { KnowledgeDocument, KnowledgeUnit } from '../../domain/document.ts';
 
 /** Id of the synthetic document; uploads may not use it. */
 export const FAQ_DOCUMENT_ID = 'faq';

@@ -1,4 +1,4 @@
-import type { DocumentMeta } from '../types.ts';
+import type { DocumentMeta } from '../../domain/document.ts';
 
 /**
  * Reads an official document's own header for what front matter would otherwise say:

@@ -11,6 +11,12 @@ export interface ParseLimits {
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { timeoutMs: 60_000, memoryMb: 512 };
 
+/** The parse worker's limits from the configuration's LOA_PARSE_TIMEOUT_S and LOA_PARSE_MEMORY_MB. */
+export const parseLimitsOf = (config: { LOA_PARSE_TIMEOUT_S: number; LOA_PARSE_MEMORY_MB: number }): ParseLimits => ({
+  timeoutMs: config.LOA_PARSE_TIMEOUT_S * 1000,
+  memoryMb: config.LOA_PARSE_MEMORY_MB,
+});
+
 /** The formats parsed in a worker: archives and PDF, where a small file can ask for unbounded work. */
 export type IsolatedFormat = 'docx' | 'pdf';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { markOlderVersions } from '../succession.ts';
 import { z } from 'zod';
-import { DOCUMENT_STATUSES, type DocumentStatus, type KnowledgeDocument, type KnowledgeUnit } from '../types.ts';
+import { DOCUMENT_STATUSES, type DocumentStatus, type KnowledgeDocument, type KnowledgeUnit } from '../../domain/document.ts';
 import { httpUrlOrUndefined } from '../http-url.ts';
 import { splitArticleBody } from './clauses.ts';
 import { docTypeFromTitle } from './detect-metadata.ts';

@@ -1,4 +1,4 @@
-import type { KnowledgeUnit } from '../types.ts';
+import type { KnowledgeUnit } from '../../domain/document.ts';
 import { splitArticleBody } from './clauses.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { AuditEntryInput } from '../../admin/types.ts';
+import type { AuditEntryInput } from '../../domain/audit.ts';
 import type { AuditEntry, AuditFilter, AuditStore } from '../audit-store.ts';
 import { likeLiteral } from '../like-literal.ts';
 import { iso, migrate, query, toJson, type PgParam, type PgPool } from './database.ts';

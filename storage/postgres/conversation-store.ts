@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelName, OutgoingKind } from '../../bots/core/types.ts';
-import type { AbstainReason, Citation, Outcome } from '../../retrieval/types.ts';
+import type { AbstainReason, Outcome } from '../../domain/answer.ts';
+import type { ChannelName, OutgoingKind } from '../../domain/channel.ts';
+import type { Citation } from '../../domain/citation.ts';
 import type {
   ConversationStore,
   ConversationTurn,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelName, Recipient } from '../../bots/core/types.ts';
-import type { AbstainReason, Citation } from '../../retrieval/types.ts';
-import { fold } from '../../retrieval/vietnamese.ts';
+import type { AbstainReason } from '../../domain/answer.ts';
+import type { ChannelName, Recipient } from '../../domain/channel.ts';
+import type { Citation } from '../../domain/citation.ts';
+import { fold } from '../../domain/fold.ts';
 import type { DeliveryStatus, EscalationActor, EscalationEvent, EscalationLifecycle, EscalationStatus } from '../../domain/escalation.ts';
 import {
   applyLifecycleEvent,

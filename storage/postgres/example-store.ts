@@ -1,4 +1,4 @@
-import type { ChannelName } from '../../bots/core/types.ts';
+import type { ChannelName } from '../../domain/channel.ts';
 import type { LabelledExample, LabelledExampleStore, NewLabelledExample } from '../example-store.ts';
 import { iso, migrate, query, type PgPool } from './database.ts';
 

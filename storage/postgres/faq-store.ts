@@ -1,4 +1,4 @@
-import type { Citation } from '../../retrieval/types.ts';
+import type { Citation } from '../../domain/citation.ts';
 import type { Faq, FaqChange, FaqFilter, FaqPatch, FaqStatus, FaqStore, NewFaq } from '../faq-store.ts';
 import { iso, isoOrUndefined, migrate, query, toJson, type PgParam, type PgPool } from './database.ts';
 

@@ -1,4 +1,4 @@
-import type { ChannelName, IncomingMessage } from '../../bots/core/types.ts';
+import type { ChannelName, IncomingMessage } from '../../domain/channel.ts';
 import type { InboxItem, InboxStatus, InboxStore } from '../inbox-store.ts';
 import type { Lease } from '../lease.ts';
 import { iso, isoOrUndefined, migrate, query, toJson, type PgPool } from './database.ts';

@@ -1,7 +1,7 @@
 import type { PgPool } from './database.ts';
-import { postgresProactiveStore } from '../../proactive/kysely-store.ts';
-import type { ProactiveStore } from '../../proactive/store.ts';
-import type { Storage } from '../index.ts';
+import { postgresProactiveStore } from '../../storage/proactive-store-kysely.ts';
+import type { ProactiveStore } from '../../proactive/ports.ts';
+import type { Storage } from '../storage.ts';
 import { PostgresAuditStore } from './audit-store.ts';
 import { PostgresConversationStore } from './conversation-store.ts';
 import { PostgresAdvisoryLock } from './advisory-lock.ts';
@@ -83,8 +83,8 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       // Indexes the turns table: opened after the conversation store.
       reviews: await PostgresReviewStore.open(pool),
       synonyms: await PostgresSynonymStore.open(pool),
-      proactive: await openPostgresProactive(pool),
       consultations: await openConsultationStore({ postgres: pool }),
+      proactive: await openPostgresProactive(pool),
       // Reaches into the citizens' tables: opened after all of them.
       privacy: await PostgresPrivacyStore.open(pool),
       close,

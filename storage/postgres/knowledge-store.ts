@@ -1,6 +1,6 @@
 import type { DocumentSummary, KnowledgeStore } from '../knowledge-store.ts';
-import type { DocumentMeta, KnowledgeDocument, KnowledgeUnit, UnitKind } from '../../knowledge/types.ts';
-import { documentMetaSchema } from '../../knowledge/metadata.ts';
+import { documentMetaSchema } from '../../domain/document.ts';
+import type { DocumentMeta, KnowledgeDocument, KnowledgeUnit, UnitKind } from '../../domain/document.ts';
 import { iso, migrate, query, toJson, withTransaction, type PgPool, type PgQueryable, type TransactionMode } from './database.ts';
 
 const MIGRATIONS = [

@@ -1,4 +1,4 @@
-import type { ChannelName, OutgoingMessage, Recipient } from '../../bots/core/types.ts';
+import type { ChannelName, OutgoingMessage, Recipient } from '../../domain/channel.ts';
 import type { Lease } from '../lease.ts';
 import type { ClaimedOutboxItem, NewOutboxItem, OutboxItem, OutboxStatus, OutboxStore } from '../outbox-store.ts';
 import { iso, isoOrUndefined, migrate, query, toJson, withTransaction, type PgPool } from './database.ts';

@@ -1,4 +1,4 @@
-import type { OutgoingAction } from '../../bots/core/types.ts';
+import type { OutgoingAction } from '../../domain/channel.ts';
 import {
   UnknownWebchatSessionError,
   type NewWebchatMessage,

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Config } from '../../app/config.ts';
-import { createMemoryHub, type WebchatHub } from '../../bots/webchat/hub.ts';
+import type { WebchatHub } from '../../bots/webchat/ports.ts';
+import { createMemoryHub } from '../memory-webchat-hub.ts';
 import type { SharedLock } from '../shared-lock.ts';
 import { createRedisLiveEventBus, type LiveEventBus } from './live-events-bus.ts';
 import { createRateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
@@ -76,7 +76,7 @@ async function connect(url: string, name: string, commandTimeoutMs: number, onEr
  * publishing, one for subscribing). Without `REDIS_URL`, memory versions of the same.
  */
 export async function openCoordination(
-  config: Pick<Config, 'REDIS_URL'> & Partial<Pick<Config, 'LOA_REDIS_COMMAND_TIMEOUT_MS'>>,
+  config: { REDIS_URL?: string; LOA_REDIS_COMMAND_TIMEOUT_MS?: number },
   opts: { onError?: (err: Error) => void } = {},
 ): Promise<Coordination> {
   const url = config.REDIS_URL;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { createMemoryHub, type WebchatHub } from '../../bots/webchat/hub.ts';
+import type { WebchatHub } from '../../bots/webchat/ports.ts';
+import { createMemoryHub } from '../memory-webchat-hub.ts';
 import type { WebchatMessage } from '../webchat-store.ts';
 
 /** The one pub/sub channel all instances share (see `createRedisWebchatHub` for why only one). */

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
-import { startupError } from '../../app/startup-errors.ts';
+import { startupError } from '../startup-errors.ts';
 import { ensurePrivateDir, ensurePrivateFile, privatizeIfExists } from '../private-files.ts';
 
 export type SqliteDatabase = Database.Database;

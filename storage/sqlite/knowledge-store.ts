@@ -1,6 +1,6 @@
 import type { DocumentSummary, KnowledgeStore } from '../knowledge-store.ts';
-import type { DocumentMeta, KnowledgeDocument, KnowledgeUnit, UnitKind } from '../../knowledge/types.ts';
-import { documentMetaSchema } from '../../knowledge/metadata.ts';
+import { documentMetaSchema } from '../../domain/document.ts';
+import type { DocumentMeta, KnowledgeDocument, KnowledgeUnit, UnitKind } from '../../domain/document.ts';
 import { migrate, type SqliteDatabase } from './database.ts';
 
 const MIGRATIONS = [

@@ -1,5 +1,6 @@
-import type { ChannelName } from '../../bots/core/types.ts';
-import type { AbstainReason, Citation, Outcome } from '../../retrieval/types.ts';
+import type { AbstainReason, Outcome } from '../../domain/answer.ts';
+import type { ChannelName } from '../../domain/channel.ts';
+import type { Citation } from '../../domain/citation.ts';
 import type { FeedbackReason, FeedbackValue } from '../conversation-store.ts';
 import type { EscalationReason, EscalationStatus } from '../escalation-store.ts';
 import type {

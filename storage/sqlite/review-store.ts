@@ -1,5 +1,6 @@
-import type { ChannelName } from '../../bots/core/types.ts';
-import type { Citation, Outcome } from '../../retrieval/types.ts';
+import type { Outcome } from '../../domain/answer.ts';
+import type { ChannelName } from '../../domain/channel.ts';
+import type { Citation } from '../../domain/citation.ts';
 import type { FeedbackReason, FeedbackValue } from '../conversation-store.ts';
 import { REVIEW_FROM, reviewWhere } from '../review-sql.ts';
 import { FAQ_CLAIM_MS, type AnswerReview, type ReviewCounts, type ReviewFilter, type ReviewItem, type ReviewStore } from '../review-store.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Role, StaffUser } from '../../admin/types.ts';
+import type { Role, StaffUser } from '../../domain/roles.ts';
 import {
   DuplicateEmailError,
   normalizeEmail,

@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from './database.ts';
 import { migrate } from './database.ts';
-import type { OutgoingAction } from '../../bots/core/types.ts';
+import type { OutgoingAction } from '../../domain/channel.ts';
 import {
   UnknownWebchatSessionError,
   type NewWebchatMessage,

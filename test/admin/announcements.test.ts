@@ -48,9 +48,9 @@ describe('announcements in the console', () => {
     expect(created.body.plan).toMatchObject({ targeted: 1, channels: { webchat: { send: 1, routes: { webchat_next_visit: 1 } } } });
     const id = created.body.announcement.id;
 
-    const own = await spokesperson.post<{ error: string }>(`/announcements/${id}/approve`);
+    const own = await spokesperson.post<{ error: { code: string } }>(`/announcements/${id}/approve`);
     expect(own.status).toBe(409);
-    expect(own.body.error).toBe('own_announcement');
+    expect(own.body.error.code).toBe('own_announcement');
     expect((await admin.post(`/announcements/${id}/approve`)).status).toBe(200);
     expect((await admin.post(`/announcements/${id}/approve`)).status).toBe(409);
 

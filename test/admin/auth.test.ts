@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAuditLog } from '../../admin/audit/audit-log.ts';
 import { ensureFirstAdmin } from '../../admin/auth/bootstrap.ts';
 import { verifyPassword } from '../../admin/auth/password.ts';
-import { registerUser } from '../../admin/commands/user.ts';
+import { registerUser } from '../../app/commands/user.ts';
 import { loadConfig } from '../../app/config.ts';
 import { openStorage } from '../../storage/index.ts';
 import { login, loginAdmin, loginAs, postLogin, sessionCookieFrom, startTestLoa, TEST_ADMIN, TEST_PASSWORD, type StaffClient, type TestLoa } from './harness.ts';

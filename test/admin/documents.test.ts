@@ -139,13 +139,13 @@ describe('documents', () => {
 
     const broken = await upload(admin, 'Quyết định.docx', Buffer.from('this is not a zip file at all'));
     expect(broken.status).toBe(422);
-    const body = (await broken.json()) as { error: string; message: string; summary: UploadResult['summary'] };
-    expect(body.error).toBe('unreadable');
-    expect(body.summary.skipped[0].source).toBe('Quyết định.docx');
+    const body = (await broken.json()) as { error: { code: string; message: string; summary: UploadResult['summary'] } };
+    expect(body.error.code).toBe('unreadable');
+    expect(body.error.summary.skipped[0].source).toBe('Quyết định.docx');
 
     const unsupported = await upload(admin, 'bang-tinh.xlsx', Buffer.from([1, 2, 3]));
     expect(unsupported.status).toBe(422);
-    expect(((await unsupported.json()) as { message: string }).message).toContain('unsupported');
+    expect(((await unsupported.json()) as { error: { message: string } }).error.message).toContain('unsupported');
 
     expect((await upload(admin, 'rong.md', '')).status).toBe(422);
     expect((await upload(admin, undefined, REGULATION)).status).toBe(400);
@@ -254,7 +254,7 @@ describe('documents', () => {
     expect(faqBefore?.units.length).toBeGreaterThan(0);
     const res = await upload(admin, 'gia-mao.md', `---\nid: faq\ntitle: Giả mạo\n---\nĐiều 1. Nội dung giả mạo.\n`);
     expect(res.status).toBe(422);
-    expect(((await res.json()) as { error: string }).error).toBe('reserved_id');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('reserved_id');
     const faqAfter = await t.runtime.storage.knowledge.getDocument('faq');
     expect(faqAfter?.source).toBe('loa:faqs');
     expect(faqAfter?.units.map((u) => u.id)).toEqual(faqBefore?.units.map((u) => u.id));

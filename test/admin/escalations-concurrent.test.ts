@@ -88,7 +88,7 @@ async function waitUntil(done: () => boolean, timeoutMs = 20_000): Promise<void>
   }
 }
 
-type ReplyBody = { delivered: boolean; escalation: InboxItem } & { error?: string; message?: string };
+type ReplyBody = { delivered: boolean; escalation: InboxItem } & { error?: { code: string; message: string } };
 
 function suite(name: string, start: () => Promise<Setup>) {
   describe(name, () => {
@@ -120,8 +120,8 @@ function suite(name: string, start: () => Promise<Setup>) {
       expect(ok).toHaveLength(1);
       expect(ok[0].body).toMatchObject({ delivered: true, escalation: { status: 'answered' } });
       const refused = results.filter((r) => r.status !== 200);
-      expect(refused.map((r) => [r.status, r.body.error])).toEqual(texts.slice(1).map(() => [409, 'answer_in_progress']));
-      expect(refused.every((r) => typeof r.body.message === 'string' && r.body.message.length > 0)).toBe(true);
+      expect(refused.map((r) => [r.status, r.body.error?.code])).toEqual(texts.slice(1).map(() => [409, 'answer_in_progress']));
+      expect(refused.every((r) => typeof r.body.error?.message === 'string' && r.body.error.message.length > 0)).toBe(true);
 
       const winner = ok[0].body.escalation.answerText;
       expect(texts).toContain(winner);
@@ -141,7 +141,7 @@ function suite(name: string, start: () => Promise<Setup>) {
       const statuses = [fromLan.status, fromMinh.status].sort();
       expect(statuses).toEqual([200, 409]);
       const [winner, loser] = fromLan.status === 200 ? [fromLan, fromMinh] : [fromMinh, fromLan];
-      expect(loser.body.error).toBe('claimed_by_other');
+      expect(loser.body.error?.code).toBe('claimed_by_other');
       const sent = repliesTo(s, chatId, texts);
       expect(sent).toHaveLength(1);
       expect(String(sent[0].text)).toContain(winner.body.escalation.answerText);
@@ -153,7 +153,7 @@ function suite(name: string, start: () => Promise<Setup>) {
       const { id, chatId } = await citizenAsks(s);
       expect((await s.lan[0].post(`/escalations/${id}/close`, { reason: 'duplicate' })).status).toBe(200);
       const late = await s.lan[0].post<ReplyBody>(`/escalations/${id}/reply`, { text: 'Trả lời muộn' });
-      expect([late.status, late.body.error]).toEqual([409, 'already_closed']);
+      expect([late.status, late.body.error?.code]).toEqual([409, 'already_closed']);
       expect(repliesTo(s, chatId, ['Trả lời muộn'])).toHaveLength(0);
     });
   });

@@ -80,9 +80,9 @@ describe('the escalation inbox over HTTP', () => {
     expect(claim.body.escalation).toMatchObject({ status: 'claimed', assignee: lan.user.email });
     // Claiming again is harmless; another officer is refused.
     expect((await lan.post(`/escalations/${id}/claim`)).status).toBe(200);
-    const taken = await minh.post<{ error: string }>(`/escalations/${id}/claim`);
+    const taken = await minh.post<{ error: { code: string } }>(`/escalations/${id}/claim`);
     expect(taken.status).toBe(409);
-    expect(taken.body.error).toBe('claimed_by_other');
+    expect(taken.body.error.code).toBe('claimed_by_other');
     expect((await minh.post(`/escalations/${id}/reply`, { text: 'Tôi trả lời thay.' })).status).toBe(409);
     expect((await minh.post(`/escalations/${id}/close`, { reason: 'spam' })).status).toBe(409);
 

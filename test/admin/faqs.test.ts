@@ -114,26 +114,26 @@ describe('FAQ editing rules', () => {
     expect(edited.body.faq.version).toBe(v1 + 1);
     expect(edited.body.faq.updatedBy).toBe(spokesperson.user.email);
 
-    const stale = await admin.patch<{ error: string }>(`/faqs/${id}`, { answer: 'Không.', version: v1 });
+    const stale = await admin.patch<{ error: { code: string } }>(`/faqs/${id}`, { answer: 'Không.', version: v1 });
     expect(stale.status).toBe(409);
-    expect(stale.body.error).toBe('version_conflict');
+    expect(stale.body.error.code).toBe('version_conflict');
 
     expect((await viewer.patch(`/faqs/${id}`, { answer: 'Không.' })).status).toBe(403);
     expect((await spokesperson.patch(`/faqs/${id}`, {})).status).toBe(400);
     expect((await spokesperson.patch(`/faqs/${id}`, { questions: [] })).status).toBe(400);
-    const badCitation = await spokesperson.patch<{ error: string }>(`/faqs/${id}`, { citations: [{ id: 'khong-co::99' }] });
+    const badCitation = await spokesperson.patch<{ error: { code: string } }>(`/faqs/${id}`, { citations: [{ id: 'khong-co::99' }] });
     expect(badCitation.status).toBe(400);
-    expect(badCitation.body.error).toBe('invalid_citation');
+    expect(badCitation.body.error.code).toBe('invalid_citation');
     // A citation outside the store is accepted when it says what it cites.
     const outside = await spokesperson.patch<One>(`/faqs/${id}`, { citations: [{ id: 'qd-noi-bo::3', title: 'Quy chế làm việc của Sở', section: 'Điều 3' }] });
     expect(outside.status).toBe(200);
     expect(outside.body.faq.citations[0]).toMatchObject({ title: 'Quy chế làm việc của Sở', section: 'Điều 3', status: 'unknown' });
 
     expect((await admin.post(`/faqs/${id}/approve`)).status).toBe(200);
-    const again = await admin.post<{ error: string }>(`/faqs/${id}/approve`);
+    const again = await admin.post<{ error: { code: string } }>(`/faqs/${id}/approve`);
     expect(again.status).toBe(409);
-    expect(again.body.error).toBe('wrong_status');
-    const live = await spokesperson.patch<{ error: string }>(`/faqs/${id}`, { answer: 'Không.' });
+    expect(again.body.error.code).toBe('wrong_status');
+    const live = await spokesperson.patch<{ error: { code: string } }>(`/faqs/${id}`, { answer: 'Không.' });
     expect(live.status).toBe(409);
 
     expect((await admin.post(`/faqs/${id}/retire`)).status).toBe(200);

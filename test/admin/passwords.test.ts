@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { weakPasswordReason } from '../../admin/auth/password-policy.ts';
-import { registerUser } from '../../admin/commands/user.ts';
+import { registerUser } from '../../app/commands/user.ts';
 import { login, loginAdmin, postLogin, startTestLoa, type StaffClient, type TestLoa } from './harness.ts';
 
 let t: TestLoa;
@@ -35,7 +35,7 @@ describe('password policy', () => {
   it('applies on every route that sets a password, with a clear Vietnamese reason', async () => {
     const staff = await newStaff();
     const me = await login(t.url, staff.email, staff.password);
-    const change = await me.post<{ message: string; issues: { message: string }[] }>('/me/password', { currentPassword: staff.password, newPassword: 'Matkhau@2026' });
+    const change = await me.post<{ error: { message: string; issues: { message: string }[] } }>('/me/password', { currentPassword: staff.password, newPassword: 'Matkhau@2026' });
     expect(change.status).toBe(400);
     expect(JSON.stringify(change.body)).toContain('dựa trên từ phổ biến \\"matkhau\\"');
     expect((await admin.post('/users', { email: 'x@loa.test', name: 'X', role: 'viewer', password: 'admin@1234' })).status).toBe(400);
@@ -51,9 +51,9 @@ describe('forced change of generated and reset passwords', () => {
     const res = await postLogin(t.url, staff.email, staff.password);
     expect(((await res.json()) as { user: { mustChangePassword?: boolean } }).user.mustChangePassword).toBe(true);
     const me = await login(t.url, staff.email, staff.password);
-    const blocked = await me.get<{ error: string }>('/escalations');
+    const blocked = await me.get<{ error: { code: string } }>('/escalations');
     expect(blocked.status).toBe(403);
-    expect(blocked.body.error).toBe('password_change_required');
+    expect(blocked.body.error.code).toBe('password_change_required');
     expect((await me.get('/session')).status).toBe(200);
     expect((await me.post('/me/password', { currentPassword: staff.password, newPassword: GOOD })).status).toBe(204);
     expect((await me.get('/escalations')).status).toBe(200);

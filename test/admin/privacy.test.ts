@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerCitizen } from '../../admin/commands/citizen.ts';
+import { registerCitizen } from '../../app/commands/citizen.ts';
 import { ERASED_TEXT } from '../../storage/privacy-store.ts';
 import { citizenAsks, loginAdmin, loginAs, StaffClient, startTestLoa, webchatTranscript, type TestLoa } from './harness.ts';
 

@@ -12,8 +12,8 @@ afterEach(async () => {
 const GENERIC = 'Email hoặc mật khẩu không đúng';
 
 async function status(res: Response): Promise<{ status: number; message: string; retryAfter: string | null }> {
-  const body = (await res.json()) as { message: string };
-  return { status: res.status, message: body.message, retryAfter: res.headers.get('retry-after') };
+  const body = (await res.json()) as { error: { message: string } };
+  return { status: res.status, message: body.error.message, retryAfter: res.headers.get('retry-after') };
 }
 
 describe('brute force', () => {

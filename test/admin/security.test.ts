@@ -176,7 +176,7 @@ describe('CSRF', () => {
       body: JSON.stringify({ email, name: 'X', role: 'viewer' }),
     });
     expect(missing.status).toBe(403);
-    expect(((await missing.json()) as { error: string }).error).toBe('csrf');
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('csrf');
     const wrong = await admin.post('/users', { email, name: 'X', role: 'viewer' }, { 'X-CSRF-Token': clients.admin.csrfToken });
     expect(wrong.status).toBe(403);
     expect(await t.runtime.storage.users.getByEmail(email)).toBeUndefined();

@@ -92,14 +92,14 @@ describe('agency synonyms', () => {
       [{ everyday: ['gửi xe'], legal: ['trông giữ xe'], note: 'n'.repeat(301) }, 'note'],
     ];
     for (const [body, path] of bad) {
-      const res = await admin.post<{ error: string; issues: { path: string }[] }>('/synonyms', body);
+      const res = await admin.post<{ error: { code: string; issues: { path: string }[] } }>('/synonyms', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(res.body.issues.map((i) => i.path)).toContain(path);
+      expect(res.body.error.issues.map((i) => i.path)).toContain(path);
     }
     // Decomposed accents are the same phrase once composed (NFC): a duplicate of the kept entry.
-    const dup = await spokesperson.post<{ error: string; phrase: string; otherId: string }>('/synonyms', { everyday: ['Làm Sổ Đỏ'.normalize('NFD')], legal: ['cấp sổ'] });
+    const dup = await spokesperson.post<{ error: { code: string; phrase: string; otherId: string } }>('/synonyms', { everyday: ['Làm Sổ Đỏ'.normalize('NFD')], legal: ['cấp sổ'] });
     expect(dup.status).toBe(409);
-    expect(dup.body).toMatchObject({ error: 'duplicate', phrase: 'làm sổ đỏ', otherId: kept.body.synonym.id });
+    expect(dup.body).toMatchObject({ error: { code: 'duplicate', phrase: 'làm sổ đỏ', otherId: kept.body.synonym.id } });
     expect((await admin.patch('/synonyms/no-such-id', { everyday: ['a'], legal: ['b'] })).status).toBe(404);
     const list = await admin.get<{ items: AgencySynonym[] }>('/synonyms');
     expect(list.body.items.map((s) => s.everyday)).toEqual([['làm sổ đỏ']]);

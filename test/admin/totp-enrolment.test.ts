@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerUser } from '../../admin/commands/user.ts';
+import { registerUser } from '../../app/commands/user.ts';
 import { currentTotp } from '../../admin/auth/totp.ts';
 import { totpRequiredFor } from '../../admin/auth/totp-policy.ts';
 import { login, loginAs, postLogin, StaffClient, startTestLoa, TEST_ADMIN, TEST_PASSWORD, type TestLoa } from './harness.ts';
@@ -19,7 +19,7 @@ afterAll(async () => {
 const loginWith = (email: string, password: string, code?: string) =>
   fetch(`${t.url}/api/admin/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password, ...(code ? { code } : {}) }) });
 const codeAt = (secret: string, email: string, steps: number) => currentTotp(secret, email, new Date(Date.now() + steps * 30_000));
-const errorOf = async (res: Response) => ((await res.json()) as { error: string }).error;
+const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
 /** Signs in with a code and returns the client (the harness's `login` knows no second factor). */
 async function loginWithCode(email: string, code: string): Promise<StaffClient> {
@@ -48,10 +48,10 @@ describe('mandatory second factor for administrators (LOA_REQUIRE_TOTP=admin)', 
     expect(((await first.clone().json()) as { totpEnrolmentRequired: boolean }).totpEnrolmentRequired).toBe(true);
     const admin = await login(t.url, TEST_ADMIN.email, TEST_ADMIN.password);
     for (const path of ['/users', '/escalations', '/audit', '/me/sessions']) {
-      const res = await admin.get<{ error: string }>(path);
-      expect([path, res.status, res.body.error]).toEqual([path, 403, 'totp_enrolment_required']);
+      const res = await admin.get<{ error: { code: string } }>(path);
+      expect([path, res.status, res.body.error.code]).toEqual([path, 403, 'totp_enrolment_required']);
     }
-    expect((await admin.post<{ error: string }>('/users', { email: 'x@loa.test', name: 'X', role: 'viewer' })).body.error).toBe('totp_enrolment_required');
+    expect((await admin.post<{ error: { code: string } }>('/users', { email: 'x@loa.test', name: 'X', role: 'viewer' })).body.error.code).toBe('totp_enrolment_required');
     expect((await admin.get<{ totpEnrolmentRequired: boolean }>('/session')).body.totpEnrolmentRequired).toBe(true);
 
     const { secret } = (await admin.post<{ secret: string }>('/me/totp/setup')).body;
@@ -69,8 +69,8 @@ describe('mandatory second factor for administrators (LOA_REQUIRE_TOTP=admin)', 
     expect((await admin.get<{ totpEnrolmentRequired: boolean }>('/session')).body.totpEnrolmentRequired).toBe(false);
     expect(await errorOf(await loginWith(TEST_ADMIN.email, TEST_ADMIN.password))).toBe('totp_required');
     // Required: it cannot be turned off.
-    const off = await admin.post<{ error: string }>('/me/totp/disable', { currentPassword: TEST_ADMIN.password, code: codeAt(secret, TEST_ADMIN.email, 1) });
-    expect([off.status, off.body.error]).toEqual([403, 'totp_required_by_policy']);
+    const off = await admin.post<{ error: { code: string } }>('/me/totp/disable', { currentPassword: TEST_ADMIN.password, code: codeAt(secret, TEST_ADMIN.email, 1) });
+    expect([off.status, off.body.error.code]).toEqual([403, 'totp_required_by_policy']);
     expect((await admin.get<{ enabled: boolean; required: boolean; recoveryCodesLeft: number }>('/me/totp')).body).toEqual({ enabled: true, required: true, recoveryCodesLeft: 10 });
 
     // Only hashes are stored: no recovery code appears in the database files.
@@ -126,11 +126,11 @@ describe('mandatory second factor for administrators (LOA_REQUIRE_TOTP=admin)', 
     const email = `second-admin-${Date.now()}@loa.test`;
     expect((await client.post('/users', { email, name: 'Quản trị 2', role: 'admin', password: TEST_PASSWORD })).status).toBe(201);
     const first = await login(t.url, email, TEST_PASSWORD);
-    expect((await first.get<{ error: string }>('/users')).body.error).toBe('password_change_required');
+    expect((await first.get<{ error: { code: string } }>('/users')).body.error.code).toBe('password_change_required');
     // The second factor is not offered before the password is the owner's.
-    expect((await first.post<{ error: string }>('/me/totp/setup')).body.error).toBe('password_change_required');
+    expect((await first.post<{ error: { code: string } }>('/me/totp/setup')).body.error.code).toBe('password_change_required');
     expect((await first.post('/me/password', { currentPassword: TEST_PASSWORD, newPassword: 'mot-mat-khau-moi-2026' })).status).toBe(204);
-    expect((await first.get<{ error: string }>('/users')).body.error).toBe('totp_enrolment_required');
+    expect((await first.get<{ error: { code: string } }>('/users')).body.error.code).toBe('totp_enrolment_required');
     const { secret } = (await first.post<{ secret: string }>('/me/totp/setup')).body;
     expect((await first.post('/me/totp/enable', { currentPassword: 'mot-mat-khau-moi-2026', secret, code: currentTotp(secret, email) })).status).toBe(200);
     expect((await first.get('/users')).status).toBe(200);

@@ -33,7 +33,7 @@ describe('TOTP second factor', () => {
     // The password alone is no longer enough.
     const noCode = await loginWith(email, TEST_PASSWORD);
     expect(noCode.status).toBe(401);
-    expect(((await noCode.json()) as { error: string }).error).toBe('totp_required');
+    expect(((await noCode.json()) as { error: { code: string } }).error.code).toBe('totp_required');
     expect((await loginWith(email, TEST_PASSWORD, '123456')).status).toBe(401);
     const code = codeAt(secret, email, 1);
     const ok = await loginWith(email, TEST_PASSWORD, code);
@@ -41,9 +41,9 @@ describe('TOTP second factor', () => {
     expect(((await ok.json()) as { user: { totpEnabled?: boolean } }).user.totpEnabled).toBe(true);
     // A code is used once: the same one again (e.g. read over the shoulder) is refused.
     const replay = await loginWith(email, TEST_PASSWORD, code);
-    expect(((await replay.json()) as { error: string }).error).toBe('totp_failed');
+    expect(((await replay.json()) as { error: { code: string } }).error.code).toBe('totp_failed');
     // A wrong password with a right code is still the generic failure.
-    expect(((await (await loginWith(email, 'sai-mat-khau', codeAt(secret, email, -1))).json()) as { error: string }).error).toBe('login_failed');
+    expect(((await (await loginWith(email, 'sai-mat-khau', codeAt(secret, email, -1))).json()) as { error: { code: string } }).error.code).toBe('login_failed');
     const audit = await admin.get<{ items: { action: string; details?: { reason?: string } }[] }>(`/audit?target=user:${me.user.id}`);
     expect(audit.body.items.map((e) => e.action)).toContain('auth.totp_enabled');
     expect(audit.body.items.filter((e) => e.details?.reason === 'reused_code')).toHaveLength(1);

@@ -48,11 +48,11 @@ const publicComment = (body: Record<string, unknown>, headers: Record<string, st
 
 describe('consultations API', () => {
   it('refuses a bad request with the reason and stores nothing', async () => {
-    const bad = await admin.post<{ error: string; issues: { path: string }[] }>('/consultations', { slug: 'Có Dấu', title: 'x', opensAt: 'hôm nay', draft: { name: 'a.md', contentBase64: '' } });
+    const bad = await admin.post<{ error: { code: string; issues: { path: string }[] } }>('/consultations', { slug: 'Có Dấu', title: 'x', opensAt: 'hôm nay', draft: { name: 'a.md', contentBase64: '' } });
     expect(bad.status).toBe(400);
-    expect(bad.body.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['slug', 'opensAt']));
-    const unreadable = await admin.post<{ error: string }>('/consultations', { slug: 'doc-cu', title: 'Dự thảo cũ', opensAt: new Date().toISOString(), closesAt: new Date(Date.now() + 1e6).toISOString(), draft: { name: 'du-thao.doc', contentBase64: 'AAAA' } });
-    expect(unreadable).toMatchObject({ status: 422, body: { error: 'unreadable_draft' } });
+    expect(bad.body.error.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['slug', 'opensAt']));
+    const unreadable = await admin.post<{ error: { code: string } }>('/consultations', { slug: 'doc-cu', title: 'Dự thảo cũ', opensAt: new Date().toISOString(), closesAt: new Date(Date.now() + 1e6).toISOString(), draft: { name: 'du-thao.doc', contentBase64: 'AAAA' } });
+    expect(unreadable).toMatchObject({ status: 422, body: { error: { code: 'unreadable_draft' } } });
     const list = await admin.get<{ items: { slug: string }[] }>('/consultations');
     expect(list.body.items.map((c) => c.slug)).toEqual(['xe-dap-dien-api']);
   });
@@ -86,7 +86,7 @@ describe('consultations API', () => {
 
   it('publishes a revision: comments follow their article, and the diff shows what changed', async () => {
     const stale = await drafter.post<{ error: string }>(`/consultations/${id}/versions`, { expectedVersion: 7, draft: { name: DRAFT_V2.name, contentBase64: b64(DRAFT_V2) } });
-    expect(stale).toMatchObject({ status: 409, body: { error: 'version_conflict' } });
+    expect(stale).toMatchObject({ status: 409, body: { error: { code: 'version_conflict' } } });
     const rev = await drafter.post<{ version: number; mapping: Record<string, { to: string }> }>(`/consultations/${id}/versions`, { expectedVersion: 1, draft: { name: DRAFT_V2.name, contentBase64: b64(DRAFT_V2) } });
     expect(rev.status).toBe(201);
     expect(rev.body.mapping['4.1'].to).toBe('5.1');
@@ -137,9 +137,10 @@ describe('the public API', () => {
     expect(noStance.status).toBe(400);
     // The soft limit is 5 comments per 10 minutes per address; earlier tests used some.
     let challenged: { challenge: { question: string; token: string } } | undefined;
+    const challengeOf = async (r: Response) => ((await r.json()) as { error: { challenge: { question: string; token: string } } }).error;
     for (let i = 0; i < 8 && !challenged; i++) {
       const res = await publicComment({ unit: '2', stance: 'agree', text: `Đồng ý với phạm vi, ý kiến số ${i}.` });
-      if (res.status === 429) challenged = (await res.json()) as typeof challenged;
+      if (res.status === 429) challenged = await challengeOf(res);
       else expect(res.status).toBeLessThan(300);
     }
     expect(challenged?.challenge.question).toMatch(/cộng .* bằng mấy\?$/);

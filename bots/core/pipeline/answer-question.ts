@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AskResult, Citation, ClarifyOption } from '../../../retrieval/types.ts';
-import type { InboxItem } from '../../../storage/inbox-store.ts';
+import type { InboxItem } from '../ports.ts';
+import type { AskResult, ClarifyOption } from '../../../domain/answer.ts';
+import type { Citation } from '../../../domain/citation.ts';
 import type { PipelineContext, TurnDraft } from '../context.ts';
 import { RECENT_TURNS, recentQuestions } from '../history.ts';
 import { shortLabel } from '../menus.ts';

@@ -1,6 +1,5 @@
 import type { ChatCitizen, ChatReply } from '../../../consultations/chat.ts';
-import type { ConsultOption } from '../../../storage/conversation-store.ts';
-import type { InboxItem } from '../../../storage/inbox-store.ts';
+import type { ConsultOption, InboxItem } from '../ports.ts';
 import type { PipelineContext, TurnDraft } from '../context.ts';
 
 /**

@@ -1,8 +1,7 @@
-import type { ConversationTurn } from '../../../storage/conversation-store.ts';
-import type { OutboxItem } from '../../../storage/outbox-store.ts';
+import type { ConversationTurn, OutboxItem } from '../ports.ts';
+import type { OutgoingMessage, Recipient } from '../../../domain/channel.ts';
 import type { PipelineContext } from '../context.ts';
 import { menuActions } from '../menus.ts';
-import type { OutgoingMessage, Recipient } from '../types.ts';
 
 /** The channel-neutral message for a turn's reply; undefined when the turn has none. */
 export function replyMessage(turn: ConversationTurn, replyToChannelMessageId?: string): OutgoingMessage | undefined {

@@ -1,7 +1,7 @@
-import type { AbstainReason, Citation } from '../../../retrieval/types.ts';
-import type { ConversationTurn } from '../../../storage/conversation-store.ts';
+import type { ConversationTurn, InboxItem } from '../ports.ts';
+import type { AbstainReason } from '../../../domain/answer.ts';
+import type { Citation } from '../../../domain/citation.ts';
 import type { EscalationReason } from '../../../storage/escalation-store.ts';
-import type { InboxItem } from '../../../storage/inbox-store.ts';
 import type { PipelineContext, TurnDraft } from '../context.ts';
 import { escalationContext } from '../history.ts';
 import { ABSTAINED_OVER_LIMIT_TEXT, ESCALATED_AFTER_ABSTAIN_TEXT, ESCALATED_TEXT, ESCALATION_LIMIT_TEXT } from '../messages.ts';

@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { IncomingMessage } from '../types.ts';
+import type { IncomingMessage } from '../../../domain/channel.ts';
 
 /** Escalations per hour. */
 export interface EscalationCaps {

@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { ChannelName } from '../types.ts';
+import type { ChannelName } from '../../../domain/channel.ts';
 
 /** `notify`: the first message over the limit (send one notice); `drop`: later ones (stay silent). */
 export type RateDecision = 'allow' | 'notify' | 'drop';

@@ -1,4 +1,4 @@
-import type { InboxItem } from '../../../storage/inbox-store.ts';
+import type { InboxItem } from '../ports.ts';
 import type { PipelineContext, TurnDraft } from '../context.ts';
 import { FEEDBACK_THANKS_DOWN_TEXT, FEEDBACK_THANKS_UP_TEXT, FEEDBACK_WHY_TEXT } from '../messages.ts';
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { InboxItem, InboxStore } from '../../../storage/inbox-store.ts';
-import type { Lease } from '../../../storage/lease.ts';
-import { CHANNELS, type IncomingMessage } from '../types.ts';
+import type { InboxItem, InboxStore, Lease } from '../ports.ts';
+import { CHANNELS, type IncomingMessage } from '../../../domain/channel.ts';
 
 /** Longer than any channel allows (Zalo 2000, Telegram 4096 characters). */
 const MAX_TEXT_CHARS = 10_000;

@@ -1,4 +1,4 @@
-import type { InboxItem } from '../../../storage/inbox-store.ts';
+import type { InboxItem } from '../ports.ts';
 import type { Intent } from '../classify.ts';
 import type { PipelineContext, TurnDraft } from '../context.ts';
 import { RECENT_TURNS, recentQuestions } from '../history.ts';

@@ -1,6 +1,5 @@
-import type { AskResult } from '../../../retrieval/types.ts';
-import type { ConversationTurn } from '../../../storage/conversation-store.ts';
-import type { InboxItem } from '../../../storage/inbox-store.ts';
+import type { ConversationTurn, InboxItem } from '../ports.ts';
+import type { AskResult } from '../../../domain/answer.ts';
 import type { PipelineContext, TurnDraft } from '../context.ts';
 import { RECENT_TURNS } from '../history.ts';
 import { clarifyStillOpen, humanChoice, menuChoice, parseActionId, typedChoice } from '../menus.ts';

@@ -123,7 +123,7 @@ describe('web chat API', () => {
       });
     const malformed = await send('{"sessionId": ');
     expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toEqual({ error: 'invalid_json' });
+    expect(await malformed.json()).toEqual({ error: { code: 'malformed_json', message: expect.any(String) } });
     for (const bad of [
       { clientMessageId: 'a', text: '   ' },
       { clientMessageId: 'a', text: 'x'.repeat(2001) },

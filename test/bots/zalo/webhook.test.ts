@@ -234,7 +234,7 @@ describe('POST /webhooks/zalo: rejections', () => {
 
   it('answers malformed JSON with a 400 JSON error', async () => {
     const res = await post('{"app_id": "app-123", "event_name": ', { 'content-type': 'application/json', 'x-zevent-signature': 'mac=00' });
-    expect(res).toEqual({ status: 400, json: { error: 'malformed_json' } });
+    expect(res).toEqual({ status: 400, json: { error: { code: 'malformed_json', message: expect.any(String) } } });
   });
 
   it('answers a 1 MB body with 413', async () => {
@@ -242,7 +242,7 @@ describe('POST /webhooks/zalo: rejections', () => {
     (event.message as Record<string, unknown>).text = 'a'.repeat(1024 * 1024);
     const signed = signZaloEvent(event, APP_ID, OA_SECRET_KEY);
     const res = await post(signed.body, signed.headers);
-    expect(res).toEqual({ status: 413, json: { error: 'payload_too_large' } });
+    expect(res).toEqual({ status: 413, json: { error: { code: 'payload_too_large', message: expect.any(String) } } });
   });
 
   it('answers 500 when the receiver cannot persist, so that Zalo retries, and accepts the retry', async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Selectable } from 'kysely';
-import type { ChannelName, Recipient } from '../bots/core/types.ts';
-import type { Verdict } from './claims.ts';
-import type { SqliteDatabase } from '../storage/sqlite/database.ts';
-import type { PgPool } from '../storage/postgres/database.ts';
+import type { ChannelName, Recipient } from '../domain/channel.ts';
+import type { Verdict } from '../proactive/ports.ts';
+import type { SqliteDatabase } from './sqlite/database.ts';
+import type { PgPool } from './postgres/database.ts';
 import type {
   Announcement,
   AnnouncementStatus,
@@ -17,7 +17,7 @@ import type {
   ProactiveStore,
   Subscription,
   Topic,
-} from './store.ts';
+} from '../proactive/ports.ts';
 
 /** Tables as stored: timestamps are ISO text and lists JSON text on both backends, so one implementation serves both. */
 interface TopicTable {

@@ -178,3 +178,4 @@ export interface ClaimStore {
   /** proposed → verified by someone other than the proposer (compare-and-set). */
   approveVerdict(id: string, actor: string, now: Date): Promise<boolean>;
 }
+export type { Verdict } from './claims.ts';

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { loadConfig } from '../../app/config.ts';
-import { createLogger } from '../../app/logger.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
 import { CHANNELS } from '../../bots/core/types.ts';
 import { openStorage } from '../../storage/index.ts';
-import { createAuditLog } from '../audit/audit-log.ts';
-import { forgetCitizen, previewCitizen } from '../privacy/forget-citizen.ts';
+import { createAuditLog } from '../../admin/audit/audit-log.ts';
+import { forgetCitizen, previewCitizen } from '../../admin/privacy/forget-citizen.ts';
 
 const optionsSchema = z.object({
   channel: z.enum(CHANNELS),

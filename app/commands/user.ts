@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../app/config.ts';
-import { createLogger } from '../../app/logger.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
 import { openStorage } from '../../storage/index.ts';
-import { DuplicateEmailError } from '../../storage/user-store.ts';
-import { createAuditLog } from '../audit/audit-log.ts';
-import { generatePassword, hashPassword } from '../auth/password.ts';
-import { createStaffUser } from '../users/create-user.ts';
-import { emailSchema, newUserSchema, passwordSchema } from '../users/schemas.ts';
+import { DuplicateEmailError } from '../../admin/ports.ts';
+import { createAuditLog } from '../../admin/audit/audit-log.ts';
+import { generatePassword, hashPassword } from '../../admin/auth/password.ts';
+import { createStaffUser } from '../../admin/users/create-user.ts';
+import { emailSchema, newUserSchema, passwordSchema } from '../../admin/users/schemas.ts';
 
 interface AddOptions {
   email: string;

@@ -1,18 +1,4 @@
-import type { WebchatMessage } from '../../storage/webchat-store.ts';
-
-/** Called with each new message of a session. */
-export type WebchatListener = (message: WebchatMessage) => void;
-
-/**
- * Fans new transcript messages out to the open event streams of a session. In-process by
- * default; a Redis-backed hub with the same two methods lets several instances share
- * sessions later.
- */
-export interface WebchatHub {
-  publish(sessionId: string, message: WebchatMessage): void;
-  /** Returns the function that unsubscribes. */
-  subscribe(sessionId: string, listener: WebchatListener): () => void;
-}
+import type { WebchatHub, WebchatListener } from '../bots/webchat/ports.ts';
 
 /** A hub for one process: a map from session id to its listeners. */
 export function createMemoryHub(): WebchatHub {
