@@ -113,6 +113,8 @@ export const configSchema = z.object({
   LOA_DELIVERY_MAX_AGE_HOURS: z.coerce.number().positive().default(24),
   /** A send whose outcome is unknown: 'resend' it after a pause (a rare duplicate, counted) or 'hold' it as a dead letter. */
   LOA_UNKNOWN_OUTCOME: z.enum(['resend', 'hold']).default('resend'),
+  /** Announcements to Zalo followers 48 h–7 days after their last message are paid consultation messages: send them? (Inside 48 h they are free; after 7 days Zalo refuses.) */
+  LOA_ZALO_PAID_ANNOUNCEMENTS: boolish(false),
   /** How long an instance's claim on an event or message holds without renewal; a dead instance's work waits this long. */
   LOA_WORK_LEASE_S: z.coerce.number().int().min(5).default(60),
   /** Handled inbox events and finished deliveries are deleted after this many days (0: kept for ever). */

@@ -1,3 +1,6 @@
+import { announcementModule } from '../admin/announcements/routes.ts';
+import { AnnouncementService, trackDeliveries } from '../proactive/announcements.ts';
+import { DEFAULT_PACE_PER_SECOND } from '../proactive/channel-rules.ts';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Server } from 'node:http';
@@ -103,12 +106,15 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
       concurrency: config.LOA_PIPELINE_CONCURRENCY,
       loopGuard: { targetDelayMs: config.LOA_PIPELINE_MAX_LOOP_DELAY_MS },
       send: { concurrency: config.LOA_SEND_CONCURRENCY, timeoutMs: config.LOA_SEND_TIMEOUT_MS },
+      // Swept sends (announcements, retries) at each channel's pace: Telegram about 30/s.
+      sweepRatePerSecond: DEFAULT_PACE_PER_SECOND,
       delivery: { maxAgeMs: config.LOA_DELIVERY_MAX_AGE_HOURS * 3_600_000, onUnknown: config.LOA_UNKNOWN_OUTCOME },
       durability: { leaseMs: config.LOA_WORK_LEASE_S * 1000, retentionMs: config.LOA_RETENTION_DAYS * 86_400_000, personalDataRetentionMs: config.LOA_PERSONAL_DATA_RETENTION_DAYS * 86_400_000 },
       escalationCaps: { perCitizen: config.LOA_ESCALATIONS_PER_CITIZEN_PER_HOUR, perOrigin: config.LOA_ESCALATIONS_PER_IP_PER_HOUR },
     },
     rateLimiter: coordination.rateLimiter({ points: config.LOA_RATE_LIMIT_PER_MINUTE, duration: 60, keyPrefix: 'citizen' }),
     escalationLimiter: (o) => coordination.rateLimiter(o),
+    proactive: storage.proactive,
     consultations: storage.consultations,
   });
 
@@ -189,7 +195,13 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
 
   let firstAdmin: { email: string; password: string } | undefined;
   const adminDeps = createAdminDeps(runtime, core);
-  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps), privacyModule(adminDeps), consultationModule(adminDeps)], {
+  // Announcements: composed and approved in the console, queued to the outbox when due.
+  const announcements = storage.proactive
+    ? new AnnouncementService({ store: storage.proactive, outbox: storage.outbox, audit: storage.audit, clock: () => new Date(), agencyName: config.LOA_AGENCY_NAME, allowPaidZalo: config.LOA_ZALO_PAID_ANNOUNCEMENTS })
+    : undefined;
+  if (storage.proactive) trackDeliveries(core.events, storage.proactive);
+  const proactiveModules = storage.proactive && announcements ? [announcementModule({ store: storage.proactive, service: announcements, audit: storage.audit })] : [];
+  const admin = await setupAdmin(adminDeps, [faqModule(adminDeps), documentModule(adminDeps), reportModule(adminDeps), reviewModule(adminDeps), synonymModule(adminDeps), privacyModule(adminDeps), consultationModule(adminDeps), ...proactiveModules], {
     hooks: { saveAsFaq: (input) => createFaqFromEscalation(adminDeps, input) },
     rateLimiter: (o) => coordination.rateLimiter(o),
     liveEvents: coordination.liveEvents,
@@ -223,12 +235,17 @@ export async function startServer(runtime: Runtime): Promise<LoaServer> {
     runtime.refreshKnowledge().catch((err: unknown) => logger.error({ err }, 'knowledge refresh failed'));
   }, pollS * 1000);
   refresher.unref();
+  const announcer = setInterval(() => {
+    announcements?.queueDue().then((ids) => { if (ids.length) void core.sweepNow(); }).catch((err: unknown) => logger.error({ err }, 'queueing announcements failed'));
+  }, 5_000);
+  announcer.unref();
 
   const drainHooks: Array<() => Promise<void> | void> = [];
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       clearInterval(refresher);
+      clearInterval(announcer);
       await admin.close();
       for (const handle of Object.values(channels)) await handle.stop?.();
       server.closeAllConnections();

@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   faults: async () => (await import('./faults.ts')).runFaultsBench(),
   consultations: async () => (await import('./consultations.ts')).runConsultationsBench(),
   library: async () => (await import('./knowledge-library.ts')).runKnowledgeLibraryBench(),
+  announcements: async () => (await import('./announcements.ts')).runAnnouncementsBench(),
   privacy: async () => (await import('./privacy.ts')).runPrivacyBench(),
   'storage-bytes': async () => (await import('./storage-bytes.ts')).runStorageBytesBench(),
   layers: async () => (await import('./layer-crossings.ts')).runLayerCrossingsBench(),

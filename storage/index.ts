@@ -1,5 +1,7 @@
 import { SqliteRecoveryCodeStore } from './sqlite/recovery-code-store.ts';
 import { SqlitePrivacyStore } from './sqlite/privacy-store.ts';
+import { sqliteProactiveStore } from './proactive-store-kysely.ts';
+import type { ProactiveStore } from '../proactive/ports.ts';
 import { openConsultationStore } from './consultation-store-kysely.ts';
 import { isPostgresUrl } from './postgres/database.ts';
 import { openPostgresStorage } from './postgres/index.ts';
@@ -53,6 +55,7 @@ export async function openStorage(config: StorageOptions): Promise<Storage> {
     reports: new SqliteReportStore(db),
     reviews: new SqliteReviewStore(db),
     consultations: await openConsultationStore({ sqlite: db }),
+    proactive: await openSqliteProactive(db),
     // Reaches into the citizens' tables: created after all of them.
     privacy: new SqlitePrivacyStore(db),
     ...sqlStores(database),
@@ -61,3 +64,9 @@ export async function openStorage(config: StorageOptions): Promise<Storage> {
 }
 
 export { openCoordination, type Coordination } from './redis/coordination.ts';
+
+async function openSqliteProactive(db: Parameters<typeof sqliteProactiveStore>[0]): Promise<ProactiveStore> {
+  const store = sqliteProactiveStore(db);
+  await store.migrate();
+  return store;
+}

@@ -1,3 +1,4 @@
+import type { ProactiveStore } from '../proactive/ports.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { EscalationStore } from './escalation-store.ts';
 import type { InboxStore } from './inbox-store.ts';
@@ -60,6 +61,8 @@ export interface Storage {
   synonyms: SynonymStore;
   /** Consultations on draft documents: versions, citizens' comments, themes and answers (one Kysely implementation). */
   consultations: ConsultationStore;
+  /** Subscriptions, announcements, deliveries and claims (proactive/, on Kysely); absent in stores built by hand for tests. */
+  proactive?: ProactiveStore;
   close(): Promise<void>;
 }
 

@@ -120,6 +120,8 @@ export function classify(msg: IncomingMessage): Intent {
 
   const text = (msg.text ?? '').trim();
   if (!text) return { type: 'help' };
+  // Subscription commands are read with their typed forms in proactive/subscription-intent.ts.
+  if (/^\/(subscribe|unsubscribe|dangky|huydangky)(@\S+)?(\s|$)/i.test(text)) return { type: 'question', text };
   const command = slashCommand(text);
   if (command) return command;
   const feedback = feedbackKeyword(text);

@@ -7,6 +7,7 @@ import type { HistoryPolicy } from './history.ts';
 import type { OutboxWorker } from './outbox-worker.ts';
 import type { EscalationLimit } from './pipeline/escalation-limit.ts';
 import type { RateLimit } from './pipeline/rate-limit.ts';
+import type { ProactiveStore } from '../../proactive/ports.ts';
 
 /** What every pipeline step may use. Built once by `ConversationCore`. */
 export interface PipelineContext {
@@ -20,6 +21,8 @@ export interface PipelineContext {
   clock: () => Date;
   agencyName: string;
   history: HistoryPolicy;
+  /** Subscriptions (absent: "đăng ký nhận tin" is an ordinary question). */
+  proactive?: ProactiveStore;
   /** Commenting on drafts under consultation ("góp ý dự thảo"); absent: the core has no consultations. */
   consultations?: ConsultationChat;
 }

@@ -54,6 +54,8 @@ export interface ConversationCoreOptions {
     loopGuard?: Partial<Omit<LoopGuardOptions, 'maxSlots'>>;
     /** Channel windows and what to do with unknown outcomes (`LOA_DELIVERY_MAX_AGE_HOURS`, `LOA_UNKNOWN_OUTCOME`). */
     delivery?: Partial<DeliveryPolicyConfig>;
+    /** Items a second the sweeper claims per channel, so announcements keep each channel's pace (absent: no cap). */
+    sweepRatePerSecond?: Partial<Record<import('./types.ts').ChannelName, number>>;
     /** Each channel's send pool (`LOA_SEND_CONCURRENCY`, `LOA_SEND_TIMEOUT_MS`). */
     send?: Partial<SendPoolOptions>;
     /** Durable work: claims, the sweeper, retention. */
@@ -63,6 +65,8 @@ export interface ConversationCoreOptions {
   };
   /** Time source for timestamps and history windows (tests pass a fixed one). */
   clock?: () => Date;
+  /** Subscriptions and announcements (proactive/); absent: none. */
+  proactive?: import('../../proactive/ports.ts').ProactiveStore;
   /**
    * The per-citizen limiter (its `points` per minute is the limit). In process memory with
    * `rateLimitPerMinute` when absent; several instances pass a shared one (`openCoordination`).
@@ -218,6 +222,8 @@ export class ConversationCore implements MessageReceiver {
       tracker: this.tracker,
       owner: this.durability.instanceId,
       leaseMs: this.durability.leaseMs,
+      sweepRatePerSecond: options.config.sweepRatePerSecond,
+      sweepMs: this.durability.sweepMs,
     });
     this.pipeline = {
       stores: this.stores,
@@ -230,6 +236,7 @@ export class ConversationCore implements MessageReceiver {
       clock: this.clock,
       agencyName: this.agencyName,
       history: { ...DEFAULT_HISTORY_POLICY, ...options.config.history },
+      proactive: options.proactive,
       ...(options.consultations
         ? { consultations: new ConsultationChat(new ConsultationService({ store: options.consultations, clock: this.clock }), this.clock) }
         : {}),

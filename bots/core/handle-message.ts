@@ -34,6 +34,8 @@ export async function handleMessage(ctx: PipelineContext, item: InboxItem): Prom
 
 async function decideAndRecord(ctx: PipelineContext, item: InboxItem): Promise<ConversationTurn> {
   const msg = item.message;
+  // Zalo's reply window for announcements counts from the citizen's latest message.
+  if (ctx.proactive && msg.kind !== 'unfollow' && msg.kind !== 'follow') await ctx.proactive.touch(item.channel, item.userId, msg.channelMessageId, new Date(msg.sentAt));
   const draft = await decide(ctx, item);
   await yieldToLoop();
   const turn = await ctx.stores.conversations.recordTurn({

@@ -6,6 +6,7 @@ import type { Lease } from '../../storage/lease.ts';
 import type { ClaimedOutboxItem, OutboxItem, OutboxStatus, OutboxStore } from '../../storage/outbox-store.ts';
 import { deliveryDeadline, type DeliveryPolicyConfig } from './delivery-policy.ts';
 import type { CoreEventEmitter, MessageEvent } from './events.ts';
+import { ClaimRate } from './claim-rate.ts';
 import { retryDelay, type RetryPolicy } from './retry-policy.ts';
 import { ChannelSendPool, type SendAttempt, type SendPoolOptions } from './send-pool.ts';
 import { CHANNELS, ChannelSendError, type ChannelName, type ChannelSender } from './types.ts';
@@ -36,6 +37,10 @@ export interface OutboxWorkerDeps {
   owner: string;
   /** How long a claim holds without renewal. */
   leaseMs: number;
+  /** Items a second the sweeper claims per channel (announcements' pace); absent: no cap. */
+  sweepRatePerSecond?: Partial<Record<ChannelName, number>>;
+  /** Time between sweeps (the rate's burst: one interval's worth). */
+  sweepMs?: number;
 }
 
 function describe(err: unknown): string {
@@ -67,8 +72,13 @@ export class OutboxWorker {
   /** Held items handed back by `release()`: no longer this instance's to change. */
   private readonly released = new Set<number>();
   private stopping = false;
+  private readonly rates = new Map<ChannelName, ClaimRate>();
 
-  constructor(private readonly deps: OutboxWorkerDeps) {}
+  constructor(private readonly deps: OutboxWorkerDeps) {
+    for (const [channel, perSecond] of Object.entries(deps.sweepRatePerSecond ?? {}) as [ChannelName, number][]) {
+      this.rates.set(channel, new ClaimRate(perSecond, () => deps.clock().getTime(), (deps.sweepMs ?? 1000) / 1000));
+    }
+  }
 
   registerSender(sender: ChannelSender): void {
     this.senders.set(sender.channel, sender);
@@ -124,9 +134,11 @@ export class OutboxWorker {
       const pool = this.pools.get(channel);
       if (!pool || this.stopping) continue;
       for (;;) {
-        const room = pool.room();
+        const rate = this.rates.get(channel);
+        const room = Math.min(pool.room(), rate ? rate.available() : Infinity);
         if (room <= 0) break;
         const items = await this.deps.outbox.claimDue(this.lease(), this.deps.clock(), Math.min(room, 200), [channel]);
+        rate?.take(items.length);
         for (const item of items) void this.deps.tracker.run(() => this.run(item).catch((err: unknown) => this.logError(err, item.id)));
         claimed += items.length;
         if (items.length < Math.min(room, 200)) break;

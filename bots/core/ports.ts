@@ -207,6 +207,8 @@ export interface NewOutboxItem {
   message: OutgoingMessage;
   turnId?: string;
   escalationId?: string;
+  /** Not sent before this time (announcements are spread out at each channel's pace); default: now. */
+  notBefore?: Date;
 }
 
 /**
@@ -279,6 +281,10 @@ export const TURN_INTENTS = [
   'choice',
   /** A step of commenting on a draft under consultation ("góp ý dự thảo"; `consultations/chat.ts`). */
   'consultation',
+  /** "Đăng ký nhận tin …" / "hủy đăng ký" (proactive/respond-subscription.ts). */
+  'subscription',
+  /** A claim to check: a verdict given, or passed to the agency (proactive/respond-claim.ts). */
+  'claim_check',
 ] as const;
 export type TurnIntent = (typeof TURN_INTENTS)[number];
 

@@ -1,3 +1,6 @@
+import type { PgPool } from './database.ts';
+import { postgresProactiveStore } from '../../storage/proactive-store-kysely.ts';
+import type { ProactiveStore } from '../../proactive/ports.ts';
 import type { Storage } from '../storage.ts';
 import type { SqlStores } from '../sql/index.ts';
 import { openPostgresPool } from './database.ts';
@@ -38,6 +41,12 @@ export interface PostgresStorageOptions {
  * same database at once (migrations take an advisory lock); inbox and outbox work is shared
  * between them through leases.
  */
+async function openPostgresProactive(pool: PgPool): Promise<ProactiveStore> {
+  const store = postgresProactiveStore(pool);
+  await store.migrate();
+  return store;
+}
+
 export async function openPostgresStorage(url: string, opts: PostgresStorageOptions = {}): Promise<LegacyStorage> {
   const pool = openPostgresPool(url, { max: opts.poolSize, onError: opts.onError, statementTimeoutMs: opts.statementTimeoutMs });
   const close = async (): Promise<void> => {
@@ -55,6 +64,7 @@ export async function openPostgresStorage(url: string, opts: PostgresStorageOpti
       // Indexes the turns table: opened after the conversation store.
       reviews: await PostgresReviewStore.open(pool),
       consultations: await openConsultationStore({ postgres: pool }),
+      proactive: await openPostgresProactive(pool),
       // Reaches into the citizens' tables: opened after all of them.
       privacy: await PostgresPrivacyStore.open(pool),
       close,

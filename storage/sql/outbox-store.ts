@@ -79,7 +79,8 @@ export class SqlOutboxStore implements OutboxStore {
         kind: item.message.kind,
         message: message.json,
         text_from_turn: message.fromTurn ? 1 : 0,
-        next_attempt_at: at,
+        // Announcements are spread out at the channel's pace: not sent before `notBefore`.
+        next_attempt_at: (item.notBefore ?? now).toISOString(),
         turn_id: item.turnId ?? null,
         escalation_id: item.escalationId ?? null,
         created_at: at,

@@ -79,6 +79,7 @@ export class FakeZaloApi {
   private readonly script: FakeBehaviour[] = [];
   private readonly userMessages = new Map<string, string>();
   private readonly anonymousConversations = new Map<string, string>();
+  private readonly lastInteraction = new Map<string, number>();
   private readonly requireAppsecretProof: boolean;
   private refreshGate: Promise<void> | undefined;
   private readonly waiters: Array<() => void> = [];
@@ -126,6 +127,14 @@ export class FakeZaloApi {
    */
   addUserMessage(msgId: string, userId: string): void {
     this.userMessages.set(msgId, userId);
+  }
+
+  /**
+   * When the user last interacted with the OA (epoch ms). Like Zalo, a message to a user whose
+   * last interaction is more than 7 days old is refused with -230; users never set are not checked.
+   */
+  setLastInteraction(userId: string, atMs: number): void {
+    this.lastInteraction.set(userId, atMs);
   }
 
   /** A non-follower's OA chat widget conversation (answered by anonymous_id + conversation_id). */
@@ -237,6 +246,11 @@ export class FakeZaloApi {
     }
     if (anonymousId !== undefined && (!conversationId || this.anonymousConversations.get(anonymousId) !== conversationId)) {
       return send(res, 200, { error: -201, message: 'conversation_id is invalid' });
+    }
+    const target = userId ?? (messageId ? this.userMessages.get(messageId) : undefined);
+    const last = target === undefined ? undefined : this.lastInteraction.get(target);
+    if (last !== undefined && Date.now() - last > 7 * 24 * 3_600_000) {
+      return send(res, 200, { error: -230, message: 'User has not interacted with the OA in the last 7 days' });
     }
     const id = `zmsg-${++this.messageSeq}`;
     this.sent.push({

@@ -3,6 +3,9 @@ import type { Intent } from '../classify.ts';
 import type { PipelineContext, TurnDraft } from '../context.ts';
 import { RECENT_TURNS, recentQuestions } from '../history.ts';
 import { NON_TEXT_TEXT, helpText, welcomeText } from '../messages.ts';
+import { respondToSubscription } from '../../../proactive/respond-subscription.ts';
+import { respondToClaim } from '../../../proactive/respond-claim.ts';
+import { subscriptionIntent } from '../../../proactive/subscription-intent.ts';
 import { answerQuestion } from './answer-question.ts';
 import { consultationStep, typedConsultation } from './consultation-step.ts';
 import { escalate } from './escalate.ts';
@@ -26,12 +29,18 @@ export async function respond(ctx: PipelineContext, item: InboxItem, intent: Int
     case 'choice':
       return takeAction(ctx, item, await pressedAction(ctx, item, intent.id));
     case 'question': {
+      // "Đăng ký nhận tin …" / "hủy đăng ký" before retrieval, like "gặp cán bộ".
+      const subscription = ctx.proactive ? subscriptionIntent(intent.text) : undefined;
+      if (ctx.proactive && subscription) return respondToSubscription(ctx, ctx.proactive, item, subscription);
       // "2", "xem thêm", "sai" right after a reply with a menu mean that menu's action.
       const typed = await typedAction(ctx, item, intent.text);
       if (typed) return takeAction(ctx, item, typed);
       // "góp ý dự thảo", "góp ý Điều 5 …", or the next step of a comment in progress.
       const consulting = await typedConsultation(ctx, item, intent.text);
-      return consulting ? consultationStep(consulting) : answerQuestion(ctx, item, intent.text);
+      if (consulting) return consultationStep(consulting);
+      // A rumour to check, or a message like a verified claim: its verdict, before retrieval.
+      const claim = ctx.proactive ? await respondToClaim(ctx, ctx.proactive, item, intent.text) : undefined;
+      return claim ?? answerQuestion(ctx, item, intent.text);
     }
     case 'human': {
       // "Gặp cán bộ" typed under a clarifying question (or a decline) is that reply's button.
