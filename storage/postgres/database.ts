@@ -55,10 +55,14 @@ export function openPostgresPool(
     keepAlive: true,
     ...(opts.types ? { types: opts.types } : {}),
   });
-  pool.on('error', (err) => {
+  const onError = (err: Error) => {
     noteError(err);
     opts.onError?.(err);
-  });
+  };
+  pool.on('error', onError);
+  // A client checked out between queries (a transaction, a held lock) that loses its connection
+  // emits 'error' on itself, where the pool's listener is not: without this it crashes the process.
+  pool.on('connect', (client) => client.on('error', onError));
   return pool;
 }
 
