@@ -51,6 +51,8 @@ export async function runConsultationsBench(): Promise<void> {
     LOA_DATA_DIR: dataDir,
     LOA_LOG_LEVEL: 'silent',
     LOA_SAMPLE_KNOWLEDGE: 'false',
+    // The bench signs in by password only; the second factor has its own tests.
+    LOA_REQUIRE_TOTP: 'none',
     LOA_ADMIN_EMAIL: ADMIN.email,
     LOA_ADMIN_PASSWORD: ADMIN.password,
     ...(process.env.LOA_BENCH_DATABASE_URL ? { DATABASE_URL: process.env.LOA_BENCH_DATABASE_URL } : {}),
