@@ -1,5 +1,6 @@
 /** Citations: the exact passages an answer relies on, as citizens and officers see them. */
-import type { DocumentStatus } from './document.ts';
+import { z } from 'zod';
+import { DOCUMENT_STATUSES, type DocumentStatus } from './document.ts';
 
 /** One cited source in an answer. `id` is the unit's citation id. */
 export interface Citation {
@@ -20,3 +21,17 @@ export interface Citation {
   /** 'faq' when the citation is an approved agency answer. */
   kind?: 'document' | 'faq';
 }
+
+/** The JSON shape of a `Citation` in every API response (ask API, console). */
+export const citationSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  section: z.string(),
+  number: z.string().optional(),
+  url: z.string().optional(),
+  status: z.enum(DOCUMENT_STATUSES),
+  quote: z.string(),
+  score: z.number(),
+  isSummary: z.boolean().optional(),
+  kind: z.enum(['document', 'faq']).optional(),
+});

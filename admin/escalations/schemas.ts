@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS } from '../../domain/channel.ts';
+import { citationSchema } from '../../domain/citation.ts';
 import { DOCUMENT_STATUSES } from '../../domain/document.ts';
 import { ESCALATION_STATUSES } from '../../storage/escalation-store.ts';
 import { emailSchema } from '../users/schemas.ts';
@@ -58,18 +59,7 @@ export const replySchema = z.object({
   saveAsFaq: z.boolean().optional().describe('Also propose the question and this answer as an FAQ draft'),
 });
 
-export const citationSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  section: z.string(),
-  number: z.string().optional(),
-  url: z.string().optional(),
-  status: z.enum(DOCUMENT_STATUSES),
-  quote: z.string(),
-  score: z.number(),
-  isSummary: z.boolean().optional(),
-  kind: z.enum(['document', 'faq']).optional(),
-});
+export { citationSchema };
 
 export const inboxItemSchema = z.object({
   id: z.string(),

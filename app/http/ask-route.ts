@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ABSTAIN_REASONS, OUTCOMES } from '../../domain/answer.ts';
-import { DOCUMENT_STATUSES } from '../../domain/document.ts';
+import { citationSchema } from '../../domain/citation.ts';
 import { type Answerer } from '../../retrieval/types.ts';
 import { defineRoute, mountRoutes, type Route } from '../../http/define-route.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -10,19 +10,6 @@ import { ApiError } from '../../http/errors.ts';
 const askBody = z.object({
   question: z.string().max(4000),
   history: z.array(z.string().max(4000)).max(10).optional().describe('Earlier questions of the conversation, newest last'),
-});
-
-const citationSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  section: z.string(),
-  number: z.string().optional(),
-  url: z.string().optional(),
-  status: z.enum(DOCUMENT_STATUSES),
-  quote: z.string(),
-  score: z.number(),
-  isSummary: z.boolean().optional(),
-  kind: z.enum(['document', 'faq']).optional(),
 });
 
 /** `AskResult` (retrieval/types.ts): the JSON of `loa ask --json` and `POST /api/ask`. */
