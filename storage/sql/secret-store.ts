@@ -18,7 +18,10 @@ export class SqlSecretStore implements SecretStore {
 
   async setMany(values: Record<string, string>): Promise<void> {
     const at = this.clock().toISOString();
-    const rows = Object.entries(values).map(([key, value]) => ({ key, value, updated_at: at }));
+    // Rows in key order: two writers lock them in the same order, so PostgreSQL never deadlocks them.
+    const rows = Object.entries(values)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => ({ key, value, updated_at: at }));
     if (!rows.length) return;
     // One statement: a rotated token pair is never half written.
     await this.sql.db
